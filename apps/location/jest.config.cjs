@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'location',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'profile',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contract-auth',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contract-location',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contract-profile',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'dynamo',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'http-lambda',
+  preset: '../../jest.preset.js',
+};

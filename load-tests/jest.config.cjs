@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'load-tests',
+  preset: '../jest.preset.js',
+};

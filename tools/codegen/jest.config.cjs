@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'codegen',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contract-diff',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'local-runtime',
+  preset: '../../jest.preset.js',
+};
