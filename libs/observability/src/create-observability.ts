@@ -1,0 +1,78 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+type LogLevel = NonNullable<ConstructorParameters<typeof Logger>[0]>['logLevel'];
+
+/** Options of {@link createObservability}. Everything defaults to the `POWERTOOLS_*` environment. */
+export interface ObservabilityOptions {
+  /**
+   * Service name on every log line, metric and trace.
+   * @default process.env.POWERTOOLS_SERVICE_NAME (read by Powertools)
+   */
+  readonly serviceName?: string;
+  /**
+   * CloudWatch metrics namespace, one per service.
+   * @default process.env.POWERTOOLS_METRICS_NAMESPACE (read by Powertools)
+   */
+  readonly namespace?: string;
+  /**
+   * Minimum log level.
+   * @default process.env.POWERTOOLS_LOG_LEVEL, else INFO (read by Powertools)
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * Whether to trace with X-Ray. Even when true, Powertools keeps tracing off outside Lambda
+   * (no `AWS_EXECUTION_ENV`) and under SAM/Amplify.
+   * @default true unless POWERTOOLS_TRACE_ENABLED is 'false' or POWERTOOLS_TRACE_DISABLED is 'true'
+   */
+  readonly tracingEnabled?: boolean;
+}
+
+/** The Powertools trio of one service, plus the business-metric helper. */
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+  /**
+   * Counts one business event (`UserRegistered`, `TokenIssued`, `LocationUpdated`,
+   * `LocationLookupFailed`, …) in the service's namespace. It is buffered and published as EMF
+   * when the invocation ends (see `withObservability`).
+   */
+  countMetric(name: string, value?: number): void;
+}
+
+/**
+ * Creates the logger, metrics and tracer of one service. Call it once per Lambda module (at cold
+ * start) and share the result between the handler and the code it calls.
+ */
+export const createObservability = (options: ObservabilityOptions = {}): Observability => {
+  const logger = new Logger({
+    ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  });
+  const metrics = new Metrics({
+    ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
+    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+  });
+  const tracer = new Tracer({
+    enabled: options.tracingEnabled ?? tracingEnabledByEnvironment(),
+    ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
+  });
+  return {
+    logger,
+    metrics,
+    tracer,
+    countMetric: (name, value = 1) => {
+      metrics.addMetric(name, MetricUnit.Count, value);
+    },
+  };
+};
+
+/**
+ * Powertools only knows POWERTOOLS_TRACE_ENABLED; POWERTOOLS_TRACE_DISABLED is accepted as well
+ * so that a local runtime can switch tracing off either way.
+ */
+const tracingEnabledByEnvironment = (): boolean =>
+  process.env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false' &&
+  process.env.POWERTOOLS_TRACE_DISABLED?.toLowerCase() !== 'true';
