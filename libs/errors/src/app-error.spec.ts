@@ -79,7 +79,7 @@ describe('AppError', () => {
     const error = new AppError({
       status: 429,
       slug: 'throttled',
-      title: 'Too many requests',
+      title: 'Too Many Requests',
       detail: 'slow down',
       headers: { 'retry-after': '1' },
     });

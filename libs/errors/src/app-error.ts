@@ -80,7 +80,8 @@ const SERVER_ERROR_DETAILS: Readonly<Record<number, string>> = {
   503: 'The service is temporarily unavailable; retry later.',
   504: 'An upstream service did not answer in time.',
 };
-const DEFAULT_SERVER_ERROR_DETAIL = 'The server failed to complete the request.';
+const DEFAULT_SERVER_ERROR_DETAIL =
+  'An unexpected error occurred. Quote the requestId when reporting it.';
 
 /** Type guard for {@link AppError}, for `catch (error: unknown)` blocks. */
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

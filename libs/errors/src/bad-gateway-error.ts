@@ -9,7 +9,7 @@ export class BadGatewayError extends AppError {
     super({
       status: 502,
       slug: options.slug ?? 'bad-gateway',
-      title: options.title ?? 'Bad gateway',
+      title: options.title ?? 'Bad Gateway',
       detail,
       cause: options.cause,
       headers: options.headers,

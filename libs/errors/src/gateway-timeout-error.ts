@@ -9,7 +9,7 @@ export class GatewayTimeoutError extends AppError {
     super({
       status: 504,
       slug: options.slug ?? 'gateway-timeout',
-      title: options.title ?? 'Gateway timeout',
+      title: options.title ?? 'Gateway Timeout',
       detail,
       cause: options.cause,
       headers: options.headers,

@@ -10,7 +10,7 @@ export class InvalidCredentialsError extends UnauthorizedError {
     super(detail, {
       ...options,
       slug: options.slug ?? 'invalid-credentials',
-      title: options.title ?? 'Invalid credentials',
+      title: options.title ?? 'Invalid Credentials',
     });
   }
 }

@@ -9,7 +9,7 @@ export class NotFoundError extends AppError {
     super({
       status: 404,
       slug: options.slug ?? 'not-found',
-      title: options.title ?? 'Not found',
+      title: options.title ?? 'Not Found',
       detail,
       cause: options.cause,
       headers: options.headers,

@@ -9,7 +9,7 @@ export class PayloadTooLargeError extends AppError {
     super({
       status: 413,
       slug: options.slug ?? 'payload-too-large',
-      title: options.title ?? 'Payload too large',
+      title: options.title ?? 'Payload Too Large',
       detail,
       cause: options.cause,
       headers: options.headers,

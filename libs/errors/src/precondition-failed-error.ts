@@ -9,7 +9,7 @@ export class PreconditionFailedError extends AppError {
     super({
       status: 412,
       slug: options.slug ?? 'precondition-failed',
-      title: options.title ?? 'Precondition failed',
+      title: options.title ?? 'Precondition Failed',
       detail,
       cause: options.cause,
       headers: options.headers,

@@ -9,7 +9,7 @@ export class ServiceUnavailableError extends AppError {
     super({
       status: 503,
       slug: options.slug ?? 'service-unavailable',
-      title: options.title ?? 'Service unavailable',
+      title: options.title ?? 'Service Unavailable',
       detail,
       cause: options.cause,
       headers: options.headers,

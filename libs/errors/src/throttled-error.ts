@@ -6,7 +6,7 @@ export class ThrottledError extends AppError {
     super({
       status: 429,
       slug: options.slug ?? 'throttled',
-      title: options.title ?? 'Too many requests',
+      title: options.title ?? 'Too Many Requests',
       detail,
       cause: options.cause,
       headers: options.headers,

@@ -9,7 +9,7 @@ export class UnsupportedMediaTypeError extends AppError {
     super({
       status: 415,
       slug: options.slug ?? 'unsupported-media-type',
-      title: options.title ?? 'Unsupported media type',
+      title: options.title ?? 'Unsupported Media Type',
       detail,
       cause: options.cause,
       headers: options.headers,

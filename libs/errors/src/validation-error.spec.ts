@@ -14,7 +14,7 @@ describe('ValidationError', () => {
     // Assess
     expect(problem).toEqual({
       type: 'urn:problem-type:validation-error',
-      title: 'Validation error',
+      title: 'Request Validation Failed',
       status: 400,
       detail:
         'The request is invalid: /body/username must NOT have fewer than 3 characters (and 1 more).',

@@ -15,7 +15,7 @@ export class ValidationError extends AppError {
     super({
       status: 400,
       slug: options.slug ?? 'validation-error',
-      title: options.title ?? 'Validation error',
+      title: options.title ?? 'Request Validation Failed',
       detail: options.detail ?? summarise(errors),
       cause: options.cause,
       headers: options.headers,
