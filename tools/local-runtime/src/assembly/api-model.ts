@@ -1,0 +1,72 @@
+/** A REST API as the gateway emulation needs it, resolved from `AWS::ApiGateway::*` resources. */
+export interface ApiModel {
+  /** `<stack>/<logicalId>` of the RestApi. */
+  id: string;
+  stackName: string;
+  name: string;
+  apiId: string;
+  region: string;
+  accountId: string;
+  stageName: string;
+  stageVariables: Record<string, string> | null;
+  methods: MethodModel[];
+  authorizers: Map<string, AuthorizerModel>;
+  /** Response type → gateway response as templated. */
+  gatewayResponses: Map<string, GatewayResponseModel>;
+  /** Throttling per method key (`/items/{id} GET`), from the stage's MethodSettings. */
+  throttling: ThrottleSettings;
+}
+
+export interface ThrottleLimit {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+export interface ThrottleSettings {
+  /** The stage's `/*\/*` setting: the default limit of every method, each with its own bucket. */
+  stageDefault?: ThrottleLimit;
+  /** Per-method overrides keyed by `<resourcePath> <HTTP method>`. */
+  perMethod: Map<string, ThrottleLimit>;
+}
+
+export interface MethodModel {
+  apiId: string;
+  resourceId: string;
+  /** Resource path with its templates, e.g. `/items/{id}` or `/private/{proxy+}`. */
+  resourcePath: string;
+  /** `GET`, … or `ANY`. */
+  httpMethod: string;
+  authorizationType: string;
+  authorizerId?: string;
+  /** Request models by content type: model name and its draft-4 schema. */
+  requestModels: Map<string, { name: string; schema: object }>;
+  validateBody: boolean;
+  validateParameters: boolean;
+  /** `method.request.querystring.q` → required. */
+  requestParameters: Record<string, boolean>;
+  integration: IntegrationModel;
+}
+
+export type IntegrationModel =
+  | { type: 'AWS_PROXY'; functionId: string; timeoutMs: number }
+  | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body: string }
+  | { type: 'UNSUPPORTED'; description: string };
+
+export interface AuthorizerModel {
+  authorizerId: string;
+  name: string;
+  type: string;
+  functionId: string;
+  /** Header name from `method.request.header.X`. */
+  identityHeader: string;
+  validationExpression?: RegExp;
+  ttlSeconds: number;
+}
+
+export interface GatewayResponseModel {
+  statusCode?: number;
+  /** Content type → VTL template. */
+  templates: Record<string, string>;
+  /** `gatewayresponse.header.X` → `'static'` or `method.request.header.Y` … */
+  parameters: Record<string, string>;
+}

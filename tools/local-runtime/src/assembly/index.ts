@@ -1,0 +1,3 @@
+export type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleLimit, ThrottleSettings } from './api-model';
+export { AssemblyError } from './errors';
+export { ACCOUNT_LIMIT, INTEGRATION_TIMEOUT_MS, readAssembly, type LocalSystem, type ReadAssemblyOptions } from './read-assembly';
