@@ -16,6 +16,7 @@ export function diffDocuments(base: JsonObject, head: JsonObject): Change[] {
   const out = new Changes();
   diffTopLevel(base, head, out);
   diffComponentNames(base, head, out);
+  diffSecuritySchemes(base, head, out);
   diffPaths(base, head, out);
   return out.list;
 }
@@ -176,16 +177,20 @@ function diffPaths(base: JsonObject, head: JsonObject, out: Changes): void {
       const opA = a && isObject(a.item[method]) ? a.item[method] : undefined;
       const opB = b && isObject(b.item[method]) ? b.item[method] : undefined;
       const where = `${method.toUpperCase()} ${(b ?? a)?.template}`;
-      if (opA && !opB)
+      if (opA && !opB) {
+        const removed = `${method.toUpperCase()} ${a?.template}`;
         out.add(
           'breaking',
           'operation-removed',
-          `${method.toUpperCase()} ${a?.template}`,
-          'operation removed: clients calling it get an error',
+          removed,
+          'operation removed: its clients get an error',
         );
-      else if (!opA && opB) out.add('non-breaking', 'operation-added', where, 'operation added');
-      else if (opA && opB && a && b)
-        diffOperation({ base, head, pathA: a.item, pathB: b.item, opA, opB, where }, out);
+      } else if (!opA && opB) {
+        out.add('non-breaking', 'operation-added', where, 'operation added');
+      } else if (opA && opB && a && b) {
+        const renames = pathRenames(a.template, b.template);
+        diffOperation({ base, head, pathA: a.item, pathB: b.item, opA, opB, where, renames }, out);
+      }
     }
   }
 }
@@ -198,6 +203,20 @@ interface OperationPair {
   opA: JsonObject;
   opB: JsonObject;
   where: string;
+  /** Path parameters renamed in the template (same position, new name): old name → new name. */
+  renames: Map<string, string>;
+}
+
+function pathRenames(from: string, to: string): Map<string, string> {
+  const names = (template: string) => [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '');
+  const a = names(from);
+  const b = names(to);
+  const renames = new Map<string, string>();
+  a.forEach((name, i) => {
+    const renamed = b[i];
+    if (renamed !== undefined && renamed !== name) renames.set(name, renamed);
+  });
+  return renames;
 }
 
 const OPERATION_KEYS = new Set([
@@ -248,7 +267,17 @@ function diffOperation(pair: OperationPair, out: Changes): void {
     );
   }
   diffSecurity(pair, out);
-  diffParameters(parametersOf(pair.pathA, opA), parametersOf(pair.pathB, opB), where, out);
+  const before = parametersOf(pair.pathA, opA);
+  for (const [oldName, newName] of pair.renames) {
+    // The URL a client builds is unchanged; only generated clients' parameter names differ.
+    const location = `${where} › parameter path.${newName}`;
+    const message = `path parameter '${oldName}' renamed to '${newName}': generated clients pass it by name`;
+    out.add('breaking', 'request-parameter-renamed', location, message);
+    const parameter = before.get(`path.${oldName}`);
+    before.delete(`path.${oldName}`);
+    if (parameter) before.set(`path.${newName}`, { ...parameter, name: newName });
+  }
+  diffParameters(before, parametersOf(pair.pathB, opB), where, out);
   diffRequestBody(opA['requestBody'], opB['requestBody'], where, out);
   diffResponses(obj(opA['responses']), obj(opB['responses']), where, out);
   out.unknown(opA, opB, OPERATION_KEYS, where);
@@ -319,35 +348,53 @@ function diffSecurity(pair: OperationPair, out: Changes): void {
       `security ${was} → ${now}`,
     );
   }
-  const schemesA = obj(obj(pair.base['components'])['securitySchemes']);
-  const schemesB = obj(obj(pair.head['components'])['securitySchemes']);
-  for (const scheme of new Set(to.flatMap((r) => [...r.keys()]))) {
-    const a = obj(schemesA[scheme]);
+}
+
+/** Every security scheme the head document's operations use, judged once per scheme. */
+function diffSecuritySchemes(base: JsonObject, head: JsonObject, out: Changes): void {
+  const used = new Set<string>();
+  for (const item of Object.values(obj(head['paths']))) {
+    for (const method of METHODS) {
+      const operation = obj(item)[method];
+      if (!isObject(operation)) continue;
+      for (const requirement of requirementsOf(head, operation))
+        for (const name of requirement.keys()) used.add(name);
+    }
+  }
+  const schemesA = obj(obj(base['components'])['securitySchemes']);
+  const schemesB = obj(obj(head['components'])['securitySchemes']);
+  // What decides how a client authenticates; description and bearerFormat only document.
+  const wire = (s: JsonObject): JsonObject => {
+    const fields: JsonObject = {};
+    for (const key of ['type', 'scheme', 'in', 'name', 'flows', 'openIdConnectUrl']) {
+      const value = s[key];
+      if (value !== undefined) fields[key] = key === 'scheme' ? String(value).toLowerCase() : value;
+    }
+    return fields;
+  };
+  for (const scheme of [...used].sort()) {
+    const location = `components.securitySchemes.${scheme}`;
     const b = schemesB[scheme];
     if (!isObject(b)) {
       out.add(
         'breaking',
         'security-scheme-missing',
-        `${pair.where} › security`,
-        `security scheme '${scheme}' is not defined`,
+        location,
+        `security scheme '${scheme}' is used but not defined`,
       );
       continue;
     }
-    if (!(scheme in schemesA)) continue; // new scheme: already judged by the requirement change
-    // What decides how a client authenticates; description and bearerFormat only document.
-    const wire = (s: JsonObject): JsonObject => {
-      const fields: JsonObject = { scheme: String(s['scheme'] ?? '').toLowerCase() };
-      for (const key of ['type', 'in', 'name', 'flows', 'openIdConnectUrl'])
-        if (s[key] !== undefined) fields[key] = s[key] as JsonValue;
-      return fields;
-    };
+    const a = schemesA[scheme];
+    if (!isObject(a)) continue; // a new scheme: judged by the requirement change of each operation
     if (!deepEqual(wire(a), wire(b))) {
       out.add(
         'breaking',
         'security-scheme-changed',
-        `components.securitySchemes.${scheme}`,
+        location,
         `how '${scheme}' authenticates changed: ${show(wire(a))} → ${show(wire(b))}`,
       );
+    } else {
+      out.docs(a, b, ['description', 'bearerFormat'], location);
     }
   }
 }
