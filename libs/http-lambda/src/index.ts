@@ -1,0 +1,26 @@
+export {
+  createApiHandler,
+  type ApiGatewayHandler,
+  type ApiHandlerOptions,
+} from './create-api-handler';
+export type {
+  ApiContract,
+  OperationManifestEntry,
+  OperationValidators,
+  ValidateFunction,
+  ValidatorError,
+} from './contract';
+export type {
+  ApiHandlers,
+  ApiRequest,
+  ApiResponse,
+  NoParameters,
+  OperationHandler,
+  RequestBody,
+  RequestParameters,
+  ResponseHeaders,
+} from './operation-types';
+export { principalFromEvent, requireOwner, type Principal } from './principal';
+export { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem-response';
+export { ResponseValidationError } from './response-validation';
+export { toFieldErrors } from './field-errors';

@@ -1,0 +1,47 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { InternalError, isAppError, type AppError, type ProblemDetails } from '@sm/errors';
+
+/** The problem body a client receives: the error's problem plus `instance` and `requestId`. */
+export type ProblemBody = ProblemDetails & {
+  readonly instance: string;
+  readonly requestId: string;
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Where a problem happened: the request path and the API Gateway request id. */
+export interface ProblemContext {
+  readonly instance: string;
+  readonly requestId: string;
+}
+
+/**
+ * Normalises anything thrown into an {@link AppError}: an `AppError` stays as it is; anything else
+ * becomes a generic 500 whose detail never repeats the original message (kept as `cause`).
+ */
+export const asAppError = (error: unknown): AppError =>
+  isAppError(error) ? error : new InternalError('Unhandled error', { cause: error });
+
+/** Renders an error as an RFC 9457 problem response. This is the only place errors become responses. */
+export const problemResult = (
+  error: AppError,
+  context: ProblemContext,
+): { result: APIGatewayProxyResult; body: ProblemBody } => {
+  const body: ProblemBody = {
+    ...error.toProblem(),
+    instance: context.instance,
+    requestId: context.requestId,
+  };
+  return {
+    body,
+    result: {
+      statusCode: error.status,
+      headers: {
+        ...error.headers,
+        'content-type': PROBLEM_CONTENT_TYPE,
+        'cache-control': 'no-store',
+      },
+      body: JSON.stringify(body),
+    },
+  };
+};
