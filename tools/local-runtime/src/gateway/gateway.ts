@@ -1,0 +1,265 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
+import type { FunctionSpec, InvokeResult, LambdaService } from '../lambda/types';
+import { TokenAuthorizers } from './authorizer';
+import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
+import { buildProxyEvent, extendedRequestId, readHeaders, readProxyResult, readQuery, type RequestHeaders } from './proxy-event';
+import { Router } from './router';
+import { TokenBucket } from './throttle';
+import { RequestValidation } from './validation';
+
+/** API Gateway's payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayOptions {
+  apis: ApiModel[];
+  functions: FunctionSpec[];
+  lambda: LambdaService;
+  /** Paths the gateway must leave to the runtime itself (e.g. `/docs`); an API claiming one is a startup error. */
+  reservedPaths?: string[];
+  /** Explains 5xx answers the way API Gateway's execution log would. */
+  log?: (line: string) => void;
+}
+
+/** Everything about one request that templates and the event need. */
+interface RequestState {
+  api?: ApiModel;
+  method?: MethodModel;
+  path: string;
+  query: URLSearchParams;
+  headers: RequestHeaders;
+  pathParameters: Record<string, string> | null;
+  requestId: string;
+  extendedRequestId: string;
+  requestTimeEpoch: number;
+  authorizer?: Record<string, unknown>;
+}
+
+/**
+ * API Gateway REST, emulated from the templates: routing over every API's resource tree, account,
+ * stage and method throttling, the TOKEN authorizer, request validation, the Lambda proxy
+ * integration, and every failure answered through the API's gateway responses.
+ */
+export class Gateway {
+  readonly router: Router;
+  private readonly lambda: LambdaService;
+  private readonly authorizers: TokenAuthorizers;
+  private readonly validation = new RequestValidation();
+  private readonly accountBucket = new TokenBucket(ACCOUNT_LIMIT);
+  private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
+  private readonly functionTimeoutsMs: Map<string, number>;
+  private readonly log: (line: string) => void;
+
+  constructor(options: GatewayOptions) {
+    this.router = new Router(options.apis, options.reservedPaths);
+    this.lambda = options.lambda;
+    this.authorizers = new TokenAuthorizers(options.lambda);
+    this.functionTimeoutsMs = new Map(options.functions.map((fn) => [fn.id, fn.timeoutSeconds * 1000]));
+    this.log = options.log ?? (() => undefined);
+    for (const api of options.apis) {
+      this.validation.prepare(api.methods);
+      for (const method of api.methods) this.methodBuckets.set(method, bucketFor(api, method));
+    }
+  }
+
+  /** Handles one HTTP request; never rejects. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const body = chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
+      this.process(req, res, body, size).catch((error: unknown) => {
+        this.log(`gateway: unexpected failure: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"message":"Internal server error"}');
+      });
+    });
+  }
+
+  private async process(req: IncomingMessage, res: ServerResponse, body: string, size: number): Promise<void> {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const httpMethod = req.method ?? 'GET';
+    const match = this.router.match(httpMethod, path);
+    const state: RequestState = {
+      api: match?.api,
+      method: match?.method,
+      path,
+      query: new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)),
+      headers: readHeaders(req.rawHeaders),
+      pathParameters: match?.pathParameters ?? null,
+      requestId: randomUUID(),
+      extendedRequestId: extendedRequestId(),
+      requestTimeEpoch: Date.now(),
+    };
+    const method = match?.method;
+    if (!method) {
+      state.api ??= this.router.closestApi(path);
+      return this.fail(req, res, state, { type: 'MISSING_AUTHENTICATION_TOKEN' });
+    }
+    const api = state.api!;
+    if (!this.accountBucket.tryTake() || this.methodBuckets.get(method)?.tryTake() === false) {
+      return this.fail(req, res, state, { type: 'THROTTLED' });
+    }
+    if (size > MAX_PAYLOAD_BYTES) return this.fail(req, res, state, { type: 'REQUEST_TOO_LARGE' });
+
+    if (method.authorizationType === 'CUSTOM') {
+      const authorizer = api.authorizers.get(method.authorizerId!)!;
+      const outcome = await this.authorizers.authorize(authorizer, state.headers.lower, methodArn(api, httpMethod, path));
+      if (!outcome.ok) {
+        if (outcome.error.type.startsWith('AUTHORIZER_')) this.log(`gateway: ${httpMethod} ${path}: authorizer ${authorizer.name} failed (${outcome.error.type})`);
+        return this.fail(req, res, state, outcome.error);
+      }
+      state.authorizer = outcome.authorizer;
+    }
+    const invalid =
+      this.validation.checkParameters(method, state.headers.lower, state.query, state.pathParameters) ??
+      this.validation.checkBody(method, state.headers.lower['content-type'], body);
+    if (invalid) return this.fail(req, res, state, invalid);
+
+    const integration = method.integration;
+    if (integration.type === 'MOCK') {
+      res.writeHead(integration.statusCode, { ...integration.headers, 'x-amzn-requestid': state.requestId });
+      res.end(integration.body);
+      return;
+    }
+    if (integration.type !== 'AWS_PROXY') {
+      this.log(`gateway: ${httpMethod} ${path}: ${integration.description} is not emulated`);
+      return this.fail(req, res, state, { type: 'API_CONFIGURATION_ERROR' });
+    }
+
+    const event = buildProxyEvent({
+      resourcePath: method.resourcePath,
+      resourceId: method.resourceId,
+      path,
+      httpMethod,
+      headers: withForwardingHeaders(state.headers, req),
+      query: readQuery(state.query),
+      pathParameters: state.pathParameters,
+      stageVariables: api.stageVariables,
+      accountId: api.accountId,
+      apiId: api.apiId,
+      stage: api.stageName,
+      domainName: hostOf(state.headers),
+      requestId: state.requestId,
+      extendedRequestId: state.extendedRequestId,
+      requestTimeEpoch: state.requestTimeEpoch,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      protocol: `HTTP/${req.httpVersion}`,
+      authorizer: state.authorizer,
+      body: body === '' ? null : body,
+    });
+    const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
+    if (result === 'integration-timeout') {
+      this.log(`gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`);
+      return this.fail(req, res, state, { type: 'INTEGRATION_TIMEOUT' });
+    }
+    if (result.kind === 'throttled') {
+      this.log(`gateway: ${httpMethod} ${path}: Lambda throttled ${integration.functionId} (${result.reason})`);
+      return this.fail(req, res, state, { type: 'INTEGRATION_FAILURE' });
+    }
+    if (result.kind !== 'ok') {
+      const why = result.kind === 'timeout' ? 'Task timed out' : `${result.errorType}: ${result.errorMessage}`;
+      this.log(`gateway: ${httpMethod} ${path}: Lambda execution failed with status 200 due to customer function error: ${why}`);
+      return this.fail(req, res, state, { type: 'DEFAULT_5XX' });
+    }
+    const proxy = readProxyResult(result.payload);
+    if (!proxy) {
+      this.log(`gateway: ${httpMethod} ${path}: Execution failed due to configuration error: Malformed Lambda proxy response`);
+      return this.fail(req, res, state, { type: 'DEFAULT_5XX' });
+    }
+    const headers = proxy.headers;
+    headers['content-type'] ??= 'application/json';
+    headers['x-amzn-requestid'] = state.requestId;
+    headers['x-amz-apigw-id'] = state.extendedRequestId;
+    res.writeHead(proxy.status, headers);
+    res.end(proxy.body);
+  }
+
+  /** Invokes the function, giving up (as API Gateway does) once the integration timeout passes. */
+  private invokeWithin(functionId: string, event: unknown, timeoutMs: number): Promise<InvokeResult | 'integration-timeout'> {
+    const invocation = this.lambda.invoke(functionId, event);
+    // The function's own timeout fires first whenever it is shorter: no timer needed on the hot path.
+    if ((this.functionTimeoutsMs.get(functionId) ?? Infinity) < timeoutMs) return invocation;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve('integration-timeout'), timeoutMs);
+      invocation.then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, state: RequestState, error: GatewayError): void {
+    const api = state.api;
+    const context: TemplateContext = {
+      requestId: state.requestId,
+      extendedRequestId: state.extendedRequestId,
+      path: `/${api?.stageName ?? 'prod'}${state.path}`,
+      resourcePath: state.method?.resourcePath ?? '',
+      resourceId: state.method?.resourceId ?? '',
+      httpMethod: req.method ?? 'GET',
+      stage: api?.stageName ?? '',
+      apiId: api?.apiId ?? '',
+      accountId: api?.accountId ?? '',
+      domainName: hostOf(state.headers),
+      protocol: `HTTP/${req.httpVersion}`,
+      requestTime: '',
+      requestTimeEpoch: state.requestTimeEpoch,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: state.headers.lower['user-agent'] ?? null },
+      authorizer: state.authorizer,
+    };
+    const rendered = renderGatewayError(api, error, context, {
+      headers: state.headers.lower,
+      query: state.query,
+      pathParameters: state.pathParameters,
+    });
+    res.writeHead(rendered.status, rendered.headers);
+    res.end(rendered.body);
+  }
+}
+
+/** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`, the ARN policies are written against. */
+function methodArn(api: ApiModel, httpMethod: string, path: string): string {
+  return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stageName}/${httpMethod}${path}`;
+}
+
+/** Each method has its own bucket: its MethodSettings override, else the stage's `/*\/*` default. */
+function bucketFor(api: ApiModel, method: MethodModel): TokenBucket | null {
+  const settings = api.throttling;
+  const limit =
+    settings.perMethod.get(`${method.resourcePath} ${method.httpMethod}`) ??
+    settings.perMethod.get(`${method.resourcePath} *`) ??
+    settings.stageDefault;
+  return limit ? new TokenBucket(limit) : null;
+}
+
+function hostOf(headers: RequestHeaders): string {
+  return (headers.lower['host'] ?? '127.0.0.1').replace(/:\d+$/, '');
+}
+
+/** The headers API Gateway's front door adds before the integration sees the request. */
+function withForwardingHeaders(headers: RequestHeaders, req: IncomingMessage): RequestHeaders {
+  const add = (name: string, value: string) => {
+    if (headers.lower[name.toLowerCase()] !== undefined) return;
+    headers.single[name] = value;
+    headers.multi[name] = [value];
+    headers.lower[name.toLowerCase()] = value;
+  };
+  add('X-Forwarded-For', req.socket.remoteAddress ?? '127.0.0.1');
+  add('X-Forwarded-Port', String(req.socket.localPort ?? ''));
+  add('X-Forwarded-Proto', 'http');
+  return headers;
+}

@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { readAssembly, type LocalSystem } from './assembly';
+import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
+import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
+import { Gateway } from './gateway/gateway';
+import { createLambdaService, type LambdaService } from './lambda';
+import { createLogSink } from './logs';
+import type { LogSink } from './logs';
+
+export interface RuntimeOptions {
+  /** The synthesized cloud assembly. */
+  assemblyDir: string;
+  /** @default 3000; 0 picks a free port */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Where `.local/` lives. @default process.cwd() */
+  stateDir?: string;
+  /** Keep nothing on disk: data in memory, logs on the console only. @default false */
+  inMemory?: boolean;
+  /** No console output from functions (files are still written). @default false */
+  quiet?: boolean;
+  /** API references for `GET /docs`. @default none */
+  docs?: DocsSpec[];
+  /** @default 1000 */
+  accountConcurrency?: number;
+  /** Gateway diagnostics (5xx explanations). @default console.error unless quiet */
+  log?: (line: string) => void;
+}
+
+export interface RouteInfo {
+  method: string;
+  path: string;
+  url: string;
+  api: string;
+  secured: boolean;
+}
+
+export interface RunningRuntime {
+  /** `http://127.0.0.1:3000` */
+  origin: string;
+  port: number;
+  docsUrl: string;
+  routes: RouteInfo[];
+  system: LocalSystem;
+  /** `undefined` with `inMemory`. */
+  dataDir: string | undefined;
+  logsDir: string | undefined;
+  lambda: LambdaService;
+  /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
+ * function, and every REST API behind one HTTP origin.
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
+  const host = options.host ?? '127.0.0.1';
+  const stateDir = resolve(options.stateDir ?? process.cwd(), '.local');
+  const inMemory = options.inMemory ?? false;
+  const dataDir = inMemory ? undefined : join(stateDir, 'data');
+  const logsDir = inMemory ? undefined : join(stateDir, 'logs');
+  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+
+  // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
+  let handler: Parameters<typeof createServer>[1] = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"Starting"}');
+  };
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler!(req, res));
+  await listen(server, options.port ?? 3000, host);
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${host}:${port}`;
+
+  let dynamo: LocalDynamo | undefined;
+  let logSink: LogSink | undefined;
+  let lambda: LambdaService | undefined;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    const dynamoStarting = startLocalDynamo({ dataDir, inMemory });
+    dynamoStarting.catch(() => undefined);
+    // The endpoint is only known once dynalite listens, so the assembly is read after it.
+    dynamo = await dynamoStarting;
+    const system = readAssembly(options.assemblyDir, {
+      origin,
+      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
+    });
+    logSink = createLogSink({ logsDir, quiet: options.quiet });
+    lambda = createLambdaService({ accountConcurrency: options.accountConcurrency, logSink });
+    for (const fn of system.functions) lambda.register(fn);
+    const gateway = new Gateway({ apis: system.apis, functions: system.functions, lambda, reservedPaths: [DOCS_PATH], log });
+    await ensureTables(dynamo.endpoint, system.tables);
+    const docs = createDocsHandler(options.docs ?? []);
+    handler = (req, res) => {
+      const url = req.url ?? '/';
+      if (url.startsWith(DOCS_PATH) && docs(req, res, url.split('?')[0]!)) return;
+      gateway.handle(req, res);
+    };
+    const routes = gateway.router.routes().map((route) => ({
+      method: route.method,
+      path: route.path,
+      url: `${origin}${route.path}`,
+      api: route.api.id,
+      secured: route.secured,
+    }));
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await closeServer(server);
+        await lambda!.close();
+        await logSink!.close();
+        await dynamo!.close();
+      })());
+    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
+  } catch (error) {
+    server.close();
+    server.closeAllConnections();
+    await lambda?.close().catch(() => undefined);
+    await logSink?.close().catch(() => undefined);
+    await dynamo?.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolveListen, rejectListen) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      rejectListen(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, { cause: error })
+          : error,
+      ),
+    );
+    server.listen(port, host, () => resolveListen());
+  });
+}
+
+/** Stops accepting connections, lets requests in flight finish (bounded), then closes idle sockets. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    const force = setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolveClose();
+    });
+    server.closeIdleConnections();
+  });
+}
