@@ -1,0 +1,18 @@
+/**
+ * The location service's published contract: everything here is generated from
+ * `contracts/location/openapi.yaml` by tools/codegen (`npx nx run contract-location:generate`).
+ */
+export type { components, operations, paths } from './generated/types';
+export { operationManifest } from './generated/operations';
+export type { OperationId, OperationManifestEntry } from './generated/operations';
+export { validators } from './generated/validators.cjs';
+export type {
+  OperationValidators,
+  ValidateFunction,
+  ValidationError,
+  Validators,
+} from './generated/validators.cjs';
+export { default as apiGatewayModels } from './generated/apigw-models.json';
+export { default as openApiDocument } from './generated/openapi.json';
+export { createLocationClient } from './generated/client';
+export type { LocationClient, LocationClientOptions } from './generated/client';
