@@ -32,9 +32,10 @@ export function formatText(summary: Summary): string {
       lines.push(`${contract.path}: no changes (${versions})`);
       continue;
     }
-    lines.push(
-      `${contract.path}: ${contract.status} (${versions}${contract.majorBumped ? ', major bump' : ''})`,
-    );
+    const breaking = contract.changes.filter((c) => c.class === 'breaking').length;
+    const counts = `${breaking} breaking, ${contract.changes.length - breaking} non-breaking`;
+    const bump = contract.majorBumped ? ', major bump' : '';
+    lines.push(`${contract.path}: ${contract.status} (${versions}${bump}; ${counts})`);
     const width = contract.majorBumped ? 'breaking (allowed)'.length : 'non-breaking'.length;
     for (const change of contract.changes) {
       const label =
