@@ -1,0 +1,144 @@
+/**
+ * `npm start`: builds what changed (Nx cache), synthesizes the CDK app, and runs the cloud assembly
+ * on this machine. See tools/local-runtime/README.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findContractSpecs } from './docs/docs';
+import { inputsFingerprint, readStamp, writeStamp } from './freshness';
+import { startRuntime, type RunningRuntime } from './runtime';
+
+const USAGE = `Usage: npm start -- [options]
+
+  --port N          port of the local API origin (default 3000)
+  --in-memory       keep nothing on disk: data in memory, logs on the console only
+  --assembly DIR    cloud assembly to run (default cdk.out; with it, build and synth are skipped)
+  --no-build        do not build or synthesize; run the assembly as it is
+  --quiet           no function logs on the console (they still go to .local/logs)
+  -h, --help        this text`;
+
+interface CliOptions {
+  port: number;
+  inMemory: boolean;
+  assemblyDir?: string;
+  build: boolean;
+  quiet: boolean;
+}
+
+function parseCli(argv: string[]): CliOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'in-memory': { type: 'boolean', default: false },
+      assembly: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return undefined;
+  const port = values.port === undefined ? 3000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  return { port, inMemory: values['in-memory'], assemblyDir: values.assembly, build: !values['no-build'], quiet: values.quiet };
+}
+
+/** Runs a workspace command, streaming its output; throws with its name when it fails. */
+function run(command: string, args: string[], cwd: string): void {
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { NX_NO_CLOUD: 'true', NX_DAEMON: 'false', CDK_DISABLE_CLI_TELEMETRY: 'true', ...process.env },
+  });
+  if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+}
+
+/**
+ * Builds and synthesizes only when an input changed since the last successful run: with nothing
+ * changed, the Nx and CDK start-up costs (seconds) are skipped altogether.
+ */
+function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line: string) => void): void {
+  const stampFile = join(workspaceRoot, '.local', 'assembly-stamp.json');
+  const fingerprint = inputsFingerprint(workspaceRoot);
+  const stamp = readStamp(stampFile);
+  if (stamp?.fingerprint === fingerprint && stamp.assemblyDir === assemblyDir && existsSync(join(assemblyDir, 'manifest.json'))) {
+    log('build and synth: inputs unchanged since the last start, reusing the cloud assembly');
+    return;
+  }
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  log('build: nx run-many -t build (Nx cache)');
+  run(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], workspaceRoot);
+  log('synth: npm run synth');
+  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'synth'], workspaceRoot);
+  writeStamp(stampFile, { fingerprint: inputsFingerprint(workspaceRoot), assemblyDir });
+}
+
+function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string): string {
+  const rel = (path: string | undefined) => (path ? relative(workspaceRoot, path) || '.' : undefined);
+  const width = Math.max(...runtime.routes.map((route) => route.method.length));
+  const lines = [
+    '',
+    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
+    '',
+    ...runtime.routes.map((route) => `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`),
+    '',
+    `  docs  ${runtime.docsUrl}`,
+    `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
+    `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,
+    '',
+    'Ctrl-C stops cleanly.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseCli(process.argv.slice(2));
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  const workspaceRoot = process.cwd();
+  const assemblyDir = resolve(workspaceRoot, options.assemblyDir ?? 'cdk.out');
+  const log = (line: string) => console.error(`local-runtime: ${line}`);
+  // An explicit assembly is run as given; the default one is rebuilt when its inputs changed.
+  if (options.build && !options.assemblyDir) prepareAssembly(workspaceRoot, assemblyDir, log);
+
+  const runtime = await startRuntime({
+    assemblyDir,
+    port: options.port,
+    inMemory: options.inMemory,
+    quiet: options.quiet,
+    stateDir: workspaceRoot,
+    docs: findContractSpecs(workspaceRoot),
+  });
+  // performance.now() counts from process start, so this includes loading the CLI itself.
+  console.log(banner(runtime, performance.now(), workspaceRoot));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: draining requests, stopping functions, flushing data`);
+    runtime.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`local-runtime: ${(error as Error).message}`);
+  process.exit(1);
+});
