@@ -20,12 +20,13 @@ export class LocationNotFoundError extends NotFoundError {
 
 /**
  * 400 on `/query/cursor`: the cursor is not one this service issued for this user's history
- * (tampered, truncated, garbage, or another user's). The message deliberately does not say
- * which check failed, so a caller learns nothing about other users' keys.
+ * (tampered, truncated, garbage, another user's, or pointing outside the history). It reads
+ * exactly like `@sm/dynamo`'s structural rejection and does not say which check failed, so a
+ * caller learns nothing about other users' keys.
  */
 export class InvalidCursorError extends ValidationError {
   public constructor(cause?: unknown) {
-    super([{ pointer: '/query/cursor', message: 'is not a valid cursor for this history' }], {
+    super([{ pointer: '/query/cursor', message: 'is not a valid cursor' }], {
       cause,
     });
   }
