@@ -180,6 +180,17 @@ describe('npm run contracts:diff -- --base <ref>', () => {
     expect(result.code).toBe(2);
   });
 
+  it('exits 2 naming the reference when a $ref cannot be resolved', () => {
+    editYaml(PETS, (doc) => {
+      at(doc, 'paths', '/users', 'post', 'responses', '409')['$ref'] = '../common/missing.yaml#/x';
+    });
+
+    const result = runInProcess('--base', 'HEAD');
+
+    expect(result.stderr).toContain('contracts/common/missing.yaml not found in working tree');
+    expect(result.code).toBe(2);
+  });
+
   it('exits 2 with usage when --base is missing', () => {
     const result = runInProcess('--json');
 
