@@ -1,0 +1,9 @@
+export { createTables, type CreateTablesOptions } from './create-tables';
+export { buildLambdaContext, type LambdaContextInput } from './lambda-context';
+export { LOCAL_CREDENTIALS, LOCAL_REGION, useLocalAwsEnv } from './local-aws';
+export { buildProxyEvent, type AuthorizerPrincipal, type ProxyEventInput } from './proxy-event';
+export { startDynalite, type Dynalite } from './start-dynalite';
+export {
+  buildTokenAuthorizerEvent,
+  type TokenAuthorizerEventInput,
+} from './token-authorizer-event';
