@@ -1,4 +1,4 @@
-import { ConflictError, InvalidCredentialsError, UnauthorizedError } from '@sm/errors';
+import { ConflictError, UnauthorizedError } from '@sm/errors';
 
 /** 409 `username-taken`: registration lost the race for, or re-used, an existing username. */
 export class UsernameTakenError extends ConflictError {
@@ -7,16 +7,6 @@ export class UsernameTakenError extends ConflictError {
       slug: 'username-taken',
       title: 'Username Taken',
     });
-  }
-}
-
-/**
- * 401 `invalid-credentials`. Raised with no arguments on purpose: an unknown user and a wrong
- * password must produce byte-identical answers, so nothing about the attempt goes in the detail.
- */
-export class BadCredentialsError extends InvalidCredentialsError {
-  public constructor() {
-    super('The username or password is incorrect.', { title: 'Invalid Credentials' });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { components } from '@sm/contract-auth';
-import { BadCredentialsError } from './errors';
+import { InvalidCredentialsError } from '@sm/errors';
 import { OWASP_SCRYPT, unmatchableHash, verifyPassword, type ScryptParameters } from './password';
 import { epochSeconds, type Clock, type TokenStore, type UserStore } from './ports';
 import { mintToken } from './token';
@@ -20,14 +20,14 @@ export interface IssueTokenDeps {
 /**
  * Signs a user in. An unknown username and a wrong password take the same path: both run one
  * scrypt verification (against an unmatchable stand-in hash when the user does not exist) and both
- * end in the same {@link BadCredentialsError}, so neither the answer nor its timing tells them apart.
+ * end in the same {@link InvalidCredentialsError} (its default detail names neither), so neither the answer nor its timing tells them apart.
  */
 export const createIssueToken = ({ users, tokens, ttlSeconds, now = Date.now, scrypt = OWASP_SCRYPT }: IssueTokenDeps) => {
   const standIn = unmatchableHash(scrypt);
   return async (request: CreateTokenRequest): Promise<Token> => {
     const user = await users.findByUsername(request.username);
     const matches = await verifyPassword(request.password, user?.password ?? standIn);
-    if (user === undefined || !matches) throw new BadCredentialsError();
+    if (user === undefined || !matches) throw new InvalidCredentialsError();
 
     const issuedAt = now();
     const expiresAt = epochSeconds(issuedAt) + ttlSeconds;

@@ -1,0 +1,31 @@
+import { operationManifest, validators, type operations } from '@sm/contract-auth';
+import { createApiHandler } from '@sm/http-lambda';
+import { createIssueToken } from '../domain/issue-token';
+import { DynamoTokenStore } from '../repository/dynamo-token-store';
+import { DynamoUserStore } from '../repository/dynamo-user-store';
+import { createRuntime } from './support/runtime';
+
+const { config, observability, documentClient } = createRuntime();
+const issueToken = createIssueToken({
+  users: new DynamoUserStore(documentClient, config.usersTableName),
+  tokens: new DynamoTokenStore(documentClient, config.tokensTableName),
+  ttlSeconds: config.tokenTtlSeconds,
+});
+
+/**
+ * POST /tokens (createToken): 201 with a new bearer token, shown this once; 401
+ * `invalid-credentials` for an unknown user or a wrong password alike.
+ */
+export const handler = createApiHandler<operations>(
+  { operationManifest, validators },
+  {
+    createToken: async ({ body }) => {
+      const token = await issueToken(body);
+      observability.countMetric('TokenIssued');
+      observability.logger.info('Token issued', { userId: token.userId, expiresAt: token.expiresAt });
+      // The body is a credential: no cache (browser, proxy) may keep it.
+      return { status: 201, body: token, headers: { 'cache-control': 'no-store' } };
+    },
+  },
+  { observability },
+);
