@@ -1,0 +1,378 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { LogSink } from '../logs/types';
+import {
+  newLogStreamName,
+  resourceLimitsFor,
+  workerEnvironment,
+  type LambdaIdentity,
+} from './function-config';
+import {
+  endLine,
+  initReportLine,
+  initStartLine,
+  reportLine,
+  startLine,
+  timeoutLine,
+} from './platform-lines';
+import type { FunctionSpec, InvokeResult } from './types';
+
+const BOOTSTRAP = join(__dirname, 'worker', 'bootstrap.cjs');
+
+/** Lambda gives INIT 10 s of its own, outside the function's timeout. */
+const INIT_TIMEOUT_MS = 10_000;
+
+interface ErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+/** Messages from worker/bootstrap.cjs (see the protocol there). */
+type WorkerMessage =
+  | { type: 'ready'; maxMemoryMB: number; logs: unknown[] | null }
+  | { type: 'logs'; logs: unknown[] }
+  | { type: 'init-error'; error: ErrorPayload; logs: unknown[] | null }
+  | { type: 'crash'; error: ErrorPayload; logs: unknown[] | null }
+  | {
+      type: 'result';
+      ok: boolean;
+      body?: string;
+      error?: ErrorPayload;
+      durationMs: number;
+      maxMemoryMB: number;
+      logs: unknown[] | null;
+    };
+
+/** What an environment needs from the service that owns it. */
+export interface EnvironmentHost {
+  readonly spec: FunctionSpec;
+  readonly label: string;
+  readonly identity: LambdaIdentity;
+  readonly invokedFunctionArn: string;
+  readonly logSink: LogSink | undefined;
+  /** Where `@aws-sdk/*` resolves from when a bundle leaves it external (as Lambda provides it). */
+  readonly sdkBaseDir: string | undefined;
+  /** Called once an invocation has ended, before its promise resolves; the environment may be dead. */
+  settled(env: ExecutionEnvironment): void;
+  /** Called when an idle environment dies (e.g. a background timer threw after the response). */
+  died(env: ExecutionEnvironment): void;
+}
+
+interface Pending {
+  requestId: string;
+  resolve: (result: InvokeResult) => void;
+  coldStart: boolean;
+  /** performance.now() when the invocation started running (after INIT on a cold start). */
+  startedAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+type State = 'initializing' | 'idle' | 'busy' | 'dead';
+
+/**
+ * One execution environment: a worker thread that loaded the bundle once and serves one
+ * invocation at a time. It ends on a timeout, a crash, running out of memory or `destroy()`; a
+ * dead environment is never reused, so the next invocation is a cold start.
+ */
+export class ExecutionEnvironment {
+  private state: State = 'initializing';
+  private pending: Pending | undefined;
+  private readonly worker: Worker;
+  private readonly spawnedAt = performance.now();
+  private readonly logStreamName = newLogStreamName();
+  private initDurationMs: number | undefined;
+  private maxMemoryMB = 0;
+
+  constructor(private readonly host: EnvironmentHost) {
+    const { spec } = host;
+    this.platformLog(initStartLine(spec.runtime), undefined);
+    this.worker = new Worker(BOOTSTRAP, {
+      name: `lambda:${spec.functionName}`,
+      // Not this process's flags: a TypeScript loader (tsx, jest) has no business in a Lambda sandbox
+      // and would add hundreds of milliseconds to every cold start.
+      execArgv: [],
+      env: workerEnvironment(spec, host.identity, this.logStreamName),
+      resourceLimits: resourceLimitsFor(spec.memorySizeMB),
+      workerData: {
+        codeDir: spec.codeDir,
+        handler: spec.handler,
+        functionName: spec.functionName,
+        invokedFunctionArn: host.invokedFunctionArn,
+        memorySizeMB: spec.memorySizeMB,
+        logGroupName: spec.logGroupName,
+        logStreamName: this.logStreamName,
+        captureLogs: host.logSink !== undefined,
+        sdkBaseDir: host.sdkBaseDir,
+      },
+    });
+    this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.worker.on('error', (error: Error & { code?: string }) => this.onError(error));
+    this.worker.on('exit', (code) => this.onExit(code));
+  }
+
+  get isDead(): boolean {
+    return this.state === 'dead';
+  }
+
+  get isBusy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Runs one invocation; the environment must be idle or just created. */
+  invoke(requestId: string, event: unknown, traceId: string): Promise<InvokeResult> {
+    const coldStart = this.state === 'initializing';
+    return new Promise<InvokeResult>((resolve) => {
+      const pending: Pending = { requestId, resolve, coldStart, startedAt: 0, timer: undefined };
+      this.pending = pending;
+      // When cold, START waits for INIT to finish, so that INIT's lines come first as in CloudWatch.
+      if (!coldStart) this.platformLog(startLine(requestId), requestId);
+      // Posted right away even when cold: the worker queues it until INIT is done, saving a round trip.
+      this.worker.postMessage({
+        requestId,
+        event,
+        timeoutMs: this.host.spec.timeoutSeconds * 1000,
+        traceId,
+      });
+      if (coldStart) {
+        pending.timer = setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
+      } else {
+        this.state = 'busy';
+        this.startClock(pending);
+      }
+    });
+  }
+
+  /** Ends the environment; an invocation still running resolves as `Runtime.ExitError`. */
+  destroy(reason: string): Promise<void> {
+    const pending = this.pending;
+    this.kill();
+    if (pending) {
+      this.finish(
+        pending,
+        this.exitError(pending, `Runtime exited: ${reason}`),
+        'error',
+        'Runtime.ExitError',
+      );
+    }
+    return this.worker.terminate().then(() => undefined);
+  }
+
+  private startClock(pending: Pending): void {
+    pending.startedAt = performance.now();
+    pending.timer = setTimeout(() => this.onTimeout(pending), this.host.spec.timeoutSeconds * 1000);
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    switch (message.type) {
+      case 'logs':
+        this.forwardLogs(message.logs);
+        return;
+      case 'ready':
+        this.initDurationMs = performance.now() - this.spawnedAt;
+        this.maxMemoryMB = message.maxMemoryMB;
+        this.forwardLogs(message.logs);
+        if (this.pending) {
+          clearTimeout(this.pending.timer);
+          this.platformLog(startLine(this.pending.requestId), this.pending.requestId);
+          this.state = 'busy';
+          this.startClock(this.pending);
+        } else {
+          this.state = 'idle';
+        }
+        return;
+      case 'result':
+        this.forwardLogs(message.logs);
+        this.onResult(message);
+        return;
+      case 'init-error': {
+        this.forwardLogs(message.logs);
+        const initMs = performance.now() - this.spawnedAt;
+        this.platformLog(initReportLine(initMs, 'error', message.error.errorType), undefined);
+        const pending = this.pending;
+        this.kill();
+        if (pending)
+          this.finish(
+            pending,
+            this.errorResult(message.error, 0),
+            'error',
+            message.error.errorType,
+          );
+        else this.host.died(this);
+        return;
+      }
+      case 'crash':
+        this.forwardLogs(message.logs);
+        this.onDeath(message.error);
+        return;
+    }
+  }
+
+  private onResult(message: Extract<WorkerMessage, { type: 'result' }>): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.maxMemoryMB = message.maxMemoryMB;
+    this.state = 'idle';
+    let result: InvokeResult;
+    if (message.ok) {
+      result = {
+        kind: 'ok',
+        payload: message.body === undefined ? null : JSON.parse(message.body),
+        durationMs: message.durationMs,
+        coldStart: pending.coldStart,
+      };
+      if (pending.coldStart) result.initDurationMs = this.initDurationMs;
+    } else {
+      result = this.errorResult(message.error as ErrorPayload, message.durationMs);
+    }
+    this.finish(pending, result, undefined, undefined, message.durationMs);
+  }
+
+  private onTimeout(pending: Pending): void {
+    if (this.pending !== pending) return;
+    const durationMs = performance.now() - pending.startedAt;
+    this.platformLog(
+      timeoutLine(pending.requestId, this.host.spec.timeoutSeconds, Date.now()),
+      pending.requestId,
+    );
+    this.kill();
+    this.finish(pending, { kind: 'timeout', durationMs }, 'timeout', undefined, durationMs);
+  }
+
+  private onInitTimeout(): void {
+    const pending = this.pending;
+    if (!pending || this.state !== 'initializing') return;
+    this.platformLog(initReportLine(INIT_TIMEOUT_MS, 'timeout'), undefined);
+    this.kill();
+    this.finish(pending, { kind: 'timeout', durationMs: INIT_TIMEOUT_MS }, 'timeout');
+  }
+
+  /** The worker's own 'error' event: in practice the heap limit (uncaught errors arrive as 'crash'). */
+  private onError(error: Error & { code?: string }): void {
+    if (this.state === 'dead') return;
+    const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const requestId = this.pending?.requestId ?? 'undefined';
+    this.onDeath({
+      errorType: outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError',
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${outOfMemory ? 'signal: killed' : error.message}`,
+      trace: [],
+    });
+  }
+
+  /** process.exit() in user code, or anything else that stops the thread unasked. */
+  private onExit(code: number): void {
+    if (this.state === 'dead') return;
+    const requestId = this.pending?.requestId ?? 'undefined';
+    this.onDeath({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}`,
+      trace: [],
+    });
+  }
+
+  private onDeath(error: ErrorPayload): void {
+    if (this.state === 'dead') return;
+    const pending = this.pending;
+    this.kill();
+    if (pending) {
+      const durationMs = pending.startedAt > 0 ? performance.now() - pending.startedAt : 0;
+      this.finish(
+        pending,
+        this.errorResult(error, durationMs),
+        'error',
+        error.errorType,
+        durationMs,
+      );
+    } else {
+      this.host.died(this);
+    }
+  }
+
+  private kill(): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    void this.worker.terminate();
+  }
+
+  private errorResult(error: ErrorPayload, durationMs: number): InvokeResult {
+    return {
+      kind: 'error',
+      errorType: error.errorType,
+      errorMessage: error.errorMessage,
+      stackTrace: error.trace,
+      durationMs,
+    };
+  }
+
+  private exitError(pending: Pending, message: string): InvokeResult {
+    return this.errorResult(
+      {
+        errorType: 'Runtime.ExitError',
+        errorMessage: `RequestId: ${pending.requestId} Error: ${message}`,
+        trace: [],
+      },
+      0,
+    );
+  }
+
+  private finish(
+    pending: Pending,
+    result: InvokeResult,
+    status?: 'timeout' | 'error',
+    errorType?: string,
+    durationMs = 0,
+  ): void {
+    if (this.pending !== pending) return;
+    clearTimeout(pending.timer);
+    this.pending = undefined;
+    if (this.host.logSink) {
+      const { requestId } = pending;
+      this.platformLog(endLine(requestId), requestId);
+      this.platformLog(
+        reportLine({
+          requestId,
+          durationMs,
+          memorySizeMB: this.host.spec.memorySizeMB,
+          maxMemoryUsedMB: this.maxMemoryMB,
+          initDurationMs: pending.coldStart ? this.initDurationMs : undefined,
+          status,
+          errorType,
+        }),
+        requestId,
+      );
+    }
+    this.host.settled(this);
+    pending.resolve(result);
+  }
+
+  private platformLog(message: string, requestId: string | undefined): void {
+    const sink = this.host.logSink;
+    if (!sink) return;
+    sink.write({
+      timestamp: Date.now(),
+      logGroup: this.host.spec.logGroupName,
+      logStream: this.logStreamName,
+      requestId,
+      message,
+      source: this.host.label,
+      origin: 'platform',
+    });
+  }
+
+  private forwardLogs(logs: unknown[] | null): void {
+    const sink = this.host.logSink;
+    if (!sink || !logs) return;
+    const { logGroupName } = this.host.spec;
+    for (let i = 0; i < logs.length; i += 3) {
+      sink.write({
+        timestamp: logs[i] as number,
+        logGroup: logGroupName,
+        logStream: this.logStreamName,
+        requestId: logs[i + 1] as string | undefined,
+        message: logs[i + 2] as string,
+        source: this.host.label,
+      });
+    }
+  }
+}

@@ -1,0 +1,495 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogRecord, LogSink } from '../logs/types';
+import { createLambdaService } from './lambda-service';
+import type { FunctionSpec, InvokeResult, LambdaService, LambdaServiceOptions } from './types';
+
+jest.setTimeout(20_000);
+
+const fixtures = join(__dirname, '__fixtures__');
+
+function spec(name: string, handler: string, extra: Partial<FunctionSpec> = {}): FunctionSpec {
+  return {
+    id: `SmTest/${name}Function`,
+    functionName: `SmTest-${name}`,
+    codeDir: fixtures,
+    handler,
+    runtime: 'nodejs22.x',
+    environment: {},
+    timeoutSeconds: 3,
+    memorySizeMB: 128,
+    logGroupName: `/aws/lambda/SmTest-${name}`,
+    ...extra,
+  };
+}
+
+/** Keeps records in memory so tests can read what the platform and the function wrote. */
+function memorySink(): LogSink & { records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  return {
+    records,
+    write: (record) => void records.push(record),
+    flush: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+function expectKind<K extends InvokeResult['kind']>(
+  result: InvokeResult,
+  kind: K,
+): Extract<InvokeResult, { kind: K }> {
+  if (result.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify(result)}`);
+  return result as Extract<InvokeResult, { kind: K }>;
+}
+
+let services: LambdaService[] = [];
+function service(opts: LambdaServiceOptions = {}): LambdaService {
+  const created = createLambdaService(opts);
+  services.push(created);
+  return created;
+}
+
+afterEach(async () => {
+  await Promise.all(services.map((s) => s.close()));
+  services = [];
+});
+
+describe('execution environments', () => {
+  it('starts cold once, then reuses the same warm environment', async () => {
+    const lambda = service();
+    const fn = spec('Echo', 'echo.handler');
+    lambda.register(fn);
+
+    const first = expectKind(await lambda.invoke(fn.id, { n: 1 }), 'ok');
+    const second = expectKind(await lambda.invoke(fn.id, { n: 2 }), 'ok');
+
+    expect(first.coldStart).toBe(true);
+    expect(first.initDurationMs).toBeGreaterThan(0);
+    expect(second.coldStart).toBe(false);
+    expect(second.initDurationMs).toBeUndefined();
+    const [p1, p2] = [first.payload, second.payload] as Array<{
+      threadId: number;
+      invocations: number;
+      event: unknown;
+    }>;
+    expect(p2?.threadId).toBe(p1?.threadId);
+    expect(p2?.invocations).toBe(2);
+    expect(p2?.event).toEqual({ n: 2 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, coldStarts: 1 });
+  });
+
+  it('logs the cold start with its Init Duration and START/END/REPORT per invocation', async () => {
+    const sink = memorySink();
+    const lambda = service({ logSink: sink });
+    const fn = spec('Echo', 'echo.handler', { memorySizeMB: 256 });
+    lambda.register(fn);
+
+    await lambda.invoke(fn.id, {}, { requestId: 'req-cold' });
+    await lambda.invoke(fn.id, {}, { requestId: 'req-warm' });
+
+    const platform = sink.records.filter((r) => r.origin === 'platform').map((r) => r.message);
+    expect(platform[0]).toMatch(/^INIT_START /);
+    expect(platform).toContain('START RequestId: req-cold Version: $LATEST');
+    expect(platform).toContain('END RequestId: req-warm');
+    const reports = platform.filter((m) => m.startsWith('REPORT'));
+    expect(reports[0]).toMatch(
+      /^REPORT RequestId: req-cold\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms$/,
+    );
+    expect(reports[1]).not.toContain('Init Duration');
+    expect(
+      sink.records.every(
+        (r) => r.logGroup === '/aws/lambda/SmTest-Echo' && r.source === 'test:echo',
+      ),
+    ).toBe(true);
+  });
+
+  it('throttles the call beyond reserved concurrency at once, and none when calls are sequential', async () => {
+    const lambda = service();
+    const fn = spec('Sleep', 'sleep.handler', { reservedConcurrency: 2 });
+    lambda.register(fn);
+
+    const parallel = await Promise.all([0, 1, 2].map(() => lambda.invoke(fn.id, { ms: 300 })));
+    const throttled = parallel.filter((r) => r.kind === 'throttled');
+    expect(throttled).toEqual([
+      { kind: 'throttled', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' },
+    ]);
+    expect(parallel.filter((r) => r.kind === 'ok')).toHaveLength(2);
+
+    for (let i = 0; i < 4; i++) expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 2, busy: 0, coldStarts: 2 });
+  });
+
+  it('throttles every call of a function reserved at zero', async () => {
+    const lambda = service();
+    const fn = spec('Disabled', 'echo.handler', { reservedConcurrency: 0 });
+    lambda.register(fn);
+    expect(await lambda.invoke(fn.id, {})).toEqual({
+      kind: 'throttled',
+      reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+    });
+  });
+
+  it('bounds unreserved functions together by the concurrency the account has left', async () => {
+    const lambda = service({ accountConcurrency: 3, unreservedMinimum: 0 });
+    const reserved = spec('Reserved', 'sleep.handler', { reservedConcurrency: 1 });
+    const a = spec('A', 'sleep.handler');
+    const b = spec('B', 'sleep.handler');
+    [reserved, a, b].forEach((f) => lambda.register(f));
+
+    // 3 - 1 reserved = 2 for A and B together.
+    const results = await Promise.all([
+      lambda.invoke(a.id, { ms: 300 }),
+      lambda.invoke(b.id, { ms: 300 }),
+      lambda.invoke(a.id, { ms: 300 }),
+      lambda.invoke(reserved.id, { ms: 300 }),
+    ]);
+    expect(results.map((r) => r.kind)).toEqual(['ok', 'ok', 'throttled', 'ok']);
+    expect(results[2]).toEqual({ kind: 'throttled', reason: 'ConcurrentInvocationLimitExceeded' });
+  });
+
+  it('refuses a reservation that leaves less than the unreserved minimum', () => {
+    const lambda = service({ accountConcurrency: 1000 });
+    lambda.register(spec('Big', 'echo.handler', { reservedConcurrency: 850 }));
+    expect(() =>
+      lambda.register(spec('Bigger', 'echo.handler', { reservedConcurrency: 100 })),
+    ).toThrow(/leaving 50 of the account's 1000 unreserved; Lambda requires at least 100/);
+  });
+
+  it('refuses a spec AWS would refuse, naming the value', () => {
+    const lambda = service();
+    expect(() => lambda.register(spec('Tiny', 'echo.handler', { memorySizeMB: 64 }))).toThrow(
+      'Function SmTest/TinyFunction: memorySizeMB 64 is outside 128..10240',
+    );
+    expect(() => lambda.register(spec('Py', 'echo.handler', { runtime: 'python3.12' }))).toThrow(
+      /not a Node.js runtime/,
+    );
+  });
+});
+
+describe('timeouts', () => {
+  it.each([
+    ['waiting on a timer', false],
+    ['blocking its thread', true],
+  ])('destroys an environment %s past its timeout; the next call is cold', async (_, busy) => {
+    const sink = memorySink();
+    const lambda = service({ logSink: sink });
+    const fn = spec('Sleep', 'sleep.handler', { timeoutSeconds: 0.5 });
+    lambda.register(fn);
+    const warm = expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
+
+    const started = Date.now();
+    const result = expectKind(
+      await lambda.invoke(fn.id, { ms: 5000, busy }, { requestId: 'req-slow' }),
+      'timeout',
+    );
+
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.durationMs).toBeGreaterThanOrEqual(495);
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 1 });
+    const next = expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
+    expect(next.coldStart).toBe(true);
+    expect((next.payload as { threadId: number }).threadId).not.toBe(
+      (warm.payload as { threadId: number }).threadId,
+    );
+    const messages = sink.records.map((r) => r.message);
+    expect(messages).toContainEqual(
+      expect.stringMatching(/ req-slow Task timed out after 0\.50 seconds$/),
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^REPORT RequestId: req-slow\t.*\tStatus: timeout$/),
+    );
+  });
+
+  it('gives the handler its remaining time through the context', async () => {
+    const lambda = service();
+    const fn = spec('Env', 'env.handler', { timeoutSeconds: 2 });
+    lambda.register(fn);
+    const { payload } = expectKind(await lambda.invoke(fn.id, {}), 'ok');
+    const remaining = (payload as { context: { remainingMs: number } }).context.remainingMs;
+    expect(remaining).toBeGreaterThan(1500);
+    expect(remaining).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('errors', () => {
+  it('returns a thrown error as Lambda error payload and keeps the environment', async () => {
+    const lambda = service();
+    const fn = spec('Throws', 'throws.handler');
+    lambda.register(fn);
+
+    const result = expectKind(await lambda.invoke(fn.id, { mode: 'throw' }), 'error');
+
+    expect(result.errorType).toBe('ValidationError');
+    expect(result.errorMessage).toBe('username is required');
+    expect(result.stackTrace?.[0]).toBe('ValidationError: username is required');
+    expect(result.stackTrace?.[1]).toContain('throws.js');
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 1, coldStarts: 1 });
+    expectKind(await lambda.invoke(fn.id, { mode: 'ok' }), 'ok');
+    expect(lambda.stats(fn.id).coldStarts).toBe(1);
+  });
+
+  it('reports a non-Error rejection by its type, as the runtime does', async () => {
+    const lambda = service();
+    const fn = spec('Throws', 'throws.handler');
+    lambda.register(fn);
+    expect(await lambda.invoke(fn.id, { mode: 'string' })).toMatchObject({
+      kind: 'error',
+      errorType: 'string',
+      errorMessage: 'plain string',
+      stackTrace: [],
+    });
+  });
+
+  it('handles a synchronous throw', async () => {
+    const lambda = service();
+    const fn = spec('SyncThrow', 'throws.syncThrow');
+    lambda.register(fn);
+    expect(await lambda.invoke(fn.id, {})).toMatchObject({
+      errorType: 'ValidationError',
+      errorMessage: 'thrown synchronously',
+    });
+  });
+
+  it.each([
+    ['exit', 'Runtime.ExitError', /Runtime exited with error: exit status 2$/],
+    ['uncaught', 'TypeError', /^thrown from a timer$/],
+    ['unhandled', 'Runtime.UnhandledPromiseRejection', /^RangeError: nobody handles me$/],
+  ])('destroys the environment on %s', async (mode, errorType, message) => {
+    const lambda = service();
+    const fn = spec('Throws', 'throws.handler');
+    lambda.register(fn);
+
+    const result = expectKind(
+      await lambda.invoke(fn.id, { mode }, { requestId: 'req-crash' }),
+      'error',
+    );
+
+    expect(result.errorType).toBe(errorType);
+    expect(result.errorMessage).toMatch(message);
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 1 });
+    expect(expectKind(await lambda.invoke(fn.id, { mode: 'ok' }), 'ok').coldStart).toBe(true);
+  });
+
+  it('fails INIT with Runtime.ImportModuleError for a missing bundle and retries INIT next time', async () => {
+    const sink = memorySink();
+    const lambda = service({ logSink: sink });
+    const fn = spec('Missing', 'missing.handler');
+    lambda.register(fn);
+
+    const result = expectKind(await lambda.invoke(fn.id, {}), 'error');
+    expect(result.errorType).toBe('Runtime.ImportModuleError');
+    expect(result.errorMessage).toContain("Cannot find module 'missing'");
+    expect(sink.records.map((r) => r.message)).toContainEqual(
+      expect.stringMatching(
+        /^INIT_REPORT Init Duration: .*\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError$/,
+      ),
+    );
+    await lambda.invoke(fn.id, {});
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 2 });
+  });
+
+  it('reports an error thrown while loading the module, and a handler that is not exported', async () => {
+    const lambda = service();
+    lambda.register(spec('InitError', 'init-error.handler'));
+    lambda.register(spec('NoExport', 'echo.nothing'));
+    expect(await lambda.invoke('SmTest/InitErrorFunction', {})).toMatchObject({
+      kind: 'error',
+      errorType: 'Error',
+      errorMessage: 'config: USERS_TABLE_NAME is not set',
+    });
+    expect(await lambda.invoke('SmTest/NoExportFunction', {})).toMatchObject({
+      kind: 'error',
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: 'echo.nothing is undefined or not exported',
+    });
+  });
+
+  it('ends an environment that exceeds its memory with Runtime.OutOfMemory', async () => {
+    const lambda = service();
+    const fn = spec('Oom', 'oom.handler', { memorySizeMB: 128 });
+    lambda.register(fn);
+
+    // Control: well inside the limit the same code succeeds.
+    expect(expectKind(await lambda.invoke(fn.id, { mb: 16 }), 'ok').payload).toMatchObject({
+      allocatedMb: 16,
+    });
+    const result = expectKind(await lambda.invoke(fn.id, {}, { requestId: 'req-oom' }), 'error');
+
+    expect(result.errorType).toBe('Runtime.OutOfMemory');
+    expect(result.errorMessage).toBe(
+      'RequestId: req-oom Error: Runtime exited with error: signal: killed',
+    );
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 1 });
+  });
+});
+
+describe('handler styles', () => {
+  it('waits for the event loop to empty after a callback unless told not to', async () => {
+    const lambda = service();
+    const fn = spec('Callback', 'callback.handler');
+    lambda.register(fn);
+
+    const waited = expectKind(await lambda.invoke(fn.id, { pendingMs: 200 }), 'ok');
+    const notWaited = expectKind(await lambda.invoke(fn.id, { pendingMs: 200, wait: false }), 'ok');
+
+    expect(waited.payload).toEqual({ via: 'callback' });
+    expect(waited.durationMs).toBeGreaterThanOrEqual(190);
+    expect(notWaited.durationMs).toBeLessThan(150);
+    expect(await lambda.invoke(fn.id, { fail: true })).toMatchObject({
+      kind: 'error',
+      errorMessage: 'callback failure',
+    });
+  });
+
+  it('answers null for a handler that returns a value without a promise or callback', async () => {
+    const lambda = service();
+    const fn = spec('SyncReturn', 'callback.syncReturn');
+    lambda.register(fn);
+    expect(expectKind(await lambda.invoke(fn.id, { x: 1 }), 'ok').payload).toBeNull();
+  });
+});
+
+describe('environment variables and context', () => {
+  it('gives each function its own environment with the variables Lambda sets', async () => {
+    process.env.LEAK_CHECK = 'parent-process-value';
+    const lambda = service({ region: 'eu-west-1', accountId: '111122223333' });
+    const one = spec('One', 'env.handler', {
+      environment: {
+        TABLE_NAME: 'one-table',
+        INIT_MARK: 'one',
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+      },
+    });
+    const two = spec('Two', 'env.handler', {
+      environment: { TABLE_NAME: 'two-table', INIT_MARK: 'two' },
+      memorySizeMB: 512,
+    });
+    lambda.register(one);
+    lambda.register(two);
+
+    type EnvPayload = {
+      env: Record<string, string>;
+      seenAtInit: string;
+      context: Record<string, unknown>;
+    };
+    const a = expectKind(await lambda.invoke(one.id, {}, { requestId: 'req-a' }), 'ok')
+      .payload as EnvPayload;
+    const b = expectKind(await lambda.invoke(two.id, {}, { requestId: 'req-b' }), 'ok')
+      .payload as EnvPayload;
+    delete process.env.LEAK_CHECK;
+
+    expect(a.env.TABLE_NAME).toBe('one-table');
+    expect(b.env.TABLE_NAME).toBe('two-table');
+    // A write to process.env in one environment is invisible to the other and to this process.
+    expect(a.seenAtInit).toBe('one');
+    expect(b.seenAtInit).toBe('two');
+    expect(a.env.INIT_MARK).toBe('changed-by-SmTest-One');
+    expect(process.env.INIT_MARK).toBeUndefined();
+    expect(a.env.LEAK_CHECK).toBeUndefined();
+    expect(a.env).toMatchObject({
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+      AWS_LAMBDA_FUNCTION_NAME: 'SmTest-One',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/SmTest-One',
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      LAMBDA_TASK_ROOT: fixtures,
+      _HANDLER: 'env.handler',
+      TZ: ':UTC',
+    });
+    expect(b.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE).toBe('512');
+    expect(a.env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(
+      /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/,
+    );
+    expect(a.env._X_AMZN_TRACE_ID).toMatch(
+      /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
+    );
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+      expect(a.env[key]).toBeTruthy();
+    expect(a.context).toEqual({
+      functionName: 'SmTest-One',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:SmTest-One',
+      memoryLimitInMB: '128',
+      awsRequestId: 'req-a',
+      logGroupName: '/aws/lambda/SmTest-One',
+      logStreamName: a.env.AWS_LAMBDA_LOG_STREAM_NAME,
+      callbackWaitsForEmptyEventLoop: true,
+      remainingMs: expect.any(Number),
+    });
+  });
+
+  it('sets a fresh trace id per invocation, or the one given', async () => {
+    const lambda = service();
+    const fn = spec('Env', 'env.handler');
+    lambda.register(fn);
+    const traceOf = async (traceId?: string): Promise<string | undefined> =>
+      (
+        expectKind(await lambda.invoke(fn.id, {}, { traceId }), 'ok').payload as {
+          env: Record<string, string>;
+        }
+      ).env._X_AMZN_TRACE_ID;
+    const [t1, t2, given] = [
+      await traceOf(),
+      await traceOf(),
+      await traceOf('Root=1-5759e988-bd862e3fe1be46a994272793'),
+    ];
+    expect(t1).not.toBe(t2);
+    expect(given).toBe('Root=1-5759e988-bd862e3fe1be46a994272793');
+  });
+});
+
+describe('the AWS SDK the runtime provides', () => {
+  let codeDir: string;
+  beforeAll(() => {
+    // Outside the repository, so nothing resolves through its node_modules by accident.
+    codeDir = mkdtempSync(join(tmpdir(), 'lambda-external-sdk-'));
+    cpSync(join(fixtures, 'echo.js'), join(codeDir, 'echo.js'));
+    writeFileSync(
+      join(codeDir, 'external.js'),
+      "exports.sdk = async () => typeof require('@aws-sdk/client-dynamodb').DynamoDBClient;\n" +
+        "exports.other = async () => require('openapi-fetch');\n",
+    );
+  });
+  afterAll(() => rmSync(codeDir, { recursive: true, force: true }));
+
+  it('resolves @aws-sdk/* left external by the bundle, and nothing else', async () => {
+    const lambda = service();
+    lambda.register(spec('Sdk', 'external.sdk', { codeDir }));
+    lambda.register(spec('Other', 'external.other', { codeDir }));
+    expect(await lambda.invoke('SmTest/SdkFunction', {})).toMatchObject({
+      kind: 'ok',
+      payload: 'function',
+    });
+    expect(await lambda.invoke('SmTest/OtherFunction', {})).toMatchObject({
+      kind: 'error',
+      errorMessage: expect.stringContaining("Cannot find module 'openapi-fetch'"),
+    });
+  });
+});
+
+describe('close', () => {
+  it('ends running invocations and refuses new ones', async () => {
+    const lambda = createLambdaService();
+    const fn = spec('Sleep', 'sleep.handler');
+    lambda.register(fn);
+    const running = lambda.invoke(fn.id, { ms: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    await lambda.close();
+
+    expect(await running).toMatchObject({ kind: 'error', errorType: 'Runtime.ExitError' });
+    await expect(lambda.invoke(fn.id, {})).rejects.toThrow('closed');
+  });
+
+  it('rejects an unknown function id with the registered ones', async () => {
+    const lambda = service();
+    lambda.register(spec('Echo', 'echo.handler'));
+    await expect(lambda.invoke('SmTest/Nope', {})).rejects.toThrow(
+      'No function SmTest/Nope; registered: SmTest/EchoFunction',
+    );
+  });
+});

@@ -1,0 +1,102 @@
+import type { LogSink } from '../logs/types';
+
+export type { LogRecord, LogSink } from '../logs/types';
+// The service factory lives in lambda-service.ts; re-exported so the interface file is enough to code against.
+export { createLambdaService } from './lambda-service';
+
+/** A Lambda function as the cloud assembly describes it, resolved to local values. */
+export interface FunctionSpec {
+  /** Unique, e.g. `SmAuth/CreateUserFunction` (stack/logicalId). */
+  id: string;
+  /** The resolved FunctionName (or the id-derived name). */
+  functionName: string;
+  /** Absolute dir of the asset (the same bundle CDK deploys, from `cdk.out/asset.<hash>`). */
+  codeDir: string;
+  /** `<file>.<export>`, e.g. `create-user.handler`. */
+  handler: string;
+  /** `nodejs22.x` … */
+  runtime: string;
+  /** Already resolved to local values (including `AWS_ENDPOINT_URL_DYNAMODB`). */
+  environment: Record<string, string>;
+  /** @default 3 */
+  timeoutSeconds: number;
+  /** @default 128 */
+  memorySizeMB: number;
+  /** `undefined` = unreserved (bounded by the account concurrency left over by reservations). */
+  reservedConcurrency?: number;
+  /** `/aws/lambda/<functionName>` or the templated LogGroup. */
+  logGroupName: string;
+  /**
+   * Console label, e.g. `auth:create-user`.
+   * @default the stack name without its `Sm` prefix, lower-cased, and the handler file: `auth:create-user`
+   */
+  label?: string;
+}
+
+export type InvokeResult =
+  | {
+      kind: 'ok';
+      payload: unknown;
+      durationMs: number;
+      coldStart: boolean;
+      initDurationMs?: number;
+    }
+  | {
+      kind: 'throttled';
+      reason:
+        'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
+    }
+  /** 'Task timed out after N.NN seconds'. */
+  | { kind: 'timeout'; durationMs: number }
+  /**
+   * The handler threw or rejected (`errorType` is the error's name), or the runtime failed:
+   * `Runtime.ExitError`, `Runtime.OutOfMemory`, `Runtime.ImportModuleError`, `Runtime.HandlerNotFound`,
+   * `Runtime.UnhandledPromiseRejection`.
+   */
+  | {
+      kind: 'error';
+      errorType: string;
+      errorMessage: string;
+      stackTrace?: string[];
+      durationMs: number;
+    };
+
+export interface InvokeOptions {
+  /** Lambda request id; a random UUID when absent. */
+  requestId?: string;
+  /** X-Ray trace header for `_X_AMZN_TRACE_ID`; generated when absent. */
+  traceId?: string;
+}
+
+export interface FunctionStats {
+  /** Live execution environments (idle or busy). */
+  warm: number;
+  /** Environments serving an invocation right now. */
+  busy: number;
+  /** Environments started since registration (each first use is a cold start). */
+  coldStarts: number;
+}
+
+export interface LambdaService {
+  register(spec: FunctionSpec): void;
+  invoke(functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult>;
+  stats(functionId: string): FunctionStats;
+  /** Destroys every environment; invocations still running resolve as `Runtime.ExitError`. */
+  close(): Promise<void>;
+}
+
+export interface LambdaServiceOptions {
+  /** Concurrent executions per account and region. @default 1000 */
+  accountConcurrency?: number;
+  /** Receives every function's log lines and the platform's START/END/REPORT lines. */
+  logSink?: LogSink;
+  /** @default process.env.AWS_REGION ?? 'us-east-1' */
+  region?: string;
+  /** Used in the function ARN. @default '123456789012' */
+  accountId?: string;
+  /**
+   * Concurrency Lambda keeps unreserved: `register` refuses a reservation that would leave less.
+   * @default min(100, accountConcurrency)
+   */
+  unreservedMinimum?: number;
+}

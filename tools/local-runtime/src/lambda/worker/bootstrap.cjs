@@ -1,0 +1,470 @@
+// @ts-check
+/**
+ * The runtime inside one execution environment (a worker thread): it plays the part of Lambda's
+ * Node.js runtime interface client. It loads the function's bundle once (INIT), then serves one
+ * invocation per message from the parent, in the order they arrive.
+ *
+ * Plain CommonJS on purpose: a worker thread cannot use the parent's TypeScript loader (jest,
+ * tsx), and the bundle it loads is plain JavaScript anyway.
+ *
+ * Protocol (parent → worker): { requestId, event, timeoutMs, traceId }
+ * Protocol (worker → parent):
+ *   { type: 'ready', maxMemoryMB, logs }                      INIT succeeded
+ *   { type: 'init-error', error, logs }                       INIT failed; the parent destroys us
+ *   { type: 'logs', logs }                                    lines written while an invocation runs
+ *   { type: 'result', ok, body?, error?, durationMs, maxMemoryMB, logs }
+ *   { type: 'crash', error, logs }                            uncaught exception: we exit next
+ * `logs` is a flat array [timestamp, requestId, message, …] (or null) so one message carries many
+ * lines without an object per line.
+ */
+'use strict';
+
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+const fs = require('node:fs');
+const path = require('node:path');
+const util = require('node:util');
+const v8 = require('node:v8');
+const { pathToFileURL } = require('node:url');
+
+if (!parentPort) throw new Error('bootstrap.cjs runs only as a worker thread');
+const port = parentPort;
+
+/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string }} */
+const config = workerData;
+
+// ---------------------------------------------------------------------------------------------
+// Output capture. Lambda's runtime turns each console call into one log event prefixed with the
+// time, request id and level, and each line written to stdout/stderr into one raw event (that is
+// how Powertools' JSON logs and EMF metrics stay parseable). Both are installed before the bundle
+// loads so INIT output is captured too.
+// ---------------------------------------------------------------------------------------------
+
+/** @type {string | undefined} */
+let currentRequestId;
+/** @type {unknown[]} */
+let pending = [];
+/** @type {NodeJS.Timeout | null} */
+let flushTimer = null;
+const LOG_FLUSH_MS = 25;
+
+/** @param {string} message */
+function emit(message) {
+  if (!config.captureLogs) return;
+  pending.push(Date.now(), currentRequestId, message);
+  // Lines of a long invocation travel in batches while it runs (so a later timeout keeps them);
+  // a short one carries its lines on the result message instead. Unref'd: it must not count as
+  // pending work for callbackWaitsForEmptyEventLoop.
+  if (flushTimer === null) flushTimer = setTimeout(flushLogs, LOG_FLUSH_MS).unref();
+}
+
+function takeLogs() {
+  if (pending.length === 0) return null;
+  const logs = pending;
+  pending = [];
+  return logs;
+}
+
+function flushLogs() {
+  flushTimer = null;
+  const logs = takeLogs();
+  if (logs) port.postMessage({ type: 'logs', logs });
+}
+
+/**
+ * @param {NodeJS.WriteStream} stream
+ * @returns {() => void} writes out a trailing partial line
+ */
+function captureStream(stream) {
+  let partial = '';
+  /** @type {any} */ (stream).write = function write(
+    /** @type {unknown} */ chunk,
+    /** @type {unknown} */ encoding,
+    /** @type {unknown} */ callback,
+  ) {
+    const cb = typeof encoding === 'function' ? encoding : callback;
+    const text =
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(/** @type {Uint8Array} */ (chunk)).toString(
+            typeof encoding === 'string' ? /** @type {BufferEncoding} */ (encoding) : 'utf8',
+          );
+    let buffered = partial + text;
+    let newline;
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      const line =
+        buffered.charCodeAt(newline - 1) === 13
+          ? buffered.slice(0, newline - 1)
+          : buffered.slice(0, newline);
+      if (line.length > 0) emit(line);
+      buffered = buffered.slice(newline + 1);
+    }
+    partial = buffered;
+    if (typeof cb === 'function') process.nextTick(cb);
+    return true;
+  };
+  return () => {
+    if (partial.length > 0) emit(partial);
+    partial = '';
+  };
+}
+
+const endStdout = captureStream(process.stdout);
+const endStderr = captureStream(process.stderr);
+function endPartialLines() {
+  endStdout();
+  endStderr();
+}
+
+/** @type {Array<[keyof Console, string]>} */
+const consoleLevels = [
+  ['log', 'INFO'],
+  ['info', 'INFO'],
+  ['warn', 'WARN'],
+  ['error', 'ERROR'],
+  ['debug', 'DEBUG'],
+  ['trace', 'TRACE'],
+];
+for (const [method, level] of consoleLevels) {
+  /** @type {any} */ (console)[method] = (/** @type {unknown[]} */ ...args) =>
+    emit(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors, shaped as the runtime reports them ({ errorType, errorMessage, trace }).
+// ---------------------------------------------------------------------------------------------
+
+/** @param {unknown} error */
+function toErrorPayload(error) {
+  try {
+    if (
+      util.types.isNativeError(error) ||
+      (error && typeof error === 'object' && 'stack' in error && 'message' in error)
+    ) {
+      const e = /** @type {Error} */ (error);
+      return {
+        errorType: String(e.name),
+        errorMessage: String(e.message),
+        trace: String(e.stack ?? '').split('\n'),
+      };
+    }
+    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  } catch {
+    return {
+      errorType: 'handled',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      trace: [],
+    };
+  }
+}
+
+/**
+ * @param {string} errorType
+ * @param {string} errorMessage
+ */
+function runtimeError(errorType, errorMessage) {
+  const error = new Error(errorMessage);
+  error.name = errorType;
+  return error;
+}
+
+/**
+ * @param {string} label e.g. 'Invoke Error' or 'Uncaught Exception'
+ * @param {{ errorType: string; errorMessage: string; trace: string[] }} payload
+ */
+function logError(label, payload) {
+  const json = JSON.stringify({
+    errorType: payload.errorType,
+    errorMessage: payload.errorMessage,
+    stack: payload.trace,
+  });
+  emit(`${new Date().toISOString()}\t${currentRequestId}\tERROR\t${label} \t${json}`);
+}
+
+let crashed = false;
+/** @param {{ errorType: string; errorMessage: string; trace: string[] }} payload */
+function crash(payload) {
+  if (crashed) return;
+  crashed = true;
+  logError('Uncaught Exception', payload);
+  endPartialLines();
+  port.postMessage({ type: 'crash', error: payload, logs: takeLogs() });
+  // As the real runtime does after an uncaught error: the environment is gone.
+  process.exit(129);
+}
+
+process.on('uncaughtException', (error) => crash(toErrorPayload(error)));
+process.on('unhandledRejection', (reason) => {
+  const message = util.types.isNativeError(reason)
+    ? `${reason.name}: ${reason.message}`
+    : String(reason);
+  crash(toErrorPayload(runtimeError('Runtime.UnhandledPromiseRejection', message)));
+});
+// process.exit() from user code: hand over what was logged before the thread stops.
+process.on('exit', () => {
+  if (crashed) return;
+  endPartialLines();
+  const logs = takeLogs();
+  if (logs) port.postMessage({ type: 'logs', logs });
+});
+
+// ---------------------------------------------------------------------------------------------
+// INIT: load the bundle once.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Lambda's nodejs runtimes provide AWS SDK v3: a bundle that leaves `@aws-sdk/*` external still
+ * finds it. Nothing else is provided, so a bundle missing any other dependency fails here as it
+ * would in AWS.
+ */
+function provideAwsSdk() {
+  const sdkBaseDir = config.sdkBaseDir;
+  const mod = /** @type {any} */ (require('node:module'));
+  if (!sdkBaseDir || typeof mod.registerHooks !== 'function') return;
+  mod.registerHooks({
+    resolve(
+      /** @type {string} */ specifier,
+      /** @type {any} */ context,
+      /** @type {Function} */ nextResolve,
+    ) {
+      try {
+        return nextResolve(specifier, context);
+      } catch (error) {
+        if (!specifier.startsWith('@aws-sdk/')) throw error;
+        const file = require.resolve(specifier, { paths: [sdkBaseDir] });
+        return { url: pathToFileURL(file).href, format: 'commonjs', shortCircuit: true };
+      }
+    },
+  });
+}
+
+/**
+ * Splits `dir/file.export.nested` the way the runtime does: the module is the part of the last
+ * path segment before its first dot, the rest is a property path.
+ * @param {string} handler
+ */
+function splitHandler(handler) {
+  const slash = handler.lastIndexOf('/');
+  const dir = handler.slice(0, slash + 1);
+  const base = handler.slice(slash + 1);
+  const dot = base.indexOf('.');
+  if (dot <= 0 || dot === base.length - 1)
+    throw runtimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  return { modulePath: dir + base.slice(0, dot), exportPath: base.slice(dot + 1).split('.') };
+}
+
+/** @param {string} modulePath */
+async function loadModule(modulePath) {
+  const base = path.resolve(config.codeDir, modulePath);
+  for (const ext of ['.js', '.mjs', '.cjs']) {
+    const file = base + ext;
+    if (!fs.existsSync(file)) continue;
+    try {
+      return ext === '.mjs' ? await import(pathToFileURL(file).href) : require(file);
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        throw runtimeError('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message}`);
+      const code = /** @type {{ code?: string }} */ (error).code;
+      if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+        const e = /** @type {Error} */ (error);
+        throw runtimeError('Runtime.ImportModuleError', `${e.name}: ${e.message}`);
+      }
+      throw error;
+    }
+  }
+  throw runtimeError(
+    'Runtime.ImportModuleError',
+    `Error: Cannot find module '${path.basename(modulePath)}'\nRequire stack:\n- ${config.codeDir}`,
+  );
+}
+
+/** @returns {Promise<Function>} */
+async function loadHandler() {
+  const { modulePath, exportPath } = splitHandler(config.handler);
+  /** @type {any} */
+  let target = await loadModule(modulePath);
+  for (const key of exportPath) target = target == null ? undefined : target[key];
+  if (typeof target !== 'function') {
+    throw runtimeError(
+      'Runtime.HandlerNotFound',
+      `${path.basename(config.handler)} is undefined or not exported`,
+    );
+  }
+  return target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// INVOKE
+// ---------------------------------------------------------------------------------------------
+
+const MB = 1024 * 1024;
+/** Lambda's limit for a synchronous response. */
+const MAX_RESPONSE_BYTES = 6291556;
+let maxMemoryMB = 0;
+
+function sampleMemory() {
+  const heap = v8.getHeapStatistics();
+  const used = Math.ceil((heap.total_physical_size + heap.external_memory) / MB);
+  if (used > maxMemoryMB) maxMemoryMB = used;
+  return maxMemoryMB;
+}
+
+/** Resources an idle environment holds; work beyond them means the event loop is not empty. */
+/** @type {Map<string, number>} */
+let idleResources = new Map();
+function countResources() {
+  /** @type {Map<string, number>} */
+  const counts = new Map();
+  for (const type of process.getActiveResourcesInfo())
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}
+function eventLoopIsEmpty() {
+  for (const [type, count] of countResources())
+    if (count > (idleResources.get(type) ?? 0)) return false;
+  return true;
+}
+/** Resolves when only the idle resources remain (the parent's timeout bounds the wait). */
+function waitForEmptyEventLoop() {
+  return new Promise((resolve) => {
+    const check = () => (eventLoopIsEmpty() ? resolve(undefined) : setTimeout(check, 1).unref());
+    setImmediate(check);
+  });
+}
+
+/**
+ * Runs the handler as the runtime does: a returned promise settles the invocation; otherwise the
+ * callback (or context.succeed/fail/done) does, after the event loop empties when
+ * `callbackWaitsForEmptyEventLoop` is true; a handler that neither returns a promise nor calls
+ * back answers `null` once the event loop is empty.
+ * @param {Function} handler
+ * @param {unknown} event
+ * @param {any} context
+ * @returns {Promise<unknown>}
+ */
+function runHandler(handler, event, context) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    /** @param {unknown} error @param {unknown} result */
+    const finish = (error, result) => {
+      if (settled) return;
+      settled = true;
+      const settle = () => (error != null ? reject(error) : resolve(result));
+      if (context.callbackWaitsForEmptyEventLoop) void waitForEmptyEventLoop().then(settle);
+      else settle();
+    };
+    context.done = finish;
+    context.succeed = (/** @type {unknown} */ result) => finish(null, result);
+    context.fail = (/** @type {unknown} */ error) => finish(error ?? 'handled', undefined);
+    let returned;
+    try {
+      returned = handler(event, context, finish);
+    } catch (error) {
+      settled = true;
+      reject(error);
+      return;
+    }
+    if (returned && typeof (/** @type {any} */ (returned).then) === 'function') {
+      /** @type {PromiseLike<unknown>} */ (returned).then(
+        (value) => {
+          if (!settled) {
+            settled = true;
+            resolve(value);
+          }
+        },
+        (error) => {
+          if (!settled) {
+            settled = true;
+            reject(error);
+          }
+        },
+      );
+    } else if (handler.length < 3) {
+      void waitForEmptyEventLoop().then(() => finish(null, null));
+    }
+  });
+}
+
+/**
+ * @param {Function} handler
+ * @param {{ requestId: string; event: unknown; timeoutMs: number; traceId: string }} message
+ */
+async function invoke(handler, message) {
+  const { requestId, event, timeoutMs, traceId } = message;
+  currentRequestId = requestId;
+  process.env._X_AMZN_TRACE_ID = traceId;
+  const deadline = Date.now() + timeoutMs;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: config.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: config.invokedFunctionArn,
+    memoryLimitInMB: String(config.memorySizeMB),
+    awsRequestId: requestId,
+    logGroupName: config.logGroupName,
+    logStreamName: config.logStreamName,
+    identity: undefined,
+    clientContext: undefined,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  const started = performance.now();
+  /** @type {Record<string, unknown>} */
+  let reply;
+  try {
+    const result = await runHandler(handler, event, context);
+    // The runtime answers with JSON: what does not survive JSON.stringify does not reach the caller.
+    const body = result === undefined ? undefined : JSON.stringify(result);
+    if (
+      body !== undefined &&
+      body.length > MAX_RESPONSE_BYTES / 3 &&
+      Buffer.byteLength(body) > MAX_RESPONSE_BYTES
+    ) {
+      const size = Buffer.byteLength(body);
+      reply = {
+        type: 'result',
+        ok: false,
+        error: toErrorPayload(
+          runtimeError(
+            'Function.ResponseSizeTooLarge',
+            `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+          ),
+        ),
+      };
+    } else {
+      reply = { type: 'result', ok: true, body };
+    }
+  } catch (error) {
+    const payload = toErrorPayload(error);
+    logError('Invoke Error', payload);
+    reply = { type: 'result', ok: false, error: payload };
+  }
+  reply.durationMs = performance.now() - started;
+  reply.maxMemoryMB = sampleMemory();
+  endPartialLines();
+  reply.logs = takeLogs();
+  port.postMessage(reply);
+}
+
+async function main() {
+  provideAwsSdk();
+  // Stack traces point into the TypeScript sources, as with NODE_OPTIONS=--enable-source-maps.
+  process.setSourceMapsEnabled(true);
+  /** @type {Function} */
+  let handler;
+  try {
+    handler = await loadHandler();
+  } catch (error) {
+    const payload = toErrorPayload(error);
+    logError('Uncaught Exception', payload);
+    endPartialLines();
+    port.postMessage({ type: 'init-error', error: payload, logs: takeLogs() });
+    return;
+  }
+  port.on('message', (message) => void invoke(handler, message));
+  idleResources = countResources();
+  endPartialLines();
+  port.postMessage({ type: 'ready', maxMemoryMB: sampleMemory(), logs: takeLogs() });
+}
+
+void main();
