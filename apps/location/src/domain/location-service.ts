@@ -36,7 +36,7 @@ export interface LocationService {
 
 export const createLocationService = (options: LocationServiceOptions): LocationService => {
   const { repository, historyRetentionDays } = options;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => Date.now());
   const nextHistoryId = options.nextHistoryId ?? createHistoryIdFactory();
 
   return {
