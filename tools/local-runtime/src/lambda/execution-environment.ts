@@ -120,6 +120,9 @@ export class ExecutionEnvironment {
     return this.pending !== undefined;
   }
 
+  /** performance.now() when the environment last became idle (set by its owner). */
+  idleSince = 0;
+
   /** Runs one invocation; the environment must be idle or just created. */
   invoke(requestId: string, event: unknown, traceId: string): Promise<InvokeResult> {
     const coldStart = this.state === 'initializing';

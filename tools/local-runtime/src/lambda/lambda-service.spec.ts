@@ -79,6 +79,20 @@ describe('execution environments', () => {
     expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, coldStarts: 1 });
   });
 
+  it('reclaims an environment left idle past the idle timeout; the next call is cold', async () => {
+    const lambda = service({ idleTimeoutMs: 150 });
+    const fn = spec('Echo', 'echo.handler');
+    lambda.register(fn);
+    await lambda.invoke(fn.id, {});
+    expect(lambda.stats(fn.id).warm).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    expect(lambda.stats(fn.id).warm).toBe(0);
+    expect(expectKind(await lambda.invoke(fn.id, {}), 'ok').coldStart).toBe(true);
+    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, coldStarts: 2 });
+  });
+
   it('logs the cold start with its Init Duration and START/END/REPORT per invocation', async () => {
     const sink = memorySink();
     const lambda = service({ logSink: sink });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { LogSink } from '../logs/types';
 import { ExecutionEnvironment, type EnvironmentHost } from './execution-environment';
 import {
@@ -67,9 +68,25 @@ class FunctionRuntime implements EnvironmentHost {
 
   settled(env: ExecutionEnvironment): void {
     this.busy--;
-    if (env.isDead) this.live.delete(env);
-    else this.idle.push(env);
+    if (env.isDead) {
+      this.live.delete(env);
+    } else {
+      env.idleSince = performance.now();
+      this.idle.push(env);
+    }
     this.release(this);
+  }
+
+  /** Destroys environments idle longer than `maxIdleMs`: with LIFO reuse they sit at the bottom. */
+  reap(maxIdleMs: number, now: number): void {
+    while (
+      this.idle.length > 0 &&
+      now - (this.idle[0] as ExecutionEnvironment).idleSince > maxIdleMs
+    ) {
+      const env = this.idle.shift() as ExecutionEnvironment;
+      this.live.delete(env);
+      void env.destroy('idle environment reclaimed');
+    }
   }
 
   died(env: ExecutionEnvironment): void {
@@ -110,6 +127,19 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
   let reservedTotal = 0;
   let unreservedBusy = 0;
   let closed = false;
+
+  // Lambda reclaims environments that stay idle; the next request after that is a cold start.
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60_000;
+  const reaper =
+    idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)
+      ? setInterval(
+          () => {
+            const now = performance.now();
+            for (const fn of functions.values()) fn.reap(idleTimeoutMs, now);
+          },
+          Math.min(30_000, Math.max(10, idleTimeoutMs / 2)),
+        ).unref()
+      : undefined;
 
   const release = (fn: FunctionRuntime): void => {
     if (!fn.reserved) unreservedBusy--;
@@ -169,6 +199,7 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(reaper);
       const all: Promise<void>[] = [];
       for (const fn of functions.values()) {
         for (const env of [...fn.live]) all.push(env.destroy('the local runtime is shutting down'));

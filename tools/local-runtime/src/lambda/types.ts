@@ -99,4 +99,10 @@ export interface LambdaServiceOptions {
    * @default min(100, accountConcurrency)
    */
   unreservedMinimum?: number;
+  /**
+   * An environment idle this long is reclaimed, as Lambda does after some minutes; the next
+   * request is a cold start again. 0 keeps environments until `close()`.
+   * @default 300000 (5 minutes)
+   */
+  idleTimeoutMs?: number;
 }
