@@ -1,3 +1,4 @@
+/// <reference path="./dynalite.d.ts" />
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
