@@ -26,13 +26,13 @@ async function main(): Promise<number> {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
     throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
   }
-  const target = await openTarget({ url: values.url, assemblyDir: values.assembly! });
+  const target = await openTarget({ url: values.url, assemblyDir: values.assembly ?? 'cdk.out' });
   console.log(`load-tests against ${target.describe}, ${seconds} s per phase`);
   const results: ScenarioResult[] = [];
   try {
     const session = await signUpAndSignIn(target.baseUrl);
     await seed(target.baseUrl, session);
-    for (const scenario of scenarios.filter((s) => !values.only || s.name.includes(values.only!))) {
+    for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ''))) {
       // Let the previous phase's token buckets refill so phases do not disturb each other.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const result = await scenario.run({ baseUrl: target.baseUrl, system: target.system, session, seconds });
