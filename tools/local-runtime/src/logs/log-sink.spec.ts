@@ -139,6 +139,55 @@ describe('log files', () => {
     );
   });
 
+  it("keeps the real Powertools Logger's JSON lines and Metrics' EMF lines parseable", async () => {
+    const sink = createLogSink({ logsDir: dir, quiet: true });
+    const lambda = createLambdaService({ logSink: sink });
+    const fn: FunctionSpec = {
+      id: 'SmTest/PowertoolsFunction',
+      functionName: 'SmTest-Powertools',
+      codeDir: fixtures,
+      handler: 'powertools.handler',
+      runtime: 'nodejs22.x',
+      environment: {},
+      timeoutSeconds: 3,
+      memorySizeMB: 128,
+      logGroupName: '/aws/lambda/SmTest-Powertools',
+    };
+    lambda.register(fn);
+    try {
+      await lambda.invoke(fn.id, { id: 1 }, { requestId: 'req-pt-1' });
+      await lambda.invoke(fn.id, { id: 2 }, { requestId: 'req-pt-2' });
+    } finally {
+      await lambda.close();
+      await sink.close();
+    }
+
+    const records = readFileSync(join(dir, 'aws-lambda-SmTest-Powertools.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { requestId: string | null; message: string });
+    const logs = records
+      .filter((r) => r.message.includes('"handled"'))
+      .map((r) => JSON.parse(r.message) as Record<string, unknown>);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'handled',
+        id: 1,
+        cold_start: true,
+        function_name: 'SmTest-Powertools',
+        function_request_id: 'req-pt-1',
+        xray_trace_id: expect.stringMatching(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/),
+      }),
+      expect.objectContaining({ id: 2, cold_start: false, function_request_id: 'req-pt-2' }),
+    ]);
+    const metrics = await readMetrics(dir);
+    expect(metrics.map((m) => [m.name, m.values, m.dimensions, m.requestId])).toEqual([
+      ['Handled', [1], { service: 'fixture' }, 'req-pt-1'],
+      ['Handled', [1], { service: 'fixture' }, 'req-pt-2'],
+    ]);
+  });
+
   it('finds no metrics in a directory that does not exist', async () => {
     expect(await readMetrics(join(dir, 'absent'))).toEqual([]);
   });
