@@ -93,7 +93,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     for (const fn of system.functions) lambda.register(fn);
     const gateway = new Gateway({ apis: system.apis, functions: system.functions, lambda, reservedPaths: [DOCS_PATH], log });
     await ensureTables(dynamo.endpoint, system.tables);
-    const docs = createDocsHandler(options.docs ?? []);
+    const docs = createDocsHandler(options.docs ?? [], origin);
     handler = (req, res) => {
       const url = req.url ?? '/';
       if (url.startsWith(DOCS_PATH) && docs(req, res, url.split('?')[0]!)) return;

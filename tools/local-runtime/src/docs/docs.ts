@@ -36,10 +36,16 @@ export function findContractSpecs(workspaceRoot: string): DocsSpec[] {
  * the installed swagger-ui-dist package (nothing from a CDN). Returns a handler that answers the
  * requests under `/docs` and leaves the rest.
  */
-export function createDocsHandler(specs: DocsSpec[]): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
+export function createDocsHandler(
+  specs: DocsSpec[],
+  origin: string,
+): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
   const assetsDir = dirname(require.resolve('swagger-ui-dist/package.json'));
   const assetCache = new Map<string, Buffer>();
-  const specJson = new Map(specs.map((spec) => [`${spec.name}.json`, JSON.stringify(spec.document)]));
+  // "Try it out" calls this runtime, whatever port it runs on.
+  const specJson = new Map(
+    specs.map((spec) => [`${spec.name}.json`, JSON.stringify({ ...spec.document, servers: [{ url: origin, description: 'This local runtime' }] })]),
+  );
   const page = renderPage(specs);
   return (req, res, path) => {
     if (path !== DOCS_PATH && !path.startsWith(`${DOCS_PATH}/`)) return false;
