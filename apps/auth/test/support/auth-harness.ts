@@ -48,7 +48,7 @@ const toAnswer = (result: APIGatewayProxyResult): Answer => {
   return { status: result.statusCode, headers, raw, body: raw === '' ? undefined : JSON.parse(raw) };
 };
 
-/** Everything Powertools writes (logs and EMF metrics), one parsed JSON object per line. */
+/** Everything Powertools writes (logs and EMF metrics, stdout and stderr), one parsed JSON object per line. */
 export interface StdoutCapture {
   records(): Record<string, unknown>[];
   text(): string;
@@ -57,13 +57,20 @@ export interface StdoutCapture {
 
 const captureStdout = (): StdoutCapture & { restore(): void } => {
   let chunks: string[] = [];
-  const original = process.stdout.write;
-  // Swallows the service's JSON logs (they would bury Jest's report) and keeps them to assert on.
-  // Replaced by hand, not with jest.spyOn: the preset's restoreMocks would undo a spy after one test.
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((stream) => stream.write);
+  // Takes the service's JSON lines (logs on stdout, ERROR/WARN logs on stderr, EMF metrics) out of
+  // the way of Jest's report and keeps them to assert on; anything else passes through. Replaced by
+  // hand, not with jest.spyOn: the preset's restoreMocks would undo a spy after the first test.
+  streams.forEach((stream, index) => {
+    const original = originals[index] as typeof stream.write;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (!text.startsWith('{')) return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+      chunks.push(text.endsWith('\n') ? text : `${text}\n`);
+      return true;
+    }) as typeof stream.write;
+  });
   const text = () => chunks.join('');
   return {
     text,
@@ -76,7 +83,9 @@ const captureStdout = (): StdoutCapture & { restore(): void } => {
       chunks = [];
     },
     restore: () => {
-      process.stdout.write = original;
+      streams.forEach((stream, index) => {
+        stream.write = originals[index] as typeof stream.write;
+      });
     },
   };
 };
