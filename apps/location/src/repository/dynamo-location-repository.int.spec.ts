@@ -107,6 +107,18 @@ describe('DynamoLocationRepository.record', () => {
     expect(page.items).toEqual([newer.location, older.location]);
   });
 
+  it('ends with the newest report current when twenty reports race in random order', async () => {
+    const { repository } = await freshRepository();
+    const records = Array.from({ length: 20 }, (_, i) => recordAt(A, T0 + i * 10, i));
+    const shuffled = [...records].sort(() => Math.random() - 0.5);
+
+    await Promise.all(shuffled.map((record) => repository.record(record)));
+
+    await expect(repository.findCurrent(A)).resolves.toEqual(records[19]?.location);
+    const page = await repository.listHistory(A, { limit: 20, nowMs: T0 });
+    expect(page.items).toEqual(records.map((record) => record.location).reverse());
+  });
+
   it('keeps two reports from the same millisecond apart, the later one current', async () => {
     const { repository } = await freshRepository();
     const first = recordAt(A, T0, 1);
