@@ -132,12 +132,25 @@ export class ExecutionEnvironment {
       // When cold, START waits for INIT to finish, so that INIT's lines come first as in CloudWatch.
       if (!coldStart) this.platformLog(startLine(requestId), requestId);
       // Posted right away even when cold: the worker queues it until INIT is done, saving a round trip.
-      this.worker.postMessage({
-        requestId,
-        event,
-        timeoutMs: this.host.spec.timeoutSeconds * 1000,
-        traceId,
-      });
+      try {
+        this.worker.postMessage({
+          requestId,
+          event,
+          timeoutMs: this.host.spec.timeoutSeconds * 1000,
+          traceId,
+        });
+      } catch (error) {
+        // Lambda takes JSON: an event that cannot even be copied never reaches the function.
+        this.pending = undefined;
+        this.host.settled(this);
+        resolve({
+          kind: 'error',
+          errorType: 'InvalidRequestContentException',
+          errorMessage: `Could not parse request body into json: ${(error as Error).message}`,
+          durationMs: 0,
+        });
+        return;
+      }
       if (coldStart) {
         pending.timer = setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
       } else {
@@ -168,6 +181,11 @@ export class ExecutionEnvironment {
   }
 
   private onMessage(message: WorkerMessage): void {
+    // A worker being terminated may still deliver a late answer: only its lines still count.
+    if (this.state === 'dead' && message.type !== 'logs') {
+      if ('logs' in message) this.forwardLogs(message.logs);
+      return;
+    }
     switch (message.type) {
       case 'logs':
         this.forwardLogs(message.logs);

@@ -485,6 +485,34 @@ describe('the AWS SDK the runtime provides', () => {
   });
 });
 
+describe('events', () => {
+  it('refuses an event that cannot be sent as JSON, keeping the environment usable', async () => {
+    const lambda = service();
+    const fn = spec('Echo', 'echo.handler');
+    lambda.register(fn);
+
+    const refused = await lambda.invoke(fn.id, { callback: () => undefined });
+
+    expect(refused).toMatchObject({ kind: 'error', errorType: 'InvalidRequestContentException' });
+    expect(lambda.stats(fn.id).busy).toBe(0);
+    expect(await lambda.invoke(fn.id, { fine: true })).toMatchObject({
+      kind: 'ok',
+      payload: { event: { fine: true } },
+    });
+  });
+
+  it('answers with what survives JSON, as the runtime serializes the result', async () => {
+    const lambda = service();
+    const fn = spec('Echo', 'echo.handler');
+    lambda.register(fn);
+    const { payload } = expectKind(
+      await lambda.invoke(fn.id, { at: new Date(0), gone: undefined }),
+      'ok',
+    );
+    expect((payload as { event: unknown }).event).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+  });
+});
+
 describe('close', () => {
   it('ends running invocations and refuses new ones', async () => {
     const lambda = createLambdaService();
