@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 
 type LogLevel = NonNullable<ConstructorParameters<typeof Logger>[0]>['logLevel'];
 
@@ -33,7 +33,19 @@ export interface ObservabilityOptions {
 export interface Observability {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * The Powertools Tracer, created on first access: it loads the X-Ray SDK, which costs tens of
+   * milliseconds of cold start, so nothing touches it while tracing is off.
+   */
   readonly tracer: Tracer;
+  /** Whether invocations are traced (enabled by options/environment and running in Lambda). */
+  readonly tracingEnabled: boolean;
+  /**
+   * Instruments an AWS SDK v3 client when tracing is enabled; otherwise returns it unchanged
+   * without loading the X-Ray SDK. Pass the observability object itself as
+   * `createDocumentClient({ tracer: observability })`.
+   */
+  captureAWSv3Client<T>(client: T): T;
   /**
    * Counts one business event (`UserRegistered`, `TokenIssued`, `LocationUpdated`,
    * `LocationLookupFailed`, …) in the service's namespace. It is buffered and published as EMF
@@ -55,19 +67,41 @@ export const createObservability = (options: ObservabilityOptions = {}): Observa
     ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
     ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
   });
-  const tracer = new Tracer({
-    enabled: options.tracingEnabled ?? tracingEnabledByEnvironment(),
-    ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
-  });
+  // Powertools itself keeps tracing off outside Lambda; deciding that here too lets an
+  // off-AWS process skip loading the X-Ray SDK altogether.
+  const wanted =
+    (options.tracingEnabled ?? tracingEnabledByEnvironment()) &&
+    Boolean(process.env.AWS_EXECUTION_ENV);
+  let tracer: Tracer | undefined;
+  const getTracer = (): Tracer => {
+    tracer ??= new (loadTracer())({
+      enabled: wanted,
+      ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
+    });
+    return tracer;
+  };
+  const tracingEnabled = (): boolean => wanted && getTracer().isTracingEnabled();
   return {
     logger,
     metrics,
-    tracer,
+    get tracer() {
+      return getTracer();
+    },
+    get tracingEnabled() {
+      return tracingEnabled();
+    },
+    captureAWSv3Client: (client) =>
+      tracingEnabled() ? getTracer().captureAWSv3Client(client) : client,
     countMetric: (name, value = 1) => {
       metrics.addMetric(name, MetricUnit.Count, value);
     },
   };
 };
+
+/** Loaded on demand (bundlers keep a nested require lazy), see {@link Observability.tracer}. */
+const loadTracer = (): typeof Tracer =>
+  (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer'))
+    .Tracer;
 
 /**
  * Powertools only knows POWERTOOLS_TRACE_ENABLED; POWERTOOLS_TRACE_DISABLED is accepted as well

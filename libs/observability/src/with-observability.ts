@@ -69,8 +69,9 @@ interface OpenSubsegment {
  * trace header reached the process (`_X_AMZN_TRACE_ID`), e.g. in a local runtime that sets
  * `AWS_EXECUTION_ENV`: there is no X-Ray daemon to report to and nothing must crash.
  */
-const openSubsegment = ({ tracer }: Observability, name: string): OpenSubsegment | undefined => {
-  if (!tracer.isTracingEnabled() || !process.env._X_AMZN_TRACE_ID) return undefined;
+const openSubsegment = (observability: Observability, name: string): OpenSubsegment | undefined => {
+  if (!observability.tracingEnabled || !process.env._X_AMZN_TRACE_ID) return undefined;
+  const { tracer } = observability;
   const parent = tracer.getSegment();
   if (parent === undefined) return undefined;
   const subsegment = parent.addNewSubsegment(name);
