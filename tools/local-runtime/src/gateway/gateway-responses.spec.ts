@@ -1,0 +1,75 @@
+import type { ApiModel, GatewayResponseModel } from '../assembly';
+import { renderGatewayError, renderTemplate, type TemplateContext } from './gateway-responses';
+
+const context: TemplateContext = {
+  requestId: 'req-1',
+  extendedRequestId: 'ext=',
+  path: '/prod/loc/u1',
+  resourcePath: '/loc/{userId}',
+  resourceId: 'r1',
+  httpMethod: 'PUT',
+  stage: 'prod',
+  apiId: 'abc',
+  accountId: '123456789012',
+  domainName: '127.0.0.1',
+  protocol: 'HTTP/1.1',
+  requestTime: '',
+  requestTimeEpoch: 0,
+  identity: { sourceIp: '127.0.0.1', userAgent: null },
+};
+const request = { headers: { 'x-correlation-id': 'c-9' }, query: new URLSearchParams(), pathParameters: { userId: 'u1' } };
+
+function apiWith(responses: Record<string, GatewayResponseModel>): ApiModel {
+  return { gatewayResponses: new Map(Object.entries(responses)), stageVariables: null } as ApiModel;
+}
+
+describe('gateway responses', () => {
+  it('uses the response of the error’s own type, its status and header parameters', () => {
+    const api = apiWith({
+      THROTTLED: {
+        statusCode: 429,
+        templates: { 'application/json': '{"detail":$context.error.messageString,"instance":"$context.path","id":"$context.requestId"}' },
+        parameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'", 'gatewayresponse.header.X-Correlation-Id': 'method.request.header.x-correlation-id', 'gatewayresponse.header.X-User': 'method.request.path.userId' },
+      },
+    });
+    const rendered = renderGatewayError(api, { type: 'THROTTLED' }, context, request);
+    expect(rendered).toEqual({
+      status: 429,
+      headers: {
+        'content-type': 'application/problem+json',
+        'x-amzn-requestid': 'req-1',
+        'x-amz-apigw-id': 'ext=',
+        'x-amzn-errortype': 'TooManyRequestsException',
+        'x-correlation-id': 'c-9',
+        'x-user': 'u1',
+      },
+      body: '{"detail":"Too Many Requests","instance":"/prod/loc/u1","id":"req-1"}',
+    });
+  });
+
+  it('falls back to DEFAULT_5XX, keeping the error’s own status when the default has none', () => {
+    const api = apiWith({ DEFAULT_5XX: { templates: { 'application/json': '{"type":"$context.error.responseType"}' }, parameters: {} } });
+    expect(renderGatewayError(api, { type: 'INTEGRATION_TIMEOUT' }, context, request)).toMatchObject({ status: 504, body: '{"type":"INTEGRATION_TIMEOUT"}' });
+    expect(renderGatewayError(api, { type: 'DEFAULT_5XX' }, context, request).status).toBe(502);
+  });
+
+  it('takes a DEFAULT_4XX status code for every 4xx without a response of its own', () => {
+    const api = apiWith({ DEFAULT_4XX: { statusCode: 418, templates: {}, parameters: {} } });
+    expect(renderGatewayError(api, { type: 'UNAUTHORIZED' }, context, request)).toMatchObject({ status: 418, body: '{"message":"Unauthorized"}' });
+  });
+
+  it('answers with AWS’s own body when the API templates nothing', () => {
+    expect(renderGatewayError(undefined, { type: 'MISSING_AUTHENTICATION_TOKEN' }, context, request)).toMatchObject({
+      status: 403,
+      body: '{"message":"Missing Authentication Token"}',
+    });
+    expect(renderGatewayError(undefined, { type: 'AUTHORIZER_CONFIGURATION_ERROR' }, context, request).body).toBe('{"message":null}');
+  });
+
+  it('renders ${} and quiet references, escapeJavaScript, and unknown references as empty', () => {
+    const withError = { ...context, error: { message: 'a "b"', messageString: '"a \\"b\\""', validationErrorString: '[x "y"]', responseType: 'BAD_REQUEST_BODY' } };
+    expect(renderTemplate('${context.httpMethod} $!context.resourcePath "$util.escapeJavaScript($context.error.validationErrorString)" [$context.nope]', withError)).toBe(
+      'PUT /loc/{userId} "[x \\"y\\"]" []',
+    );
+  });
+});
