@@ -17,7 +17,8 @@ describe('createObservability', () => {
         loaded.tracer = true;
         return jest.requireActual('@aws-lambda-powertools/tracer');
       });
-      module = jest.requireActual('./create-observability');
+      module =
+        jest.requireActual<typeof import('./create-observability')>('./create-observability');
     });
     return {
       loaded,
