@@ -20,4 +20,4 @@ export const tokensTable = {
 } as const satisfies TableDefinition;
 
 /** Every table the auth service owns, for the stack and for tests. */
-export const authTables = [usersTable, tokensTable] as const;
+export const tables = [usersTable, tokensTable] as const;

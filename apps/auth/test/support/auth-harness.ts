@@ -19,7 +19,7 @@ import {
   type AuthorizerPrincipal,
   type Dynalite,
 } from '@sm/testing';
-import { authTables } from '../../src/tables';
+import { tables } from '../../src/tables';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayTokenAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
@@ -122,7 +122,7 @@ export const startAuthHarness = async (): Promise<AuthHarness> => {
   const stdout = captureStdout();
   const dynalite = await startDynalite();
   const restoreAwsEnv = useLocalAwsEnv(dynalite.endpoint);
-  const names = await createTables(dynalite.endpoint, authTables);
+  const names = await createTables(dynalite.endpoint, tables);
   const tableNames = { users: names.Users as string, tokens: names.Tokens as string };
   const baseEnv = { ...SERVICE_ENV, USERS_TABLE_NAME: tableNames.users, TOKENS_TABLE_NAME: tableNames.tokens };
   const previousEnv = Object.fromEntries(
