@@ -1,0 +1,2 @@
+"use strict";exports.handler=async()=>({statusCode:200,body:"create-note"});
+//# sourceMappingURL=create-note.js.map

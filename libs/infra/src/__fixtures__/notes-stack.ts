@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { BearerTokenAuthorizer } from '../bearer-token-authorizer';
+import { ContractRestApi } from '../contract-rest-api';
+import { defineServiceLimits, type ServiceLimits } from '../limits';
+import { SsmParameterNames } from '../parameters';
+import { ServiceFunction } from '../service-function';
+import { ServiceMonitoring } from '../service-monitoring';
+import { ServiceTable } from '../service-table';
+import { notesContract, type NotesOperationId } from './notes-contract';
+
+/** The fixture bundles (`<entry>.js` + map), standing in for `dist/apps/<svc>`. */
+export const NOTES_BUNDLES = join(__dirname, 'bundles', 'notes');
+
+export const notesLimits = defineServiceLimits({
+  service: 'notes',
+  stage: { rateLimit: 10, burstLimit: 10 },
+  headroom: 0.8,
+  functions: {
+    'create-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
+    'get-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100 },
+    'put-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
+    'list-note-versions': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
+    authorize: { reservedConcurrency: 80, memoryMb: 256, timeoutSeconds: 3, assumedP99Ms: 100 },
+  },
+});
+
+export interface NotesStackOptions {
+  /** @default notesLimits */
+  readonly limits?: ServiceLimits<keyof typeof notesLimits.functions>;
+  /** Publish its own authorizer (like auth) or import it from SSM (like profile/location). @default 'own' */
+  readonly authorizer?: 'own' | 'imported';
+}
+
+/**
+ * A service stack wired like the real ones, from the constructs under test: functions from the
+ * fixture bundles, a table, the contract's API with the bearer authorizer, monitoring.
+ */
+export class NotesStack extends Stack {
+  readonly api: ContractRestApi<NotesOperationId>;
+  readonly functions: Record<string, ServiceFunction>;
+  readonly table: ServiceTable;
+  readonly monitoring: ServiceMonitoring;
+
+  constructor(app: App, id: string, options: NotesStackOptions = {}) {
+    super(app, id);
+    const limits = options.limits ?? notesLimits;
+    this.table = new ServiceTable(this, 'Notes', { definition: { id: 'Notes', partitionKey: { name: 'noteId', type: 'S' }, timeToLiveAttribute: 'expiresAt' } });
+    const fn = (entry: keyof typeof notesLimits.functions) =>
+      new ServiceFunction(this, entry, {
+        service: 'notes',
+        entry,
+        limits: limits.functions[entry],
+        bundleDir: NOTES_BUNDLES,
+        environment: { NOTES_TABLE_NAME: this.table.tableName },
+      });
+    const getNote = fn('get-note');
+    const listNoteVersions = fn('list-note-versions');
+    const putNote = fn('put-note');
+    const createNote = fn('create-note');
+    this.functions = { 'get-note': getNote, 'list-note-versions': listNoteVersions, 'put-note': putNote, 'create-note': createNote };
+    this.table.grantReadData(getNote);
+    this.table.grantReadData(listNoteVersions);
+    this.table.grantReadWriteData(putNote);
+    this.table.grantWriteData(createNote);
+
+    let authorizer: BearerTokenAuthorizer;
+    const functions = [getNote, listNoteVersions, putNote, createNote];
+    if ((options.authorizer ?? 'own') === 'own') {
+      const authorize = fn('authorize');
+      functions.push(authorize);
+      this.table.grantReadData(authorize);
+      authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { handler: authorize.function });
+      new ssm.StringParameter(this, 'AuthorizerArn', { parameterName: SsmParameterNames.authorizerFunctionArn, stringValue: authorize.function.functionArn });
+    } else {
+      authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+    }
+
+    this.api = new ContractRestApi(this, 'Api', {
+      contract: notesContract,
+      integrations: {
+        createNote: createNote.function,
+        getNote: getNote.function,
+        putNote: putNote.function,
+        listNoteVersions: listNoteVersions.function,
+      },
+      authorizer: authorizer.authorizer,
+      throttle: limits.stage,
+      restApiName: `sm-${id}`,
+    });
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      service: 'notes',
+      api: this.api,
+      functions,
+      tables: [this.table],
+      headroom: limits.headroom,
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NotesStack } from './__fixtures__/notes-stack';
+
+describe('BearerTokenAuthorizer', () => {
+  describe('imported from the auth service', () => {
+    const template = Template.fromStack(new NotesStack(new App(), 'Consumer', { authorizer: 'imported' }));
+    const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default: string }>;
+    const [arnParameter] = Object.entries(parameters).find(([, p]) => p.Default === '/sm/auth/authorizer-function-arn') ?? [];
+
+    it('reads the authorizer function ARN from SSM at deployment, not from an export', () => {
+      expect(arnParameter).toBeDefined();
+      expect(parameters[arnParameter!]!.Type).toBe('AWS::SSM::Parameter::Value<String>');
+      expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+    });
+
+    it('invokes that function as the TOKEN authorizer', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'TOKEN',
+        AuthorizerUri: { 'Fn::Join': ['', Match.arrayWith([{ Ref: arnParameter }])] },
+        AuthorizerResultTtlInSeconds: 30,
+      });
+    });
+
+    it('lets API Gateway invoke it, from this API’s authorizers only', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { Ref: arnParameter },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':execute-api:'), '/authorizers/'])] }),
+      });
+    });
+  });
+
+  describe('with the service’s own function', () => {
+    const template = Template.fromStack(new NotesStack(new App(), 'Auth'));
+
+    it('uses the function directly, without an SSM lookup', () => {
+      expect(Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default)).not.toContain('/sm/auth/authorizer-function-arn');
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^authorizeFunction'), 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+      });
+    });
+  });
+});

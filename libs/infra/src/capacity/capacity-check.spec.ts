@@ -1,0 +1,83 @@
+import { App } from 'aws-cdk-lib';
+import { NotesStack, notesLimits } from '../__fixtures__/notes-stack';
+import type { ServiceLimits } from '../limits';
+import { checkCapacity, formatCapacityReport } from './capacity-check';
+import type { StackTemplate } from './template-model';
+
+/** An owner stack with the authorizer and a consumer whose secured methods also call it. */
+function synthesize(limits: ServiceLimits<keyof typeof notesLimits.functions> = notesLimits): StackTemplate[] {
+  const app = new App();
+  new NotesStack(app, 'Owner', { limits });
+  new NotesStack(app, 'Consumer', { authorizer: 'imported', limits });
+  return app.synth().stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template }));
+}
+
+describe('checkCapacity', () => {
+  const stacks = synthesize();
+  const limitsByStack = { Owner: notesLimits, Consumer: notesLimits };
+
+  it('proves the fixture limits and prints the table it checked', () => {
+    const report = checkCapacity({ stacks, limitsByStack });
+    console.log(formatCapacityReport(report));
+    expect(report.violations).toEqual([]);
+    expect(report.functions).toHaveLength(9);
+    expect(formatCapacityReport(report)).toMatch(/Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+yes/);
+  });
+
+  it('loads the shared authorizer with every secured method of every API that uses it', () => {
+    const authorizer = checkCapacity({ stacks, limitsByStack }).functions.find((f) => f.entry === 'authorize')!;
+    expect(authorizer.routes.sort()).toEqual([
+      'Consumer GET /notes/{noteId}',
+      'Consumer GET /notes/{noteId}/versions',
+      'Consumer PUT /notes/{noteId}',
+      'Owner GET /notes/{noteId}',
+      'Owner GET /notes/{noteId}/versions',
+      'Owner PUT /notes/{noteId}',
+    ]);
+    expect(authorizer).toMatchObject({ rateLimit: 60, burstLimit: 60, steadyConcurrency: 6, burstConcurrency: 66 });
+  });
+
+  it('loads an integrated function with its own method only, since each method has its own bucket', () => {
+    const getNote = checkCapacity({ stacks, limitsByStack }).functions.find((f) => f.stackName === 'Consumer' && f.entry === 'get-note')!;
+    expect(getNote).toMatchObject({ routes: ['Consumer GET /notes/{noteId}'], rateLimit: 10, burstLimit: 10 });
+  });
+
+  it('fails when the stage rate times p99 exceeds reserved concurrency times headroom', () => {
+    const violating = { ...notesLimits, stage: { rateLimit: 100, burstLimit: 1 } };
+    const report = checkCapacity({ stacks: synthesize(violating), limitsByStack: { Owner: violating, Consumer: violating } });
+    expect(report.violations).toContain('Owner create-note: rate 100/s × p99 200 ms = 20 > reserved 15 × headroom 0.8 = 12');
+    expect(formatCapacityReport(report)).toMatch(/Owner\s+create-note.*NO/);
+  });
+
+  it('fails when a full burst could exceed reserved concurrency', () => {
+    const violating = { ...notesLimits, stage: { rateLimit: 10, burstLimit: 14 } };
+    const report = checkCapacity({ stacks: synthesize(violating), limitsByStack: { Owner: violating, Consumer: violating } });
+    expect(report.violations).toContain('Owner create-note: burst 14 + rate × p99 2 = 16 > reserved 15: a full burst would be throttled by Lambda (500s)');
+  });
+
+  it('fails when the reservations or the stage rates do not fit into the account', () => {
+    const report = checkCapacity({ stacks, limitsByStack, quotas: { concurrency: 250, requestsPerSecond: 50, burst: 40 } });
+    expect(report.violations).toEqual([
+      'account: Σ reserved concurrency 200 > account concurrency 250 − 100 unreserved = 150',
+      'account: Σ method rate limits 80/s > account quota 50/s',
+      'account: Σ method burst limits 80 > account burst 40',
+    ]);
+  });
+
+  it('fails when a function has no declared limits or the template disagrees with them', () => {
+    const { authorize: _authorize, ...withoutAuthorizer } = notesLimits.functions;
+    const report = checkCapacity({
+      stacks,
+      limitsByStack: {
+        Owner: { ...notesLimits, functions: withoutAuthorizer },
+        Consumer: { ...notesLimits, functions: { ...notesLimits.functions, 'get-note': { ...notesLimits.functions['get-note'], reservedConcurrency: 99 } } },
+      },
+    });
+    expect(report.violations).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Owner authorize: no limits declared for this function/),
+        'Consumer get-note: template reserves 15 but limits.ts declares 99',
+      ]),
+    );
+  });
+});

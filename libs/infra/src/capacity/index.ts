@@ -1,0 +1,2 @@
+export * from './capacity-check';
+export * from './template-model';

@@ -1,0 +1,180 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NotesStack } from './__fixtures__/notes-stack';
+import { notesContract } from './__fixtures__/notes-contract';
+import { ContractRestApi, type ContractRestApiProps } from './contract-rest-api';
+import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES } from './gateway-responses';
+import type { RestApiContract } from './contract';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+describe('ContractRestApi', () => {
+  const stack = new NotesStack(new App(), 'Notes');
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Resources;
+  const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
+  const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const methodOf = (operationId: keyof typeof notesContract.operationManifest) =>
+    resources[logicalIdOf(stack.api.methods[operationId])]!.Properties;
+
+  it('has one method per contract operation, nothing more', () => {
+    expect(methods).toHaveLength(Object.keys(notesContract.operationManifest).length);
+    expect(methods.map((m) => m.Properties['OperationName']).sort()).toEqual(Object.keys(notesContract.operationManifest).sort());
+  });
+
+  it('builds the resource tree from the contract paths', () => {
+    const parts = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGateway::Resource')
+      .map((r) => r.Properties['PathPart'])
+      .sort();
+    expect(parts).toEqual(['notes', 'versions', '{noteId}']);
+  });
+
+  it('gives every request body its model and a validator that checks body and parameters', () => {
+    const validators = template.findResources('AWS::ApiGateway::RequestValidator');
+    expect(Object.values(validators)).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ ValidateRequestBody: true, ValidateRequestParameters: true }) }),
+    ]);
+    const validatorId = Object.keys(validators)[0];
+    for (const operation of Object.values(notesContract.operationManifest)) {
+      if (!operation.requestBody) continue;
+      const method = methodOf(operation.operationId);
+      expect(method['RequestModels']).toEqual({ 'application/json': { Ref: expect.stringMatching(/^ApiModel/) } });
+      const model = resources[method['RequestModels']['application/json'].Ref]!.Properties;
+      expect(model).toMatchObject({ Name: operation.requestBody.model, ContentType: 'application/json' });
+      expect(model['Schema']).toEqual(notesContract.apiGatewayModels.models[operation.requestBody.model].schema);
+      expect(method['RequestValidatorId']).toEqual({ Ref: validatorId });
+    }
+  });
+
+  it('declares the contract’s request parameters and validates the required ones', () => {
+    expect(methodOf('putNote')['RequestParameters']).toEqual({ 'method.request.path.noteId': true, 'method.request.header.If-Match': false });
+    expect(methodOf('listNoteVersions')['RequestParameters']).toEqual({
+      'method.request.path.noteId': true,
+      'method.request.querystring.limit': false,
+    });
+    expect(methodOf('listNoteVersions')['RequestValidatorId']).toBeDefined();
+  });
+
+  it('puts the TOKEN authorizer on every secured operation and none on public ones', () => {
+    const authorizerId = logicalIdOf(stack.node.findChild('BearerToken').node.findChild('Authorizer') as never);
+    for (const operation of Object.values(notesContract.operationManifest)) {
+      const method = methodOf(operation.operationId);
+      if (operation.secured) {
+        expect(method).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      } else {
+        expect(method['AuthorizationType']).toBe('NONE');
+        expect(method['AuthorizerId']).toBeUndefined();
+      }
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      IdentityValidationExpression: '^Bearer [A-Za-z0-9_-]{43}$',
+      AuthorizerResultTtlInSeconds: 30,
+    });
+  });
+
+  it('proxies each operation to its own function', () => {
+    const functionOf: Record<string, string> = { createNote: 'create-note', getNote: 'get-note', putNote: 'put-note', listNoteVersions: 'list-note-versions' };
+    for (const [operationId, entry] of Object.entries(functionOf)) {
+      const integration = methodOf(operationId as never)['Integration'];
+      expect(integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      const fnLogicalId = logicalIdOf(stack.functions[entry]!.function);
+      expect(JSON.stringify(integration['Uri'])).toContain(`"${fnLogicalId}","Arn"`);
+    }
+  });
+
+  it('answers every API Gateway error with a problem+json gateway response', () => {
+    const responses = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse');
+    expect(responses.map((r) => r.Properties['ResponseType']).sort()).toEqual([...GATEWAY_RESPONSE_TYPES].sort());
+    for (const { Properties: response } of responses) {
+      const problem = GATEWAY_PROBLEMS[response['ResponseType'] as keyof typeof GATEWAY_PROBLEMS];
+      expect(response['StatusCode']).toBe(String(problem.status));
+      expect(response['ResponseParameters']).toMatchObject({ 'gatewayresponse.header.Content-Type': "'application/problem+json'" });
+      const rendered = String(response['ResponseTemplates']['application/json'])
+        .replaceAll('$context.error.messageString', JSON.stringify('Invalid "request" body'))
+        .replaceAll('$context.path', '/notes')
+        .replaceAll('$context.requestId', 'req-1');
+      expect(JSON.parse(rendered)).toEqual({
+        type: `urn:problem-type:${problem.slug}`,
+        title: problem.title,
+        status: problem.status,
+        detail: 'Invalid "request" body',
+        instance: '/notes',
+        requestId: 'req-1',
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" }),
+    });
+  });
+
+  it('deploys a prod stage with per-method throttling, X-Ray, ERROR execution logs and JSON access logs', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!['Properties'];
+    expect(stage).toMatchObject({
+      StageName: 'prod',
+      TracingEnabled: true,
+      MethodSettings: [
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 10,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
+      ],
+    });
+    const format = JSON.parse(stage['AccessLogSetting']['Format']);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', errorType: '$context.error.responseType' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('keeps the execute-api endpoint and leaves the account CloudWatch role to the platform', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      DisableExecuteApiEndpoint: false,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  describe('fails early on a configuration that cannot work', () => {
+    const build = (patch: (props: ContractRestApiProps<string>) => ContractRestApiProps<string>) => () => {
+      const stack = new Stack(new App(), 'Bad');
+      const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'x.handler', code: lambda.Code.fromInline('x') });
+      const props: ContractRestApiProps<string> = {
+        contract: notesContract as RestApiContract<string>,
+        integrations: { createNote: fn, getNote: fn, putNote: fn, listNoteVersions: fn },
+        throttle: { rateLimit: 1, burstLimit: 1 },
+      };
+      new ContractRestApi(stack, 'Api', patch(props));
+    };
+
+    it('a secured operation without an authorizer', () => {
+      expect(build((p) => p)).toThrow(/operation getNote \(GET \/notes\/\{noteId\}\) is secured by the contract but no authorizer was given/);
+    });
+
+    it('an operation without a function', () => {
+      expect(build((p) => ({ ...p, integrations: { createNote: p.integrations['createNote']! } }))).toThrow(/operation getNote .* has no function/);
+    });
+
+    it('a function for an operation the contract does not have', () => {
+      expect(build((p) => ({ ...p, integrations: { ...p.integrations, deleteNote: p.integrations['createNote']! } }))).toThrow(
+        /integrations has 'deleteNote', which is not an operation of the contract/,
+      );
+    });
+
+    it('a body model the models do not define', () => {
+      const contract = {
+        ...notesContract,
+        apiGatewayModels: { ...notesContract.apiGatewayModels, models: { PutNoteRequest: notesContract.apiGatewayModels.models.PutNoteRequest } },
+      };
+      expect(build((p) => ({ ...p, contract: contract as RestApiContract<string> }))).toThrow(
+        /operation createNote .*body model 'CreateNoteRequest' is not in apiGatewayModels.models \(PutNoteRequest\)/,
+      );
+    });
+  });
+});

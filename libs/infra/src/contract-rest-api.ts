@@ -1,0 +1,253 @@
+import { Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ContractOperation, RestApiContract } from './contract';
+import { InfraConfigError } from './errors';
+import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES, PROBLEM_CONTENT_TYPE, problemTemplate } from './gateway-responses';
+import type { StageThrottle } from './limits';
+import { STAGE_NAME } from './parameters';
+
+/** Properties of a {@link ContractRestApi}. */
+export interface ContractRestApiProps<OperationId extends string> {
+  /** The service's contract package (`@sm/contract-<svc>`): its operation manifest and API Gateway models. */
+  readonly contract: RestApiContract<OperationId>;
+  /** The function serving each operation of the contract (AWS_PROXY integration); one per operation. */
+  readonly integrations: { readonly [Op in OperationId]: lambda.IFunction };
+  /**
+   * The authorizer of every secured operation (see {@link BearerTokenAuthorizer}).
+   * @default - none; then the contract must not have secured operations
+   */
+  readonly authorizer?: apigw.IAuthorizer;
+  /** Stage throttling, from the service's limits: every method gets its own bucket with these limits. */
+  readonly throttle: StageThrottle;
+  /**
+   * Name of the REST API in the console.
+   * @default - the construct's unique id
+   */
+  readonly restApiName?: string;
+  /**
+   * @default - the contract's title
+   */
+  readonly description?: string;
+  /**
+   * Retention of the stage's JSON access logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/** The request validator checks the body against its model and that required parameters are present. */
+const VALIDATOR_ID = 'RequestValidator';
+
+/**
+ * A REST API (v1) built from a service's contract: a resource and a method for every operation,
+ * each with an AWS_PROXY integration to its function; the request model and validator for every
+ * request body and required parameter; the TOKEN authorizer on every secured operation; gateway
+ * responses that render every API Gateway error as `application/problem+json`; a `prod` stage with
+ * JSON access logs, X-Ray tracing, ERROR execution logging and per-method throttling.
+ *
+ * It uses the account's API Gateway CloudWatch role (owned by the platform stack) instead of
+ * creating one.
+ *
+ * Construct ids are a contract: `Api`, `AccessLogs`, models by model name, gateway responses by
+ * type. Resources and methods are named by their path, as CDK does.
+ */
+export class ContractRestApi<OperationId extends string = string> extends Construct {
+  readonly api: apigw.RestApi;
+  /** The method of each operation. */
+  readonly methods: { readonly [Op in OperationId]: apigw.Method };
+  /** The stage's JSON access logs. */
+  readonly accessLogs: logs.LogGroup;
+  /** Base URL of the stage without trailing slash: `https://<id>.execute-api.<region>.<suffix>/prod`. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ContractRestApiProps<OperationId>) {
+    super(scope, id);
+    const { contract } = props;
+    const operations = Object.values<ContractOperation>(contract.operationManifest);
+    this.validate(props, operations);
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: props.restApiName,
+      description: props.description ?? contract.title,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // The platform stack owns the account-wide API Gateway CloudWatch role (CfnAccount).
+      cloudWatchRole: false,
+      disableExecuteApiEndpoint: false,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        tracingEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const models = new Map<string, apigw.Model>();
+    for (const [name, model] of Object.entries(contract.apiGatewayModels.models)) {
+      models.set(
+        name,
+        new apigw.Model(this, `Model${name}`, {
+          restApi: this.api,
+          modelName: name,
+          contentType: model.contentType,
+          // Draft-4 JSON Schema as generated; passed through unchanged.
+          schema: model.schema as apigw.JsonSchema,
+        }),
+      );
+    }
+
+    let validator: apigw.RequestValidator | undefined;
+    const requestValidator = () =>
+      (validator ??= new apigw.RequestValidator(this, VALIDATOR_ID, {
+        restApi: this.api,
+        validateRequestBody: true,
+        validateRequestParameters: true,
+      }));
+
+    const methods: Partial<Record<string, apigw.Method>> = {};
+    for (const operation of operations) {
+      // validate() proved the requirements and the body model exist.
+      const requestParameters = contract.apiGatewayModels.operations[operation.operationId]?.requiredParameters ?? {};
+      const body = operation.requestBody;
+      const validates = body !== null || Object.values(requestParameters).some(Boolean);
+      const fn = props.integrations[operation.operationId as OperationId];
+      methods[operation.operationId] = this.api.root.resourceForPath(operation.path).addMethod(
+        operation.method,
+        new apigw.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }),
+        {
+          operationName: operation.operationId,
+          authorizationType: operation.secured ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.NONE,
+          authorizer: operation.secured ? props.authorizer : undefined,
+          requestModels: body ? { [body.contentType]: models.get(body.model) as apigw.Model } : undefined,
+          requestParameters: Object.keys(requestParameters).length > 0 ? { ...requestParameters } : undefined,
+          requestValidator: validates ? requestValidator() : undefined,
+        },
+      );
+    }
+    this.methods = methods as { [Op in OperationId]: apigw.Method };
+
+    for (const type of GATEWAY_RESPONSE_TYPES) {
+      const problem = GATEWAY_PROBLEMS[type];
+      this.api.addGatewayResponse(pascalCase(type), {
+        type: apigw.ResponseType.of(type),
+        statusCode: String(problem.status),
+        responseHeaders: {
+          'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
+          ...(problem.status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
+          ...(problem.status === 429 ? { 'Retry-After': "'1'" } : {}),
+        },
+        templates: { 'application/json': problemTemplate(problem) },
+      });
+    }
+
+    const stack = Stack.of(this);
+    this.url = Fn.join('', ['https://', this.api.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', STAGE_NAME]);
+
+    this.acknowledgeNagFindings(operations);
+  }
+
+  private validate(props: ContractRestApiProps<OperationId>, operations: ContractOperation[]): void {
+    const where = this.node.path;
+    const { models, operations: requirements } = props.contract.apiGatewayModels;
+    if (operations.length === 0) throw new InfraConfigError(`${where}: the contract has no operations`);
+    const known = new Set(operations.map((op) => op.operationId));
+    for (const name of Object.keys(props.integrations)) {
+      if (!known.has(name)) {
+        throw new InfraConfigError(`${where}: integrations has '${name}', which is not an operation of the contract (${[...known].join(', ')})`);
+      }
+    }
+    for (const op of operations) {
+      const label = `${where}: operation ${op.operationId} (${op.method} ${op.path})`;
+      if (!props.integrations[op.operationId as OperationId]) throw new InfraConfigError(`${label} has no function in props.integrations`);
+      if (op.secured && !props.authorizer) {
+        throw new InfraConfigError(`${label} is secured by the contract but no authorizer was given; pass props.authorizer (a BearerTokenAuthorizer)`);
+      }
+      const requirement = requirements[op.operationId];
+      if (!requirement) throw new InfraConfigError(`${label} is missing from apiGatewayModels.operations; regenerate the contract (npx nx run-many -t generate)`);
+      for (const parameter of Object.keys(requirement.requiredParameters)) {
+        if (!/^method\.request\.(path|querystring|header)\.[^.]+$/.test(parameter)) {
+          throw new InfraConfigError(`${label}: '${parameter}' is not an API Gateway request parameter (method.request.path|querystring|header.<name>)`);
+        }
+      }
+      if (op.requestBody) {
+        if (!op.requestBody.required) {
+          throw new InfraConfigError(`${label}: an optional request body cannot be validated by API Gateway (it validates the body whenever a model is set); make it required in the contract`);
+        }
+        if (!models[op.requestBody.model]) {
+          throw new InfraConfigError(`${label}: its body model '${op.requestBody.model}' is not in apiGatewayModels.models (${Object.keys(models).join(', ') || 'none'})`);
+        }
+        if (requirement.requestModel !== undefined && requirement.requestModel !== op.requestBody.model) {
+          throw new InfraConfigError(`${label}: the manifest's body model '${op.requestBody.model}' differs from apiGatewayModels' '${requirement.requestModel}'; regenerate the contract`);
+        }
+      }
+    }
+    for (const name of Object.keys(models)) {
+      if (!/^[A-Za-z0-9]+$/.test(name)) throw new InfraConfigError(`${where}: model name '${name}' must be alphanumeric (API Gateway's rule)`);
+    }
+  }
+
+  private acknowledgeNagFindings(operations: ContractOperation[]): void {
+    const stage = this.api.deploymentStage.node.defaultChild ?? this.api.deploymentStage;
+    Validations.of(stage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No WAF web ACL: every method is throttled per stage limits (429 before any Lambda runs), every body and required parameter is validated against the contract at the gateway, secured methods need a valid bearer token, and the two public methods only accept small validated JSON bodies.',
+    });
+    for (const operation of operations) {
+      const method = this.methods[operation.operationId as OperationId];
+      if (!operation.secured) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${operation.operationId} is public by contract (security: []) — it is how a client registers or obtains a token; it is throttled per method and its body is validated against the contract model before the function runs.`,
+        });
+      }
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: operation.secured
+          ? `${operation.operationId} is guarded by the auth service's TOKEN authorizer (opaque bearer tokens stored as SHA-256 hashes, expiring, revocable): the design issues its own tokens instead of a Cognito user pool.`
+          : `${operation.operationId} is public by contract (registration or sign-in); there is no caller identity to check, Cognito or otherwise; throttling and body validation apply.`,
+      });
+    }
+  }
+}
+
+/** The stage's access log line: one JSON object per request, values as API Gateway substitutes them. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTimeEpoch',
+  ip: '$context.identity.sourceIp',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  errorType: '$context.error.responseType',
+  authorizerStatus: '$context.authorizer.status',
+  authorizerLatency: '$context.authorizer.latency',
+  principalId: '$context.authorizer.principalId',
+  xrayTraceId: '$context.xrayTraceId',
+};
+
+function pascalCase(type: string): string {
+  return type
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

@@ -1,0 +1,107 @@
+/**
+ * How every error API Gateway itself produces is rendered: an `application/problem+json` body in
+ * the contract's Problem shape (RFC 9457), so a client sees one error format whether the gateway or
+ * a handler refused the request.
+ *
+ * Gateway response templates are not VTL: API Gateway only substitutes `$context` variables in the
+ * text. So the template must stay valid JSON for every value:
+ * - `detail` uses `$context.error.messageString`, which API Gateway renders as a quoted and escaped
+ *   JSON string (`"Invalid request body"`), never `$context.error.message` inside quotes;
+ * - `$context.error.validationErrorString` is left out: it carries the validator's raw text with
+ *   unescaped double quotes (`[object has missing required properties (["password"])]`), which
+ *   would break the JSON. The Lambda-side validators report per-field errors instead.
+ * - `$context.path` and `$context.requestId` are substituted inside quotes: a request id is a
+ *   UUID and the path is the request path as sent (clients percent-encode quotes in URLs).
+ */
+
+/** Every gateway response type API Gateway (REST) defines. */
+export const GATEWAY_RESPONSE_TYPES = [
+  'BAD_REQUEST_BODY',
+  'BAD_REQUEST_PARAMETERS',
+  'UNAUTHORIZED',
+  'ACCESS_DENIED',
+  'MISSING_AUTHENTICATION_TOKEN',
+  'RESOURCE_NOT_FOUND',
+  'THROTTLED',
+  'QUOTA_EXCEEDED',
+  'REQUEST_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTEGRATION_FAILURE',
+  'INTEGRATION_TIMEOUT',
+  'AUTHORIZER_FAILURE',
+  'AUTHORIZER_CONFIGURATION_ERROR',
+  'EXPIRED_TOKEN',
+  'INVALID_SIGNATURE',
+  'INVALID_API_KEY',
+  'WAF_FILTERED',
+  'API_CONFIGURATION_ERROR',
+  'DEFAULT_4XX',
+  'DEFAULT_5XX',
+] as const;
+
+export type GatewayResponseType = (typeof GATEWAY_RESPONSE_TYPES)[number];
+
+/** The problem a gateway response renders. */
+export interface GatewayProblem {
+  readonly status: number;
+  /** The slug of `urn:problem-type:<slug>`, from the shared contract's problem types. */
+  readonly slug: string;
+  readonly title: string;
+}
+
+const VALIDATION: GatewayProblem = { status: 400, slug: 'validation-error', title: 'Request validation failed' };
+const UNAUTHORIZED: GatewayProblem = { status: 401, slug: 'unauthorized', title: 'Unauthorized' };
+const FORBIDDEN: GatewayProblem = { status: 403, slug: 'forbidden', title: 'Forbidden' };
+// An unknown route: API Gateway says 403 "Missing Authentication Token"; a client is better served
+// by a 404 that says the route does not exist.
+const ROUTE_NOT_FOUND: GatewayProblem = { status: 404, slug: 'route-not-found', title: 'Not Found' };
+const THROTTLED: GatewayProblem = { status: 429, slug: 'throttled', title: 'Too Many Requests' };
+const INTERNAL: GatewayProblem = { status: 500, slug: 'internal-error', title: 'Internal Server Error' };
+
+/**
+ * Status, problem type and title of every gateway response type. DEFAULT_4XX and DEFAULT_5XX only
+ * catch types added to API Gateway later; they get a fixed status so the body's `status` is true.
+ */
+export const GATEWAY_PROBLEMS: { readonly [T in GatewayResponseType]: GatewayProblem } = {
+  BAD_REQUEST_BODY: VALIDATION,
+  BAD_REQUEST_PARAMETERS: VALIDATION,
+  UNAUTHORIZED,
+  ACCESS_DENIED: FORBIDDEN,
+  MISSING_AUTHENTICATION_TOKEN: ROUTE_NOT_FOUND,
+  RESOURCE_NOT_FOUND: ROUTE_NOT_FOUND,
+  THROTTLED,
+  QUOTA_EXCEEDED: THROTTLED,
+  REQUEST_TOO_LARGE: { status: 413, slug: 'payload-too-large', title: 'Payload Too Large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: 'unsupported-media-type', title: 'Unsupported Media Type' },
+  INTEGRATION_FAILURE: { status: 502, slug: 'bad-gateway', title: 'Bad Gateway' },
+  INTEGRATION_TIMEOUT: { status: 504, slug: 'gateway-timeout', title: 'Gateway Timeout' },
+  AUTHORIZER_FAILURE: INTERNAL,
+  AUTHORIZER_CONFIGURATION_ERROR: INTERNAL,
+  EXPIRED_TOKEN: FORBIDDEN,
+  INVALID_SIGNATURE: FORBIDDEN,
+  INVALID_API_KEY: FORBIDDEN,
+  WAF_FILTERED: FORBIDDEN,
+  API_CONFIGURATION_ERROR: INTERNAL,
+  DEFAULT_4XX: { status: 400, slug: 'validation-error', title: 'Bad Request' },
+  DEFAULT_5XX: INTERNAL,
+};
+
+/** The media type of every error body. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The gateway response body template of a problem. Every member but `detail`, `instance` and
+ * `requestId` is a literal; those three are API Gateway substitutions (see the module comment).
+ */
+export function problemTemplate(problem: GatewayProblem): string {
+  return [
+    '{',
+    `"type":${JSON.stringify(`urn:problem-type:${problem.slug}`)},`,
+    `"title":${JSON.stringify(problem.title)},`,
+    `"status":${problem.status},`,
+    '"detail":$context.error.messageString,',
+    '"instance":"$context.path",',
+    '"requestId":"$context.requestId"',
+    '}',
+  ].join('');
+}

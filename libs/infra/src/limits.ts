@@ -1,0 +1,104 @@
+import { InfraConfigError } from './errors';
+
+/**
+ * API Gateway's hard cap on an integration's duration (REST, regional): a function that may run
+ * longer is cut off by the gateway anyway, with a 504 to the client.
+ */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/** Capacity and sizing of one Lambda function. Plain data: the stacks and the capacity check read it. */
+export interface FunctionLimits {
+  /**
+   * Reserved concurrency: both the function's guaranteed share of the account pool and its cap.
+   * Above it Lambda throttles, and behind a proxy integration a throttle is a 500 to the client,
+   * so the stage rate must never let more requests in than this can serve (see `headroom`).
+   */
+  readonly reservedConcurrency: number;
+  /** Memory in MB (CPU scales with it). */
+  readonly memoryMb: number;
+  /** Timeout in whole seconds; below {@link API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS}. */
+  readonly timeoutSeconds: number;
+  /**
+   * The p99 duration the capacity plan assumes, in ms: measured (load tests) or the worst case the
+   * code allows (for example a downstream timeout budget). The capacity check multiplies the
+   * request rate by it (Little's law) to get the concurrency the function needs.
+   */
+  readonly assumedP99Ms: number;
+}
+
+/** The throttle of the API stage: every method gets its own token bucket with these limits. */
+export interface StageThrottle {
+  /** Steady-state requests per second per method. */
+  readonly rateLimit: number;
+  /** Token-bucket size: requests accepted at once above the steady rate, per method. */
+  readonly burstLimit: number;
+}
+
+/**
+ * A service's limits, in one typed place (`apps/<svc>/src/limits.ts`). The stack reads them into
+ * the template (stage MethodSettings, ReservedConcurrentExecutions, MemorySize, Timeout) and the
+ * capacity check proves from the synthesized templates that they fit together and into the account.
+ */
+export interface ServiceLimits<FunctionName extends string = string> {
+  /** Service name, as in `apps/<svc>`. */
+  readonly service: string;
+  /** Default method throttling of the API stage. */
+  readonly stage: StageThrottle;
+  /**
+   * The share of reserved concurrency the plan may use at the stage rate (0 < headroom ≤ 1);
+   * 0.8 leaves 20 % for bursts and p99 drift before Lambda throttles.
+   */
+  readonly headroom: number;
+  /** Limits of each function, keyed by its bundle name (`create-user`). */
+  readonly functions: { readonly [F in FunctionName]: FunctionLimits };
+}
+
+const isWhole = (value: number) => Number.isSafeInteger(value);
+
+function check(condition: boolean, where: string, message: string): void {
+  if (!condition) throw new InfraConfigError(`limits of ${where}: ${message}`);
+}
+
+/**
+ * Declares a service's limits and checks each value on its own (the capacity check relates them to
+ * each other and to the account). Returns the argument unchanged, typed precisely.
+ *
+ * @example
+ * export const limits = defineServiceLimits({
+ *   service: 'location',
+ *   stage: { rateLimit: 100, burstLimit: 200 },
+ *   headroom: 0.8,
+ *   functions: { 'get-location': { reservedConcurrency: 20, memoryMb: 512, timeoutSeconds: 6, assumedP99Ms: 100 } },
+ * });
+ */
+export function defineServiceLimits<const FunctionName extends string>(limits: ServiceLimits<FunctionName>): ServiceLimits<FunctionName> {
+  const service = limits.service;
+  check(/^[a-z][a-z0-9-]*$/.test(service), `'${service}'`, 'service must be a lower-case name like "auth"');
+  const { rateLimit, burstLimit } = limits.stage;
+  check(Number.isFinite(rateLimit) && rateLimit > 0, service, `stage.rateLimit must be a positive number of requests/s, got ${rateLimit}`);
+  check(isWhole(burstLimit) && burstLimit >= 1, service, `stage.burstLimit must be a whole number ≥ 1, got ${burstLimit}`);
+  check(
+    Number.isFinite(limits.headroom) && limits.headroom > 0 && limits.headroom <= 1,
+    service,
+    `headroom must be in (0, 1], got ${limits.headroom}`,
+  );
+  const names = Object.keys(limits.functions);
+  check(names.length > 0, service, 'declare the limits of at least one function');
+  for (const name of names) {
+    const fn = limits.functions[name as FunctionName];
+    const where = `${service}/${name}`;
+    check(isWhole(fn.reservedConcurrency) && fn.reservedConcurrency >= 1, where, `reservedConcurrency must be a whole number ≥ 1, got ${fn.reservedConcurrency}`);
+    check(isWhole(fn.memoryMb) && fn.memoryMb >= 128 && fn.memoryMb <= 10240, where, `memoryMb must be a whole number of MB from 128 to 10240, got ${fn.memoryMb}`);
+    check(
+      isWhole(fn.timeoutSeconds) && fn.timeoutSeconds >= 1 && fn.timeoutSeconds < API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
+      where,
+      `timeoutSeconds must be a whole number from 1 to ${API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS - 1} (API Gateway gives up after ${API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS} s), got ${fn.timeoutSeconds}`,
+    );
+    check(
+      Number.isFinite(fn.assumedP99Ms) && fn.assumedP99Ms > 0 && fn.assumedP99Ms <= fn.timeoutSeconds * 1000,
+      where,
+      `assumedP99Ms must be positive and at most the timeout (${fn.timeoutSeconds * 1000} ms), got ${fn.assumedP99Ms}`,
+    );
+  }
+  return limits;
+}

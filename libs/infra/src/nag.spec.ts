@@ -1,0 +1,41 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NotesStack } from './__fixtures__/notes-stack';
+import { addNagChecks, nagAcknowledgements, nagFindings } from './nag';
+
+describe('cdk-nag on the shared constructs', () => {
+  const app = new App();
+  new NotesStack(app, 'Owner');
+  new NotesStack(app, 'Consumer', { authorizer: 'imported' });
+  app.synth();
+
+  it('leaves no AwsSolutions or Serverless finding unacknowledged, warnings included', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  it('gives every acknowledgement a reason that names its compensating control', () => {
+    const acknowledgements = nagAcknowledgements(app);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(60);
+  });
+
+  it('acknowledges on the narrowest construct: a resource, never a stack or construct root', () => {
+    for (const { constructPath } of nagAcknowledgements(app)) {
+      expect(constructPath.split('/').length).toBeGreaterThan(2);
+    }
+  });
+
+  it('still reports what nobody acknowledged', () => {
+    const other = new App();
+    new sqs.Queue(new Stack(other, 'Plain'), 'Queue');
+    other.synth();
+    expect(nagFindings(other).map((f) => f.rule)).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+
+  it('makes synthesis fail on an unacknowledged error once registered on the app', () => {
+    const other = new App();
+    addNagChecks(other);
+    new sqs.Queue(new Stack(other, 'Plain'), 'Queue');
+    expect(() => other.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});

@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Duration, IgnoreMode, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InfraConfigError } from './errors';
+import { defineServiceLimits, type FunctionLimits } from './limits';
+import { workspaceRoot } from './workspace';
+
+/** Namespace of the services' EMF metrics (Powertools). */
+export const METRICS_NAMESPACE = 'ServerlessMicroservices';
+
+/** Properties of a {@link ServiceFunction}. */
+export interface ServiceFunctionProps {
+  /** The service the function belongs to (`auth`): its bundle directory and Powertools service name. */
+  readonly service: string;
+  /**
+   * The bundle name, i.e. the handler file `apps/<service>/src/handlers/<entry>.ts`, bundled by
+   * `nx run <service>:build` into `dist/apps/<service>/<entry>.js`. The Lambda handler is `<entry>.handler`.
+   */
+  readonly entry: string;
+  /** Memory, timeout and reserved concurrency, from the service's `limits.ts`. */
+  readonly limits: FunctionLimits;
+  /**
+   * Service-specific environment variables. The Powertools variables and `NODE_OPTIONS` are set
+   * here and cannot be overridden.
+   * @default - none
+   */
+  readonly environment?: { readonly [name: string]: string };
+  /**
+   * What the function does, shown in the console.
+   * @default - "<service> <entry>"
+   */
+  readonly description?: string;
+  /**
+   * Directory holding the service's bundles.
+   * @default - `dist/apps/<service>` under the workspace root
+   */
+  readonly bundleDir?: string;
+  /**
+   * How long the function's log group keeps its logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+const ENTRY = /^[a-z][a-z0-9-]*$/;
+const RESERVED_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+
+/**
+ * One Lambda function of a service, deployed from the bundle the Nx build produced: Node.js 22 on
+ * arm64, its own log group with retention, its own role (no managed policies: it can write to its
+ * log group and X-Ray, and whatever `grant…` calls add), reserved concurrency, memory and timeout
+ * from the service's limits, active tracing and Powertools configuration.
+ *
+ * The asset is the bundle directory filtered to this function's two files (`<entry>.js` and its
+ * source map), so each function's asset hash, and therefore its deployment, changes only when its
+ * own bundle does.
+ *
+ * Construct ids are a contract: `Role`, `LogGroup`, `Function`.
+ */
+export class ServiceFunction extends Construct implements iam.IGrantable {
+  /** The Lambda function. */
+  readonly function: lambda.Function;
+  /** The function's log group (the Powertools JSON logs). */
+  readonly logGroup: logs.LogGroup;
+  /** The function's execution role. */
+  readonly role: iam.Role;
+  readonly grantPrincipal: iam.IPrincipal;
+  /** The service and bundle name, e.g. `auth` and `create-user`. */
+  readonly service: string;
+  readonly entry: string;
+  /** The limits the function was built with. */
+  readonly limits: FunctionLimits;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { service, entry } = props;
+    if (!ENTRY.test(service)) throw new InfraConfigError(`${this.node.path}: service must be a lower-case name like "auth", got '${service}'`);
+    if (!ENTRY.test(entry)) throw new InfraConfigError(`${this.node.path}: entry must be a bundle name like "create-user", got '${entry}'`);
+    // Re-validates limits built without defineServiceLimits (timeout under 29 s, whole MB, …).
+    defineServiceLimits({ service, stage: { rateLimit: 1, burstLimit: 1 }, headroom: 1, functions: { [entry]: props.limits } });
+    for (const name of Object.keys(props.environment ?? {})) {
+      if (RESERVED_ENVIRONMENT.includes(name)) {
+        throw new InfraConfigError(`${this.node.path}: environment variable ${name} is set by ServiceFunction; remove it from props.environment`);
+      }
+    }
+
+    const root = workspaceRoot();
+    const bundleDir = props.bundleDir ?? join(root, 'dist', 'apps', service);
+    const bundle = join(bundleDir, `${entry}.js`);
+    if (!existsSync(bundle)) {
+      throw new InfraConfigError(
+        `${this.node.path}: the bundle ${relative(root, bundle) || bundle} does not exist. Build it first: npx nx run ${service}:build`,
+      );
+    }
+
+    this.service = service;
+    this.entry = entry;
+    this.limits = props.limits;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Logs are operational data with a retention; they go with the function.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${service} ${entry}`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.grantPrincipal = this.role;
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: props.description ?? `${service} ${entry}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: `${entry}.handler`,
+      code: lambda.Code.fromAsset(bundleDir, {
+        // Only this function's bundle and its source map: the asset hash follows this bundle alone.
+        exclude: ['*', `!${entry}.js`, `!${entry}.js.map`],
+        ignoreMode: IgnoreMode.GLOB,
+      }),
+      memorySize: props.limits.memoryMb,
+      timeout: Duration.seconds(props.limits.timeoutSeconds),
+      reservedConcurrentExecutions: props.limits.reservedConcurrency,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: service,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    this.acknowledgeNagFindings();
+  }
+
+  private acknowledgeNagFindings(): void {
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use "*": X-Ray has no resource-level permissions for them. Data access is granted per table by grant… calls, never with wildcards.',
+      });
+    }
+    const runtimeReason =
+      'Node.js 22 is pinned on purpose: the esbuild bundles target node22 and the local runtime runs Node 22, so what is tested is what runs; nodejs22.x is in AWS standard support, and moving to 24 is one reviewed change of runtime, bundle target and local Node together.';
+    Validations.of(this.function).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked only synchronously (API Gateway proxy integration or TOKEN authorizer): a failure goes back to the caller as a problem response and raises the Errors and ERROR-log alarms; there is no asynchronous event to dead-letter.',
+      },
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { TableDefinition } from '@sm/dynamo';
+import { ServiceTable } from './service-table';
+
+function synth(definition: TableDefinition) {
+  const stack = new Stack(new App(), 'Tables');
+  const table = new ServiceTable(stack, definition.id, { definition });
+  return { table, template: Template.fromStack(stack) };
+}
+
+describe('ServiceTable', () => {
+  const { template } = synth({
+    id: 'History',
+    partitionKey: { name: 'userId', type: 'S' },
+    sortKey: { name: 'at', type: 'N' },
+    timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [{ indexName: 'byDay', partitionKey: { name: 'day', type: 'S' } }],
+  });
+
+  it('is on demand, recoverable to a point in time, protected from deletion and encrypted', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true },
+      TableName: Match.absent(),
+    });
+  });
+
+  it('is retained when the stack is deleted or the table replaced', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('has the keys, TTL attribute and indexes of its definition', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'userId', KeyType: 'HASH' },
+        { AttributeName: 'at', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'userId', AttributeType: 'S' },
+        { AttributeName: 'at', AttributeType: 'N' },
+        { AttributeName: 'day', AttributeType: 'S' },
+      ]),
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byDay', KeySchema: [{ AttributeName: 'day', KeyType: 'HASH' }] })],
+    });
+  });
+
+  it('has no TTL when the definition has none', () => {
+    synth({ id: 'Users', partitionKey: { name: 'username', type: 'S' } }).template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: Match.absent(),
+    });
+  });
+
+  it('rejects a key type DynamoDB keys cannot have, naming it', () => {
+    const definition = { id: 'Odd', partitionKey: { name: 'blob', type: 'B' } } as unknown as TableDefinition;
+    expect(() => synth(definition)).toThrow(/key attribute 'blob' has type 'B'; use 'S' or 'N'/);
+  });
+});
