@@ -50,7 +50,7 @@ export default [
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contract'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contract'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:data', 'type:contract'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:data', 'type:contract'] },
             { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
