@@ -20,7 +20,7 @@ export type {
   RequestParameters,
   ResponseHeaders,
 } from './operation-types';
-export { principalFromEvent, requireOwner, type Principal } from './principal';
+export { principalFromEvent, requireOwner, requirePrincipal, type Principal } from './principal';
 export { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem-response';
 export { ResponseValidationError } from './response-validation';
 export { toFieldErrors } from './field-errors';

@@ -23,11 +23,20 @@ const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
 /**
+ * The caller of a secured operation. The adapter already answers 401 before a secured handler
+ * runs without a principal; this narrows the type and keeps that assumption explicit.
+ */
+export const requirePrincipal = (principal: Principal | null): Principal => {
+  if (principal === null) throw new UnauthorizedError('A valid bearer token is required.');
+  return principal;
+};
+
+/**
  * Ensures the caller owns the resource: throws 401 without a principal and 403 when the
  * principal is someone else. Returns the principal for convenience.
  */
 export const requireOwner = (principal: Principal | null, ownerUserId: string): Principal => {
-  if (principal === null) throw new UnauthorizedError('A valid bearer token is required.');
-  if (principal.userId !== ownerUserId) throw new ForbiddenError('Only the owner may do this.');
-  return principal;
+  const caller = requirePrincipal(principal);
+  if (caller.userId !== ownerUserId) throw new ForbiddenError('Only the owner may do this.');
+  return caller;
 };
