@@ -49,7 +49,8 @@ export function bundle(workspaceRoot: string, source: string): BundleResult {
     const cached = files.get(file);
     if (cached) return cached;
     const parsed: unknown = parse(readFileSync(file, 'utf8'));
-    if (!isObject(parsed)) throw new Error(`${relativePosix(workspaceRoot, file)}: not a YAML object`);
+    if (!isObject(parsed))
+      throw new Error(`${relativePosix(workspaceRoot, file)}: not a YAML object`);
     files.set(file, parsed);
     return parsed;
   };
@@ -61,7 +62,8 @@ export function bundle(workspaceRoot: string, source: string): BundleResult {
   /** Root components that were only a `$ref` to another file's component of the same name. */
   const aliases = new Set<string>();
 
-  const where = (origin: Origin) => `${relativePosix(workspaceRoot, origin.file)}#${origin.pointer}`;
+  const where = (origin: Origin) =>
+    `${relativePosix(workspaceRoot, origin.file)}#${origin.pointer}`;
 
   const resolveRef = (ref: string, baseFile: string): Origin => {
     const hash = ref.indexOf('#');
@@ -93,7 +95,9 @@ export function bundle(workspaceRoot: string, source: string): BundleResult {
     // Reserve the name before walking, so a component that refers to itself terminates.
     const entry = { origin: key, value: null as Json };
     byName.set(name, entry);
-    const value = structuredClone(resolvePointer(load(origin.file), origin.pointer, where(origin))) as Json;
+    const value = structuredClone(
+      resolvePointer(load(origin.file), origin.pointer, where(origin)),
+    ) as Json;
     entry.value = walk(value, origin.file, [key]);
   };
 
@@ -103,7 +107,8 @@ export function bundle(workspaceRoot: string, source: string): BundleResult {
     const ref = node['$ref'];
     if (typeof ref === 'string') {
       const origin = resolveRef(ref, baseFile);
-      if (origin.file === rootFile) return node.$ref === `#${origin.pointer}` ? node : { ...node, $ref: `#${origin.pointer}` };
+      if (origin.file === rootFile)
+        return node.$ref === `#${origin.pointer}` ? node : { ...node, $ref: `#${origin.pointer}` };
       const component = componentPointer.exec(origin.pointer);
       if (component) {
         const [, kind = '', name = ''] = component;
@@ -112,8 +117,11 @@ export function bundle(workspaceRoot: string, source: string): BundleResult {
       }
       // Not a component: inline a copy, guarding against a reference that contains itself.
       const key = originKey(origin);
-      if (inlining.includes(key)) throw new Error(`${where(origin)} refers to itself and cannot be inlined`);
-      const target = structuredClone(resolvePointer(load(origin.file), origin.pointer, where(origin))) as Json;
+      if (inlining.includes(key))
+        throw new Error(`${where(origin)} refers to itself and cannot be inlined`);
+      const target = structuredClone(
+        resolvePointer(load(origin.file), origin.pointer, where(origin)),
+      ) as Json;
       return walk(target, origin.file, [...inlining, key]);
     }
     const out: JsonObject = {};
@@ -126,7 +134,8 @@ export function bundle(workspaceRoot: string, source: string): BundleResult {
   for (const [kind, byName] of Object.entries(rootComponents)) {
     if (!isObject(byName)) continue;
     for (const [name, value] of Object.entries(byName)) {
-      if (!isObject(value) || typeof value['$ref'] !== 'string' || Object.keys(value).length !== 1) continue;
+      if (!isObject(value) || typeof value['$ref'] !== 'string' || Object.keys(value).length !== 1)
+        continue;
       const origin = resolveRef(value['$ref'], rootFile);
       const [, refKind, refName] = componentPointer.exec(origin.pointer) ?? [];
       if (origin.file !== rootFile && refKind === kind && refName === name) {
@@ -178,5 +187,7 @@ export function deref<T extends Json>(document: JsonObject, node: T | JsonObject
 export function schemaRefName(node: Json | undefined): string | undefined {
   if (!isObject(node) || typeof node['$ref'] !== 'string') return undefined;
   const tokens = parsePointer(node['$ref']);
-  return tokens.length === 3 && tokens[0] === 'components' && tokens[1] === 'schemas' ? tokens[2] : undefined;
+  return tokens.length === 3 && tokens[0] === 'components' && tokens[1] === 'schemas'
+    ? tokens[2]
+    : undefined;
 }

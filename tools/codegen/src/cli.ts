@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatReportEntry } from './emit-apigw-models';
 import { findStaleFiles, writeResult } from './files';
-import { generateContract } from './generate';
 import { contracts, findContract, regenerateCommand, type ContractEntry } from './manifest';
 import { toolWorkspaceRoot } from './workspace';
 
@@ -24,13 +23,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
     strict: true,
   });
-  if (values.help || (values.all === (values.contract !== undefined))) {
+  if (values.help || values.all === (values.contract !== undefined)) {
     console.error(usage);
     return values.help ? 0 : 2;
   }
   const root = values.root ?? toolWorkspaceRoot;
-  const selected: readonly ContractEntry[] = values.all ? contracts : [findContract(values.contract as string)];
+  const selected: readonly ContractEntry[] = values.all
+    ? contracts
+    : [findContract(values.contract as string)];
 
+  // Loaded only once the arguments are valid: openapi-typescript takes seconds to load.
+  const { generateContract } = await import('./generate');
   let staleCount = 0;
   for (const contract of selected) {
     const result = await generateContract(contract, root);
@@ -38,14 +41,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (values.check) {
       const stale = findStaleFiles(root, result);
       for (const file of stale) console.error(`${project}: stale ${file.path} (${file.reason})`);
-      if (stale.length > 0) console.error(`${project}: run \`${regenerateCommand(contract)}\` and commit the result`);
+      if (stale.length > 0)
+        console.error(`${project}: run \`${regenerateCommand(contract)}\` and commit the result`);
       else console.log(`${project}: ${result.files.length} generated files up to date`);
       staleCount += stale.length;
       continue;
     }
     const changed = writeResult(root, result);
-    console.log(`${project}: ${changed.length} of ${result.files.length} generated files changed`);
-    console.log(`${project}: ${result.report.length} rules not carried to API Gateway models (enforced by the Lambda validator):`);
+    const removed = changed.filter((f) => f.reason === 'unexpected').length;
+    const written = changed.length - removed;
+    console.log(
+      `${project}: ${written} files written, ${result.files.length - written} unchanged, ${removed} removed`,
+    );
+    console.log(
+      `${project}: ${result.report.length} rules not carried to API Gateway models (enforced by the Lambda validator):`,
+    );
     for (const entry of result.report) console.log(`  ${formatReportEntry(entry)}`);
   }
   return staleCount > 0 ? 1 : 0;

@@ -58,7 +58,12 @@ function singleContent(content: JsonObject, where: string): [string, JsonObject]
   return [first[0], asObject(first[1], `${where}.${first[0]}`)];
 }
 
-function collectParameters(document: JsonObject, pathLevel: Json | undefined, opLevel: Json | undefined, where: string) {
+function collectParameters(
+  document: JsonObject,
+  pathLevel: Json | undefined,
+  opLevel: Json | undefined,
+  where: string,
+) {
   // Operation-level parameters override path-level ones with the same name and location.
   const byKey = new Map<string, ParameterInfo>();
   for (const list of [pathLevel, opLevel]) {
@@ -69,9 +74,12 @@ function collectParameters(document: JsonObject, pathLevel: Json | undefined, op
       const name = parameter['name'];
       const location = parameter['in'];
       if (typeof name !== 'string' || typeof location !== 'string' || !locations.has(location)) {
-        throw new Error(`${where}: parameter ${JSON.stringify(name)} in ${JSON.stringify(location)} is not supported`);
+        throw new Error(
+          `${where}: parameter ${JSON.stringify(name)} in ${JSON.stringify(location)} is not supported`,
+        );
       }
-      if (parameter['schema'] === undefined) throw new Error(`${where}: parameter "${name}" has no schema`);
+      if (parameter['schema'] === undefined)
+        throw new Error(`${where}: parameter "${name}" has no schema`);
       const info: ParameterInfo = {
         name,
         in: location as ParameterLocation,
@@ -105,16 +113,26 @@ export function collectOperations(document: JsonObject): OperationInfo[] {
       if (typeof operationId !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(operationId)) {
         throw new Error(`${where}: needs an alphanumeric operationId`);
       }
-      if (seen.has(operationId)) throw new Error(`${where}: operationId "${operationId}" is used twice`);
+      if (seen.has(operationId))
+        throw new Error(`${where}: operationId "${operationId}" is used twice`);
       seen.add(operationId);
 
       const security = operation['security'] ?? globalSecurity;
-      const secured = Array.isArray(security) && security.length > 0 && security.every((r) => isObject(r) && Object.keys(r).length > 0);
+      const secured =
+        Array.isArray(security) &&
+        security.length > 0 &&
+        security.every((r) => isObject(r) && Object.keys(r).length > 0);
 
       let requestBody: RequestBodyInfo | null = null;
       if (operation['requestBody'] !== undefined) {
-        const body = asObject(deref(document, operation['requestBody'] as JsonObject), `${where} requestBody`);
-        const [contentType, media] = singleContent(asObject(body['content'], `${where} requestBody.content`), `${where} requestBody`);
+        const body = asObject(
+          deref(document, operation['requestBody'] as JsonObject),
+          `${where} requestBody`,
+        );
+        const [contentType, media] = singleContent(
+          asObject(body['content'], `${where} requestBody.content`),
+          `${where} requestBody`,
+        );
         const schema = media['schema'];
         if (schema === undefined) throw new Error(`${where} requestBody: no schema`);
         requestBody = {
@@ -126,14 +144,20 @@ export function collectOperations(document: JsonObject): OperationInfo[] {
       }
 
       const responses: ResponseInfo[] = [];
-      for (const [status, rawResponse] of Object.entries(asObject(operation['responses'], `${where} responses`))) {
-        if (!/^[1-5]\d\d$/.test(status)) throw new Error(`${where}: response "${status}" must be an explicit status code`);
+      for (const [status, rawResponse] of Object.entries(
+        asObject(operation['responses'], `${where} responses`),
+      )) {
+        if (!/^[1-5]\d\d$/.test(status))
+          throw new Error(`${where}: response "${status}" must be an explicit status code`);
         const response = asObject(deref(document, rawResponse as JsonObject), `${where} ${status}`);
         if (response['content'] === undefined) {
           responses.push({ status, contentType: null, schema: null });
           continue;
         }
-        const [contentType, media] = singleContent(asObject(response['content'], `${where} ${status}`), `${where} ${status}`);
+        const [contentType, media] = singleContent(
+          asObject(response['content'], `${where} ${status}`),
+          `${where} ${status}`,
+        );
         responses.push({ status, contentType, schema: media['schema'] ?? null });
       }
 

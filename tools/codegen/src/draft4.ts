@@ -21,17 +21,47 @@ export const draft4SchemaUri = 'http://json-schema.org/draft-04/schema#';
 
 /** Draft-4 keywords API Gateway applies as they are. */
 const travels = new Set([
-  'type', 'title', 'description', 'default', 'enum',
-  'multipleOf', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum',
-  'maxLength', 'minLength', 'pattern',
-  'items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems',
-  'properties', 'patternProperties', 'additionalProperties', 'required', 'dependencies',
-  'maxProperties', 'minProperties',
-  'allOf', 'anyOf', 'not',
+  'type',
+  'title',
+  'description',
+  'default',
+  'enum',
+  'multipleOf',
+  'maximum',
+  'minimum',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'items',
+  'additionalItems',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'required',
+  'dependencies',
+  'maxProperties',
+  'minProperties',
+  'allOf',
+  'anyOf',
+  'not',
 ]);
 
 /** Keywords that only annotate: dropping them changes no validation outcome. */
-const annotations = new Set(['example', 'examples', 'readOnly', 'writeOnly', 'deprecated', 'xml', 'externalDocs', '$comment']);
+const annotations = new Set([
+  'example',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  'xml',
+  'externalDocs',
+  '$comment',
+]);
 
 const lambdaEnforces = 'the Lambda validator enforces it';
 
@@ -44,23 +74,43 @@ export const actions = {
   refSibling: 'dropped: OpenAPI 3.0 ignores keywords beside $ref',
   exclusiveBound: (bound: 'minimum' | 'maximum', value: number) =>
     `converted to draft 4 (${bound}: ${value} with exclusive${bound === 'minimum' ? 'Minimum' : 'Maximum'}: true); same rule`,
-  exclusiveImplied: (bound: 'minimum' | 'maximum') => `dropped: implied by the stricter ${bound}; same rule`,
+  exclusiveImplied: (bound: 'minimum' | 'maximum') =>
+    `dropped: implied by the stricter ${bound}; same rule`,
 } as const;
 
 /** Replaces every local schema `$ref` by a copy of its target, so a model is self-contained. */
-function inlineRefs(document: JsonObject, schema: Json, model: string, report: ReportEntry[], stack: readonly string[], base: readonly string[]): Json {
-  const schemas = isObject(document['components']) && isObject(document['components']['schemas']) ? document['components']['schemas'] : {};
+function inlineRefs(
+  document: JsonObject,
+  schema: Json,
+  model: string,
+  report: ReportEntry[],
+  stack: readonly string[],
+  base: readonly string[],
+): Json {
+  const schemas =
+    isObject(document['components']) && isObject(document['components']['schemas'])
+      ? document['components']['schemas']
+      : {};
   return mapSchema(
     schema,
     (node, tokens) => {
       if (typeof node['$ref'] !== 'string') return node;
       const name = schemaRefName(node);
-      if (name === undefined || schemas[name] === undefined) throw new Error(`${model}: cannot resolve $ref "${node['$ref']}"`);
+      if (name === undefined || schemas[name] === undefined)
+        throw new Error(`${model}: cannot resolve $ref "${node['$ref']}"`);
       if (stack.includes(name)) {
-        throw new Error(`${model}: schema ${[...stack, name].join(' → ')} is recursive and cannot be inlined into an API Gateway model`);
+        throw new Error(
+          `${model}: schema ${[...stack, name].join(' → ')} is recursive and cannot be inlined into an API Gateway model`,
+        );
       }
       for (const sibling of Object.keys(node)) {
-        if (sibling !== '$ref') report.push({ model, pointer: toPointer([...tokens, sibling]), keyword: sibling, action: actions.refSibling });
+        if (sibling !== '$ref')
+          report.push({
+            model,
+            pointer: toPointer([...tokens, sibling]),
+            keyword: sibling,
+            action: actions.refSibling,
+          });
       }
       return inlineRefs(document, schemas[name] as Json, model, report, [...stack, name], tokens);
     },
@@ -68,7 +118,14 @@ function inlineRefs(document: JsonObject, schema: Json, model: string, report: R
   );
 }
 
-function bound(node: JsonObject, out: JsonObject, side: 'minimum' | 'maximum', tokens: readonly string[], model: string, report: ReportEntry[]) {
+function bound(
+  node: JsonObject,
+  out: JsonObject,
+  side: 'minimum' | 'maximum',
+  tokens: readonly string[],
+  model: string,
+  report: ReportEntry[],
+) {
   const exclusiveKeyword = side === 'minimum' ? 'exclusiveMinimum' : 'exclusiveMaximum';
   const exclusive = node[exclusiveKeyword];
   if (typeof exclusive !== 'number') return;
@@ -76,26 +133,45 @@ function bound(node: JsonObject, out: JsonObject, side: 'minimum' | 'maximum', t
   const pointer = toPointer([...tokens, exclusiveKeyword]);
   // Keep whichever bound is stricter, expressed the draft-4 way.
   const exclusiveIsStricter =
-    typeof inclusive !== 'number' || (side === 'minimum' ? exclusive >= inclusive : exclusive <= inclusive);
+    typeof inclusive !== 'number' ||
+    (side === 'minimum' ? exclusive >= inclusive : exclusive <= inclusive);
   if (exclusiveIsStricter) {
     out[side] = exclusive;
     out[exclusiveKeyword] = true;
-    report.push({ model, pointer, keyword: exclusiveKeyword, action: actions.exclusiveBound(side, exclusive) });
+    report.push({
+      model,
+      pointer,
+      keyword: exclusiveKeyword,
+      action: actions.exclusiveBound(side, exclusive),
+    });
   } else {
     delete out[exclusiveKeyword];
-    report.push({ model, pointer, keyword: exclusiveKeyword, action: actions.exclusiveImplied(side) });
+    report.push({
+      model,
+      pointer,
+      keyword: exclusiveKeyword,
+      action: actions.exclusiveImplied(side),
+    });
   }
 }
 
 /** Converts one (already inlined) schema node; subschemas were converted first. */
-function convertNode(node: JsonObject, tokens: readonly string[], model: string, report: ReportEntry[]): JsonObject {
+function convertNode(
+  node: JsonObject,
+  tokens: readonly string[],
+  model: string,
+  report: ReportEntry[],
+): JsonObject {
   const out: JsonObject = {};
   const drop = (keyword: string, action: string) =>
     report.push({ model, pointer: toPointer([...tokens, keyword]), keyword, action });
   for (const [keyword, value] of Object.entries(node)) {
     if (keyword === 'nullable') continue; // folded into `type` / `enum` below
     if (keyword === 'required' && Array.isArray(value) && value.length === 0) continue; // draft 4 forbids []
-    if ((keyword === 'exclusiveMinimum' || keyword === 'exclusiveMaximum') && typeof value === 'number') {
+    if (
+      (keyword === 'exclusiveMinimum' || keyword === 'exclusiveMaximum') &&
+      typeof value === 'number'
+    ) {
       out[keyword] = value; // rewritten by bound() below
     } else if (travels.has(keyword)) {
       out[keyword] = value;
@@ -129,7 +205,11 @@ function convertNode(node: JsonObject, tokens: readonly string[], model: string,
  * `$ref`s inlined, `nullable` turned into type arrays, OpenAPI-only and untravelled keywords
  * dropped and each drop recorded in `report` with its pointer and why.
  */
-export function toDraft4Model(document: JsonObject, schema: Json, model: string): { schema: JsonObject; report: ReportEntry[] } {
+export function toDraft4Model(
+  document: JsonObject,
+  schema: Json,
+  model: string,
+): { schema: JsonObject; report: ReportEntry[] } {
   const report: ReportEntry[] = [];
   const inlined = inlineRefs(document, schema, model, report, [], []);
   const converted = mapSchema(inlined, (node, tokens) => convertNode(node, tokens, model, report));

@@ -6,7 +6,10 @@ import { parameterKey } from './emit-validators';
 /** The content of `apigw-models.json`, without its notice key. */
 export interface ApiGatewayModels {
   readonly models: Record<string, { readonly contentType: string; readonly schema: JsonObject }>;
-  readonly operations: Record<string, { readonly requestModel?: string; readonly requiredParameters: Record<string, boolean> }>;
+  readonly operations: Record<
+    string,
+    { readonly requestModel?: string; readonly requiredParameters: Record<string, boolean> }
+  >;
   readonly report: readonly ReportEntry[];
 }
 
@@ -19,7 +22,9 @@ const requestParameterSource: Record<ParameterLocation, string> = {
 
 /** Schema keywords a parameter entry names as left to the Lambda validator. */
 function enforcedKeywords(schema: JsonObject): string[] {
-  return Object.keys(schema).filter((k) => !['description', 'example', 'examples', 'title'].includes(k));
+  return Object.keys(schema).filter(
+    (k) => !['description', 'example', 'examples', 'title'].includes(k),
+  );
 }
 
 /**
@@ -27,16 +32,24 @@ function enforcedKeywords(schema: JsonObject): string[] {
  * Gateway checks only that a required parameter is present, so every parameter's schema is
  * reported as enforced by the Lambda validator.
  */
-export function buildApiGatewayModels(document: JsonObject, operations: readonly OperationInfo[]): ApiGatewayModels {
+export function buildApiGatewayModels(
+  document: JsonObject,
+  operations: readonly OperationInfo[],
+): ApiGatewayModels {
   const models: ApiGatewayModels['models'] = {};
   const modelOwners = new Map<string, string>();
   const report: ReportEntry[] = [];
-  const ops: Record<string, { requestModel?: string; requiredParameters: Record<string, boolean> }> = {};
+  const ops: Record<
+    string,
+    { requestModel?: string; requiredParameters: Record<string, boolean> }
+  > = {};
 
   for (const operation of operations) {
     const requiredParameters: Record<string, boolean> = {};
     for (const parameter of operation.parameters) {
-      requiredParameters[`method.request.${requestParameterSource[parameter.in]}.${parameter.name}`] = parameter.required;
+      requiredParameters[
+        `method.request.${requestParameterSource[parameter.in]}.${parameter.name}`
+      ] = parameter.required;
       const schema = deref(document, parameter.schema as JsonObject);
       const keywords = isObject(schema) ? enforcedKeywords(schema) : [];
       report.push({
@@ -47,18 +60,28 @@ export function buildApiGatewayModels(document: JsonObject, operations: readonly
         action: `${parameter.required ? 'API Gateway checks only that it is present' : 'optional, so API Gateway does not check it'}; ${keywords.join(', ')} enforced by the Lambda validator`,
       });
     }
-    const entry: { requestModel?: string; requiredParameters: Record<string, boolean> } = { requiredParameters };
+    const entry: { requestModel?: string; requiredParameters: Record<string, boolean> } = {
+      requiredParameters,
+    };
     const body = operation.requestBody;
     if (body) {
-      if (!/^[A-Za-z0-9]+$/.test(body.model)) throw new Error(`${operation.operationId}: model name "${body.model}" must be alphanumeric`);
+      if (!/^[A-Za-z0-9]+$/.test(body.model))
+        throw new Error(
+          `${operation.operationId}: model name "${body.model}" must be alphanumeric`,
+        );
       const owner = modelOwners.get(body.model);
       if (owner === undefined) {
         const converted = toDraft4Model(document, body.schema, body.model);
         models[body.model] = { contentType: body.contentType, schema: converted.schema };
         modelOwners.set(body.model, operation.operationId);
         report.push(...converted.report);
-      } else if (JSON.stringify(models[body.model]?.schema) !== JSON.stringify(toDraft4Model(document, body.schema, body.model).schema)) {
-        throw new Error(`${operation.operationId} and ${owner} both name their body model "${body.model}" but differ`);
+      } else if (
+        JSON.stringify(models[body.model]?.schema) !==
+        JSON.stringify(toDraft4Model(document, body.schema, body.model).schema)
+      ) {
+        throw new Error(
+          `${operation.operationId} and ${owner} both name their body model "${body.model}" but differ`,
+        );
       }
       entry.requestModel = body.model;
     }
@@ -66,7 +89,8 @@ export function buildApiGatewayModels(document: JsonObject, operations: readonly
   }
 
   const sortedModels: ApiGatewayModels['models'] = {};
-  for (const name of Object.keys(models).sort()) sortedModels[name] = models[name] as ApiGatewayModels['models'][string];
+  for (const name of Object.keys(models).sort())
+    sortedModels[name] = models[name] as ApiGatewayModels['models'][string];
   // Code-unit order, not localeCompare: the output must not depend on the machine's locale.
   const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const sortedReport = [...report].sort(

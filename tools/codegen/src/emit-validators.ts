@@ -58,7 +58,8 @@ export function toAjvSchema(schema: Json): Json {
 /** Registers every component schema of a bundled document with an ajv instance. */
 export function addComponentSchemas(ajv: Ajv, document: JsonObject): void {
   const components = document['components'];
-  const schemas = isObject(components) && isObject(components['schemas']) ? components['schemas'] : {};
+  const schemas =
+    isObject(components) && isObject(components['schemas']) ? components['schemas'] : {};
   for (const [name, schema] of Object.entries(schemas)) {
     ajv.addSchema(toAjvSchema(schema) as object, componentSchemaId(name));
   }
@@ -81,12 +82,18 @@ export function parametersSchema(document: JsonObject, operation: OperationInfo)
       type: 'object',
       default: {},
       properties: Object.fromEntries(
-        declared.map((p) => [parameterKey(location, p.name), toAjvSchema(deref(document, p.schema as JsonObject))]),
+        declared.map((p) => [
+          parameterKey(location, p.name),
+          toAjvSchema(deref(document, p.schema as JsonObject)),
+        ]),
       ),
       required: declared.filter((p) => p.required).map((p) => parameterKey(location, p.name)),
     };
   };
-  return { type: 'object', properties: { path: group('path'), query: group('query'), header: group('header') } };
+  return {
+    type: 'object',
+    properties: { path: group('path'), query: group('query'), header: group('header') },
+  };
 }
 
 interface Exports {
@@ -162,7 +169,10 @@ async function bundleValidators(header: string, modules: Record<string, string>)
   const virtual: Plugin = {
     name: 'virtual-modules',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^virtual:/ }, (args) => ({ path: args.path.slice('virtual:'.length), namespace: 'virtual' }));
+      pluginBuild.onResolve({ filter: /^virtual:/ }, (args) => ({
+        path: args.path.slice('virtual:'.length),
+        namespace: 'virtual',
+      }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, (args) => {
         const contents = modules[args.path];
         if (contents === undefined) throw new Error(`No virtual module "${args.path}"`);
@@ -185,12 +195,17 @@ async function bundleValidators(header: string, modules: Record<string, string>)
     plugins: [virtual],
   });
   const [output] = result.outputFiles;
-  if (!output || result.outputFiles.length !== 1) throw new Error('esbuild produced no single output');
+  if (!output || result.outputFiles.length !== 1)
+    throw new Error('esbuild produced no single output');
   return output.text;
 }
 
 /** Emits `validators.cjs`: every operation's parameter, body and response validators. */
-export async function emitValidators(header: string, document: JsonObject, operations: readonly OperationInfo[]): Promise<string> {
+export async function emitValidators(
+  header: string,
+  document: JsonObject,
+  operations: readonly OperationInfo[],
+): Promise<string> {
   const compiled = compileStandalone(document, operations);
   return bundleValidators(header, { entry: entryModule(operations), ...compiled });
 }
@@ -204,7 +219,10 @@ export function emitValidatorTypes(header: string, operations: readonly Operatio
       : '';
     const responses = operation.responses
       .filter((r) => r.schema !== null && r.contentType !== null)
-      .map((r) => `      readonly '${r.status}': ValidateFunction<${op}['responses']['${r.status}']['content']['${r.contentType}']>;\n`)
+      .map(
+        (r) =>
+          `      readonly '${r.status}': ValidateFunction<${op}['responses']['${r.status}']['content']['${r.contentType}']>;\n`,
+      )
       .join('');
     return `  readonly ${operation.operationId}: {\n    readonly parameters: ValidateFunction;\n${body}    readonly responses: {\n${responses}    };\n  };\n`;
   });

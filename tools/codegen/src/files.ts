@@ -24,9 +24,11 @@ export function findStaleFiles(workspaceRoot: string, result: GenerationResult):
   for (const file of result.files) {
     const onDisk = path.join(workspaceRoot, file.path);
     if (!existsSync(onDisk)) stale.push({ path: file.path, reason: 'missing' });
-    else if (readFileSync(onDisk, 'utf8') !== file.content) stale.push({ path: file.path, reason: 'differs' });
+    else if (readFileSync(onDisk, 'utf8') !== file.content)
+      stale.push({ path: file.path, reason: 'differs' });
   }
-  for (const extra of unexpectedFiles(workspaceRoot, result)) stale.push({ path: extra, reason: 'unexpected' });
+  for (const extra of unexpectedFiles(workspaceRoot, result))
+    stale.push({ path: extra, reason: 'unexpected' });
   return stale;
 }
 

@@ -46,7 +46,10 @@ function checkReferences(contract: ContractEntry, read: readonly string[]): void
  * environment or the file system beyond the contract's sources, so the same sources always
  * give byte-identical files.
  */
-export async function generateContract(contract: ContractEntry, workspaceRoot: string): Promise<GenerationResult> {
+export async function generateContract(
+  contract: ContractEntry,
+  workspaceRoot: string,
+): Promise<GenerationResult> {
   const { document, files: read } = bundle(workspaceRoot, contract.source);
   checkReferences(contract, read);
   const sources = [contract.source, ...[...contract.references].sort()];

@@ -1,7 +1,12 @@
 import { isObject, type Json, type JsonObject } from './bundle';
 
 /** Keywords whose value is a map of name → subschema. */
-export const schemaMapKeywords = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
+export const schemaMapKeywords = new Set([
+  'properties',
+  'patternProperties',
+  'definitions',
+  '$defs',
+]);
 /** Keywords whose value is a list of subschemas. */
 export const schemaListKeywords = new Set(['allOf', 'anyOf', 'oneOf']);
 /** Keywords whose value is one subschema (or, for these, possibly a boolean or list). */
@@ -23,7 +28,8 @@ export function mapSchema(
   for (const [keyword, value] of Object.entries(schema)) {
     if (schemaMapKeywords.has(keyword) && isObject(value)) {
       const mapped: JsonObject = {};
-      for (const [name, sub] of Object.entries(value)) mapped[name] = mapSchema(sub, visit, [...tokens, keyword, name]);
+      for (const [name, sub] of Object.entries(value))
+        mapped[name] = mapSchema(sub, visit, [...tokens, keyword, name]);
       out[keyword] = mapped;
     } else if (schemaListKeywords.has(keyword) && Array.isArray(value)) {
       out[keyword] = value.map((sub, i) => mapSchema(sub, visit, [...tokens, keyword, String(i)]));
