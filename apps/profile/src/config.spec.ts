@@ -45,9 +45,12 @@ describe('parseLocationLookupConfig', () => {
     },
   );
 
-  it.each(['0', '-5', '1.5', 'soon', '29001'])('refuses the timeout %p, naming the variable', (value) => {
-    expect(() =>
-      parseLocationLookupConfig({ LOCATION_API_URL: url, LOCATION_LOOKUP_TIMEOUT_MS: value }),
-    ).toThrow(/LOCATION_LOOKUP_TIMEOUT_MS .* got '/);
-  });
+  it.each(['0', '-5', '1.5', 'soon', '29001'])(
+    'refuses the timeout %p, naming the variable',
+    (value) => {
+      expect(() =>
+        parseLocationLookupConfig({ LOCATION_API_URL: url, LOCATION_LOOKUP_TIMEOUT_MS: value }),
+      ).toThrow(/LOCATION_LOOKUP_TIMEOUT_MS .* got '/);
+    },
+  );
 });

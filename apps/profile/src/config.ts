@@ -33,7 +33,11 @@ export const parseStoreConfig = (env: Environment): ProfileStoreConfig => ({
 
 export const parseLocationLookupConfig = (env: Environment): LocationLookupConfig => ({
   locationApiUrl: baseUrl(env, 'LOCATION_API_URL'),
-  locationLookupTimeoutMs: milliseconds(env, 'LOCATION_LOOKUP_TIMEOUT_MS', DEFAULT_LOOKUP_TIMEOUT_MS),
+  locationLookupTimeoutMs: milliseconds(
+    env,
+    'LOCATION_LOOKUP_TIMEOUT_MS',
+    DEFAULT_LOOKUP_TIMEOUT_MS,
+  ),
 });
 
 /** Reads `process.env` once; handler modules call these at module scope (cold start). */
@@ -59,7 +63,9 @@ const baseUrl = (env: Environment, name: string): string => {
     throw new Error(`Environment variable ${name} must be an absolute http(s) URL, got '${raw}'.`);
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new Error(`Environment variable ${name} must not carry a query or fragment, got '${raw}'.`);
+    throw new Error(
+      `Environment variable ${name} must not carry a query or fragment, got '${raw}'.`,
+    );
   }
   // The client appends `/loc/{userId}`; a trailing slash would double it.
   return raw.replace(/\/+$/, '');

@@ -1,4 +1,9 @@
-import { ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '@sm/errors';
+import {
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '@sm/errors';
 
 /** 403: only the owner (authorizer principal = path `userId`) may write a profile. */
 export class NotProfileOwnerError extends ForbiddenError {

@@ -1,7 +1,12 @@
 import { NotFoundError } from '@sm/errors';
 import { createGetProfile } from './get-profile';
 import type { StoredProfile } from './model';
-import type { LocationLookup, LocationLookupFailure, LocationLookupRequest, LocationLookupResult } from './ports';
+import type {
+  LocationLookup,
+  LocationLookupFailure,
+  LocationLookupRequest,
+  LocationLookupResult,
+} from './ports';
 
 const ALICE = '3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10';
 const stored: StoredProfile = {
@@ -64,7 +69,10 @@ describe('getProfile', () => {
   });
 
   it('answers location: null without reporting a failure when the user has no location', async () => {
-    const { getProfile, failures } = setup({ profile: stored, lookup: async () => ({ outcome: 'none' }) });
+    const { getProfile, failures } = setup({
+      profile: stored,
+      lookup: async () => ({ outcome: 'none' }),
+    });
 
     const view = await getProfile(input);
 
@@ -97,7 +105,10 @@ describe('getProfile', () => {
 
     expect(view.profile.location).toBeNull();
     expect(failures).toEqual([
-      { userId: ALICE, failure: expect.objectContaining({ reason: 'unreachable', detail: 'TypeError' }) },
+      {
+        userId: ALICE,
+        failure: expect.objectContaining({ reason: 'unreachable', detail: 'TypeError' }),
+      },
     ]);
   });
 

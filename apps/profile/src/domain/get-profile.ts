@@ -68,14 +68,12 @@ export const createGetProfile =
 /** The port promises never to reject; this keeps a broken adapter from failing a profile read. */
 const settle = (pending: Promise<LocationLookupResult>): Promise<LocationLookupResult> => {
   const started = Date.now();
-  return pending.catch(
-    (error: unknown): LocationLookupResult => ({
-      outcome: 'failed',
-      failure: {
-        reason: 'unreachable',
-        elapsedMs: Date.now() - started,
-        detail: error instanceof Error ? error.name : 'non-error rejection',
-      },
-    }),
-  );
+  return pending.catch((error: unknown): LocationLookupResult => ({
+    outcome: 'failed',
+    failure: {
+      reason: 'unreachable',
+      elapsedMs: Date.now() - started,
+      detail: String((error as { name?: unknown } | null)?.name ?? 'non-error rejection'),
+    },
+  }));
 };

@@ -53,7 +53,13 @@ describe('putProfile', () => {
       },
     ]);
     expect(result).toEqual({
-      profile: { userId: ALICE, displayName: 'Alice', bio: '', location: null, updatedAt: NOW.toISOString() },
+      profile: {
+        userId: ALICE,
+        displayName: 'Alice',
+        bio: '',
+        location: null,
+        updatedAt: NOW.toISOString(),
+      },
       etag: '"v1"',
       created: true,
     });
@@ -76,7 +82,12 @@ describe('putProfile', () => {
   it('passes the parsed If-Match to the conditional write', async () => {
     const { putProfile, saves } = setup((fields) => ({ ...fields, version: 2 }));
 
-    await putProfile({ callerId: ALICE, userId: ALICE, ifMatch: '*', request: { displayName: 'A' } });
+    await putProfile({
+      callerId: ALICE,
+      userId: ALICE,
+      ifMatch: '*',
+      request: { displayName: 'A' },
+    });
 
     expect(saves[0]?.precondition).toEqual({ kind: 'exists' });
   });

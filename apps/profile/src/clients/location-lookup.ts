@@ -1,0 +1,122 @@
+import { createLocationClient, validators, type components } from '@sm/contract-location';
+import type {
+  LocationLookup,
+  LocationLookupFailure,
+  LocationLookupResult,
+  ProfileLocation,
+} from '../domain';
+
+/** A location as the location service's contract defines it. */
+type Location = components['schemas']['Location'];
+
+/**
+ * Maps location's `Location` onto profile's `ProfileLocation`, field by field. Both types come
+ * from their contracts, so a change to either (a renamed, retyped, removed or newly required
+ * field) stops this from compiling instead of drifting at run time.
+ */
+export const toProfileLocation = (location: Location): ProfileLocation => ({
+  latitude: location.latitude,
+  longitude: location.longitude,
+  ...(location.accuracy === undefined ? {} : { accuracy: location.accuracy }),
+  updatedAt: location.updatedAt,
+});
+
+/** Options of {@link createHttpLocationLookup}. */
+export interface HttpLocationLookupOptions {
+  /** Base URL of the location API, stage included (`LOCATION_API_URL`). */
+  readonly baseUrl: string;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+const NOT_FOUND_TYPE = 'urn:problem-type:not-found';
+const validateLocation = validators.getLocation.responses['200'];
+const validateNotFound = validators.getLocation.responses['404'];
+
+/**
+ * Reads current locations through the location service's published contract: its generated
+ * openapi-fetch client, the caller's `Authorization` forwarded, every answer checked against the
+ * contract's response validators. It never rejects; see {@link LocationLookup}.
+ */
+export const createHttpLocationLookup = (options: HttpLocationLookupOptions): LocationLookup => {
+  const client = createLocationClient({
+    baseUrl: options.baseUrl,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+
+  return {
+    currentLocation: async ({ userId, authorization, timeoutMs, signal }) => {
+      const started = performance.now();
+      const failed = (failure: Omit<LocationLookupFailure, 'elapsedMs'>): LocationLookupResult => ({
+        outcome: 'failed',
+        failure: { ...failure, elapsedMs: Math.round(performance.now() - started) },
+      });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      try {
+        const { data, error, response } = await client.GET('/loc/{userId}', {
+          params: { path: { userId } },
+          headers: authorization === undefined ? {} : { Authorization: authorization },
+          // The timeout covers the whole exchange, body included.
+          signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
+          // Never carry the caller's token anywhere the contract did not name.
+          redirect: 'error',
+        });
+        if (response.status === 404) {
+          // "No location yet" is the contract's not-found problem. Any other 404 (API Gateway's
+          // route-not-found behind a wrong LOCATION_API_URL) is a failure, not a quiet null.
+          return validateNotFound(error) && error.type === NOT_FOUND_TYPE
+            ? { outcome: 'none' }
+            : failed({
+                reason: 'error-status',
+                status: 404,
+                detail: "not the contract's not-found problem",
+              });
+        }
+        if (response.status !== 200)
+          return failed({ reason: 'error-status', status: response.status });
+        if (!validateLocation(data)) {
+          const first = validateLocation.errors?.[0];
+          return failed({
+            reason: 'malformed',
+            status: 200,
+            detail: first
+              ? `body${first.instancePath} ${first.message ?? first.keyword}`
+              : 'body does not match Location',
+          });
+        }
+        if (data.userId !== userId) {
+          return failed({ reason: 'malformed', status: 200, detail: 'location of another user' });
+        }
+        return { outcome: 'found', location: toProfileLocation(data) };
+      } catch (thrown) {
+        if (timeout.aborted)
+          return failed({ reason: 'timeout', detail: `no answer within ${timeoutMs} ms` });
+        if (signal?.aborted) return failed({ reason: 'cancelled' });
+        if (nameOf(thrown) === 'SyntaxError') {
+          return failed({ reason: 'malformed', status: 200, detail: 'body is not JSON' });
+        }
+        return failed({ reason: 'unreachable', detail: describe(thrown) });
+      }
+    },
+  };
+};
+
+/**
+ * Errors are read by shape, not `instanceof`: fetch's errors may come from another realm (undici
+ * inside Node, a test VM), where `instanceof SyntaxError` is false for a real SyntaxError.
+ */
+const nameOf = (error: unknown): string | undefined => {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : undefined;
+};
+
+/**
+ * Error name and message, plus the cause's code (`ECONNREFUSED`): enough to act on. Fetch errors
+ * name the URL at most, never the request headers, so the caller's token stays out of the logs.
+ */
+const describe = (error: unknown): string => {
+  if (typeof error !== 'object' || error === null) return 'non-error thrown';
+  const { message, cause } = error as { message?: unknown; cause?: { code?: unknown } };
+  const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+  return `${nameOf(error) ?? 'Error'}: ${typeof message === 'string' ? message : ''}${code}`;
+};

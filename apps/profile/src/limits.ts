@@ -1,0 +1,19 @@
+import { defineServiceLimits } from '@sm/infra';
+
+/**
+ * The profile service's limits, in one place: the stack reads them into the template and the
+ * capacity check (`npm run check:capacity`, apps/platform tests) proves they fit together.
+ *
+ * `get-profile` waits for the location service up to its lookup budget (1 s, see the stack) before
+ * answering with `location: null`, so its assumed p99 is that worst case plus its own read: when
+ * location is slow, profile's concurrency rises to exactly what is reserved here, not beyond.
+ */
+export const profileLimits = defineServiceLimits({
+  service: 'profile',
+  stage: { rateLimit: 25, burstLimit: 25 },
+  headroom: 0.8,
+  functions: {
+    'get-profile': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 6, assumedP99Ms: 1300 },
+    'put-profile': { reservedConcurrency: 30, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
+  },
+});
