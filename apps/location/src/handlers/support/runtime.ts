@@ -15,7 +15,7 @@ export const observability = createObservability();
 
 export const locationService = createLocationService({
   repository: new DynamoLocationRepository(
-    createDocumentClient({ tracer: observability.tracer }),
+    createDocumentClient({ tracer: observability }),
     config.locationsTableName,
   ),
   historyRetentionDays: config.historyRetentionDays,
