@@ -1,10 +1,9 @@
-/// <reference path="./dynalite.d.ts" />
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { localDynamoClient } from './client';
+import { dynalite } from './dynalite';
 import type { LocalDynamo, LocalDynamoOptions } from './types';
 
 /** Requests still open this long after close() are cut, so shutdown always ends. */
