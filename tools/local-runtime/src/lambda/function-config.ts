@@ -102,7 +102,6 @@ export function workerEnvironment(
     AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
     LAMBDA_TASK_ROOT: spec.codeDir,
-    LAMBDA_RUNTIME_DIR: spec.codeDir,
     _HANDLER: spec.handler,
     // Session credentials that sign requests for the local endpoints and open nothing in AWS.
     AWS_ACCESS_KEY_ID: 'ASIALOCALRUNTIME0000',
