@@ -10,7 +10,6 @@ type Handler = (event: unknown) => Promise<{ statusCode: number; headers?: Recor
 
 const codeDir = process.argv[2];
 if (!codeDir) throw new Error('usage: plain-server.ts <asset dir of the items function>');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require(join(codeDir, 'index.js')) as { handler: Handler };
 
 const server = createServer((req, res) => {

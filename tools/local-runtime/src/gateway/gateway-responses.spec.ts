@@ -66,10 +66,10 @@ describe('gateway responses', () => {
     expect(renderGatewayError(undefined, { type: 'AUTHORIZER_CONFIGURATION_ERROR' }, context, request).body).toBe('{"message":null}');
   });
 
-  it('renders ${} and quiet references, escapeJavaScript, and unknown references as empty', () => {
+  it('substitutes ${} and quiet references, leaves $util as text (no Velocity), and renders unknown variables empty', () => {
     const withError = { ...context, error: { message: 'a "b"', messageString: '"a \\"b\\""', validationErrorString: '[x "y"]', responseType: 'BAD_REQUEST_BODY' } };
-    expect(renderTemplate('${context.httpMethod} $!context.resourcePath "$util.escapeJavaScript($context.error.validationErrorString)" [$context.nope]', withError)).toBe(
-      'PUT /loc/{userId} "[x \\"y\\"]" []',
+    expect(renderTemplate('${context.httpMethod} $!context.resourcePath $util.escapeJavaScript($context.error.validationErrorString) [$context.nope]', withError)).toBe(
+      'PUT /loc/{userId} $util.escapeJavaScript([x "y"]) []',
     );
   });
 });

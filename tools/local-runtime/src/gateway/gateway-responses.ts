@@ -127,22 +127,21 @@ function parameterValue(source: string, request: RequestParts, context: Template
   return undefined;
 }
 
-const REFERENCE = /\$(!?)(?:\{([A-Za-z][\w.]*)\}|util\.escapeJavaScript\(\s*\$!?\{?([A-Za-z][\w.]*)\}?\s*\)|([A-Za-z][\w]*(?:\.[A-Za-z][\w]*)*))/g;
+const REFERENCE = /\$!?(?:\{([A-Za-z][\w.]*)\}|([A-Za-z][\w]*(?:\.[A-Za-z][\w]*)*))/g;
 
 /**
- * The part of Velocity API Gateway's gateway-response templates use: `$context.*` and
- * `$stageVariables.*` references (`${…}` and quiet `$!` forms) and `$util.escapeJavaScript(…)`.
- * An unknown reference renders empty, as API Gateway's context does.
+ * Gateway-response templates are not run through Velocity: API Gateway substitutes `$context.*`
+ * and `$stageVariables.*` references (also written `${…}` or `$!…`) and leaves everything else —
+ * `$util…`, `#if` — as literal text. An unknown context variable renders empty.
  */
 export function renderTemplate(template: string, context: TemplateContext, stageVariables: Record<string, string> | null = null): string {
   const root: Record<string, unknown> = { context, stageVariables: stageVariables ?? {} };
-  return template.replace(REFERENCE, (whole, _quiet: string, braced?: string, escaped?: string, plain?: string) => {
-    const name = braced ?? escaped ?? plain ?? '';
+  return template.replace(REFERENCE, (whole, braced?: string, plain?: string) => {
+    const name = braced ?? plain ?? '';
     const head = name.split('.')[0];
     if (head !== 'context' && head !== 'stageVariables') return whole;
     const value = lookup(root, name.split('.'));
-    const text = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    return escaped !== undefined ? escapeJavaScript(text) : text;
+    return value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   });
 }
 
@@ -153,24 +152,4 @@ function lookup(root: Record<string, unknown>, path: string[]): unknown {
     value = (value as Record<string, unknown>)[key];
   }
   return value;
-}
-
-/** Java's StringEscapeUtils.escapeJavaScript, which `$util.escapeJavaScript` is. */
-function escapeJavaScript(text: string): string {
-  return text.replace(/["'\\/\b\f\n\r\t]/g, (ch) => {
-    switch (ch) {
-      case '\b':
-        return '\\b';
-      case '\f':
-        return '\\f';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      default:
-        return `\\${ch}`;
-    }
-  });
 }
