@@ -121,6 +121,11 @@ describe('responses', () => {
   it.each([
     { name: 'a page without nextCursor', given: { items: [] }, want: [' required'] },
     {
+      name: 'a nextCursor the cursor parameter would refuse',
+      given: { items: [item], nextCursor: 'a+b/c=' },
+      want: ['/nextCursor pattern'],
+    },
+    {
       name: 'more than 100 items',
       given: { items: Array.from({ length: 101 }, () => item), nextCursor: null },
       want: ['/items maxItems'],

@@ -1739,6 +1739,7 @@ var require_data = __commonJS({
       return errors === 0;
     }
     exports2.listLocationHistoryResponse200 = validate70;
+    var pattern1 = new RegExp("^[A-Za-z0-9_-]+$", "u");
     function validate71(data2, { instancePath = "", parentData, parentDataProperty, rootData = data2 } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -1822,14 +1823,32 @@ var require_data = __commonJS({
               }
               errors++;
             }
+            if (func2(data22) < 1) {
+              const err7 = { instancePath: instancePath + "/nextCursor", schemaPath: "#/properties/nextCursor/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            if (!pattern1.test(data22)) {
+              const err8 = { instancePath: instancePath + "/nextCursor", schemaPath: "#/properties/nextCursor/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_-]+$" }, message: 'must match pattern "^[A-Za-z0-9_-]+$"' };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
           }
         }
       } else {
-        const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err9];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err9);
         }
         errors++;
       }
