@@ -12,6 +12,6 @@ const config = loadStoreConfig();
 export const observability = createObservability();
 
 export const profileRepository = new DynamoProfileRepository(
-  createDocumentClient({ tracer: observability.tracer }),
+  createDocumentClient({ tracer: observability }),
   config.profilesTableName,
 );
