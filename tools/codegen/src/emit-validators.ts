@@ -183,6 +183,9 @@ async function bundleValidators(header: string, modules: Record<string, string>)
   const result = await build({
     entryPoints: ['virtual:entry'],
     absWorkingDir: toolWorkspaceRoot,
+    // Module paths appear in esbuild's comments: keep them `node_modules/…` even when
+    // node_modules is a symlink (CI caches, worktrees), so the output does not depend on it.
+    preserveSymlinks: true,
     bundle: true,
     write: false,
     platform: 'node',
