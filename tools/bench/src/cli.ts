@@ -1,0 +1,165 @@
+/**
+ * `npm run bench:bundles`: per Lambda function of every service, the bundle size, the time to
+ * import the bundle in a fresh Node process (median of N, beside an empty-handler bundle and a
+ * bare DynamoDB DocumentClient bundle built with the same esbuild options, in the same run), and
+ * p50/p99 of a warm invocation of the real bundle against dynalite.
+ *
+ * Options: --skip-build (use dist/ as it is), --runs <n> (imports per bundle, default 10),
+ * --only <service> (repeatable), --no-invoke (sizes and imports only).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureImports } from './import-time';
+import { measureWarmInvocations } from './invoke';
+import { buildReferenceBundles } from './reference-bundles';
+import { formatReport, type ReportRow } from './report';
+import { scenarios } from './scenarios';
+import { percentile } from './stats';
+import { loadTables, tableEnvName } from './tables';
+import { discoverServices, readBuildOptions, type FunctionBundle } from './workspace';
+
+/** The issue's target: every bundle imports within this much of the bare DynamoDB-client bundle. */
+const IMPORT_BUDGET_MS = 10;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const buildService = (root: string, service: string): string | undefined => {
+  const started = Date.now();
+  const result = spawnSync('npx', ['nx', 'run', `${service}:build`, '--outputStyle=static'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+    timeout: 10 * 60_000,
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status === 0) {
+    log(`  built ${service} (${seconds} s)`);
+    return undefined;
+  }
+  log(`  build of ${service} FAILED (${seconds} s)`);
+  return `build failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+};
+
+/** Environment the bundles see at import: what Lambda would set, with placeholder table names. */
+const importEnvironment = async (root: string, services: readonly string[]): Promise<NodeJS.ProcessEnv> => {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_SERVICE_NAME: 'bench',
+    POWERTOOLS_METRICS_NAMESPACE: 'bench',
+  };
+  for (const service of services) {
+    for (const table of await loadTables(root, service).catch(() => [])) env[tableEnvName(table.id)] = `bench-${table.id}`;
+    Object.assign(env, scenarios[service]?.importEnv);
+  }
+  return env;
+};
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({
+    options: {
+      'skip-build': { type: 'boolean', default: false },
+      'no-invoke': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '10' },
+      only: { type: 'string', multiple: true },
+    },
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new Error(`--runs must be a whole number from 1 to 100, got '${values.runs}'`);
+  const root = resolve(__dirname, '..', '..', '..');
+
+  const discovered = discoverServices(root);
+  const services = [...discovered.keys()].filter((service) => !values.only?.length || values.only.includes(service));
+  if (services.length === 0) throw new Error(`no service with handlers found${values.only ? ` among ${values.only.join(', ')}` : ''}`);
+  const functions: FunctionBundle[] = services.flatMap((service) => discovered.get(service) ?? []);
+
+  const notes = new Map<string, string>();
+  if (!values['skip-build']) {
+    log('building the services…');
+    for (const service of services) {
+      const failure = buildService(root, service);
+      if (failure !== undefined) for (const fn of discovered.get(service) ?? []) notes.set(`${service}/${fn.name}`, failure);
+    }
+  }
+
+  const referenceDir = mkdtempSync(join(tmpdir(), 'sm-bench-'));
+  try {
+    log('building the reference bundles…');
+    const references = await buildReferenceBundles(root, referenceDir, readBuildOptions(root, services[0] as string));
+
+    const bundles = new Map<string, string>([
+      [`reference: ${references.empty.label}`, references.empty.bundlePath],
+      [`reference: ${references.dynamodb.label}`, references.dynamodb.bundlePath],
+    ]);
+    for (const fn of functions) {
+      const key = `${fn.service}/${fn.name}`;
+      if (existsSync(fn.bundlePath)) bundles.set(key, fn.bundlePath);
+      else if (!notes.has(key)) notes.set(key, `no bundle at ${fn.bundlePath}`);
+    }
+
+    log(`importing each of ${bundles.size} bundles ${runs} times in fresh Node processes (round-robin)…`);
+    const imports = measureImports(bundles, await importEnvironment(root, services), runs);
+    for (const [key, timing] of imports) if (timing.error !== undefined) notes.set(key, timing.error.split('\n').slice(0, 2).join(' | '));
+
+    const warm = new Map<string, { p50: number; p99: number; n: number }>();
+    if (!values['no-invoke']) {
+      for (const service of services) {
+        const available = (discovered.get(service) ?? []).filter((fn) => bundles.has(`${service}/${fn.name}`));
+        if (available.length === 0) continue;
+        if (scenarios[service] === undefined) {
+          for (const fn of available) notes.set(`${service}/${fn.name}`, 'no warm-invocation scenario (tools/bench/src/scenarios)');
+          continue;
+        }
+        log(`invoking ${service} warm against dynalite…`);
+        const results = await measureWarmInvocations(root, service, Object.fromEntries(available.map((fn) => [fn.name, fn.bundlePath])));
+        for (const fn of available) {
+          const key = `${service}/${fn.name}`;
+          const result = results[fn.name];
+          if (result === undefined) notes.set(key, notes.get(key) ?? 'no warm-invocation scenario (tools/bench/src/scenarios)');
+          else if (result.error !== undefined) notes.set(key, `warm invocation failed: ${result.error}`);
+          else warm.set(key, { p50: percentile(result.samples, 50), p99: percentile(result.samples, 99), n: result.samples.length });
+        }
+      }
+    }
+
+    const sizeOf = (path: string | undefined) => (path !== undefined && existsSync(path) ? statSync(path).size : undefined);
+    const rows: ReportRow[] = [...bundles.keys(), ...functions.map((fn) => `${fn.service}/${fn.name}`).filter((key) => !bundles.has(key))].map(
+      (key) => {
+        const figures = warm.get(key);
+        const importMs = imports.get(key)?.median;
+        return {
+          label: key,
+          sizeBytes: sizeOf(bundles.get(key)),
+          ...(importMs === undefined ? {} : { importMs }),
+          reference: key.startsWith('reference: '),
+          ...(figures === undefined ? {} : { warmP50Ms: figures.p50, warmP99Ms: figures.p99, warmCount: figures.n }),
+          ...(notes.has(key) ? { note: notes.get(key) } : {}),
+        };
+      },
+    );
+
+    const baseline = imports.get(`reference: ${references.dynamodb.label}`)?.median ?? Number.NaN;
+    const [load1, load5] = loadavg();
+    process.stdout.write(
+      [
+        `Lambda bundle benchmark — node ${process.version}, ${cpus().length} CPUs, load average ${load1?.toFixed(1)} / ${load5?.toFixed(1)} (1 / 5 min)`,
+        `import ms: median of ${runs} require() calls, each in a fresh Node process with a Lambda-like environment (tracing off)`,
+        `warm: one invocation as warm-up, then n invocations of the real bundle's handler in-process, against dynalite over HTTP`,
+        `target: each bundle imports within +${IMPORT_BUDGET_MS} ms of the bare DynamoDB-client bundle`,
+        '',
+        formatReport({ rows, baselineImportMs: baseline, budgetMs: IMPORT_BUDGET_MS }),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    rmSync(referenceDir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

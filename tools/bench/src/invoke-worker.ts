@@ -1,0 +1,99 @@
+/**
+ * Child process of the benchmark: one per service, so each service's bundles, environment and
+ * JSON logs stay out of the parent (whose stdout is the report). It starts dynalite, creates the
+ * service's tables from its `tables.ts`, loads the real bundles and times warm invocations.
+ * Protocol: receives one {@link WorkerRequest} over IPC, answers one {@link WorkerReply}, exits.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildLambdaContext, createTables, startDynalite, useLocalAwsEnv } from '@sm/testing';
+import { scenarios } from './scenarios';
+import { loadTables, tableEnvName } from './tables';
+
+export interface WorkerRequest {
+  readonly root: string;
+  readonly service: string;
+  readonly bundles: Readonly<Record<string, string>>;
+}
+
+export interface FunctionSamples {
+  readonly samples: number[];
+  readonly error?: string;
+}
+
+export type WorkerReply =
+  | { readonly ok: true; readonly results: Record<string, FunctionSamples> }
+  | { readonly ok: false; readonly error: string };
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const DEFAULT_ITERATIONS = 200;
+
+const message = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+const run = async ({ root, service, bundles }: WorkerRequest): Promise<Record<string, FunctionSamples>> => {
+  const scenario = scenarios[service];
+  if (scenario === undefined) return {};
+  const dynalite = await startDynalite();
+  useLocalAwsEnv(dynalite.endpoint);
+  const extra = await scenario.setUp?.();
+  try {
+    const tableNames = await createTables(dynalite.endpoint, await loadTables(root, service), { tableName: (table) => `bench-${table.id}` });
+    Object.assign(process.env, {
+      POWERTOOLS_SERVICE_NAME: service,
+      POWERTOOLS_METRICS_NAMESPACE: `bench-${service}`,
+      ...Object.fromEntries(Object.entries(tableNames).map(([id, name]) => [tableEnvName(id), name])),
+      ...extra?.env,
+    });
+
+    const load = createRequire(join(root, 'package.json'));
+    const handlers = new Map<string, Handler>();
+    const handlerOf = (name: string): Handler => {
+      let handler = handlers.get(name);
+      if (handler === undefined) {
+        const path = bundles[name];
+        if (path === undefined) throw new Error(`no bundle for ${service}/${name}`);
+        handler = (load(path) as { handler: Handler }).handler;
+        handlers.set(name, handler);
+      }
+      return handler;
+    };
+    const invoke = (name: string, event: unknown) =>
+      handlerOf(name)(event, buildLambdaContext({ functionName: `bench-${service}-${name}`, timeoutMs: 30_000 }));
+
+    const results: Record<string, FunctionSamples> = {};
+    for (const [name, functionScenario] of Object.entries(scenario.functions)) {
+      if (bundles[name] === undefined) continue;
+      const iterations = functionScenario.iterations ?? DEFAULT_ITERATIONS;
+      const samples: number[] = [];
+      try {
+        const eventOf = await functionScenario.prepare({ invoke }, iterations);
+        for (let i = 0; i <= iterations; i += 1) {
+          const event = eventOf(i);
+          const start = performance.now();
+          const result = await invoke(name, event);
+          const elapsed = performance.now() - start;
+          const problem = functionScenario.check(result);
+          if (problem !== undefined) throw new Error(`invocation ${i}: ${problem}`);
+          if (i > 0) samples.push(elapsed); // i = 0 is the warm-up
+        }
+        results[name] = { samples };
+      } catch (error) {
+        results[name] = { samples, error: message(error) };
+      }
+    }
+    return results;
+  } finally {
+    await extra?.stop();
+    await dynalite.stop();
+  }
+};
+
+process.once('message', (request: WorkerRequest) => {
+  run(request)
+    .then((results): WorkerReply => ({ ok: true, results }))
+    .catch((error: unknown): WorkerReply => ({ ok: false, error: message(error) }))
+    // SDK keep-alive sockets and Powertools timers would keep the process up: leave explicitly.
+    .then((reply) => process.send?.(reply, () => process.exit(0)));
+});

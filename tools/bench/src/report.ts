@@ -1,0 +1,52 @@
+/** One row of the report: a function bundle or a reference bundle. */
+export interface ReportRow {
+  readonly label: string;
+  readonly sizeBytes?: number;
+  /** Median import time in a fresh process. */
+  readonly importMs?: number;
+  /** Whether this row is one of the two reference bundles (no target, no invocation). */
+  readonly reference?: boolean;
+  readonly warmP50Ms?: number;
+  readonly warmP99Ms?: number;
+  readonly warmCount?: number;
+  /** Why a figure is missing (build failed, import failed, no scenario, …). */
+  readonly note?: string;
+}
+
+export interface ReportInput {
+  readonly rows: readonly ReportRow[];
+  /** Median import time of the bare DynamoDB-client bundle: the baseline of the target. */
+  readonly baselineImportMs: number;
+  /** Allowed import time over the baseline. */
+  readonly budgetMs: number;
+}
+
+const fixed = (value: number | undefined, digits = 1): string =>
+  value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
+const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+
+/** The verdict of one row against the import target. */
+export const verdict = (importMs: number | undefined, baselineMs: number, budgetMs: number): string => {
+  if (importMs === undefined || Number.isNaN(importMs) || Number.isNaN(baselineMs)) return '–';
+  return importMs - baselineMs <= budgetMs ? 'ok' : 'OVER';
+};
+
+/** The report as an aligned plain-text table, one line per bundle, then the notes. */
+export const formatReport = ({ rows, baselineImportMs, budgetMs }: ReportInput): string => {
+  const header = ['bundle', 'size KiB', 'import ms', 'vs DDB', `≤ +${budgetMs} ms`, 'warm p50 ms', 'warm p99 ms', 'n'];
+  const lines = rows.map((row) => [
+    row.label,
+    row.sizeBytes === undefined ? '–' : (row.sizeBytes / 1024).toFixed(1),
+    fixed(row.importMs),
+    row.importMs === undefined || Number.isNaN(baselineImportMs) ? '–' : signed(row.importMs - baselineImportMs),
+    row.reference ? '' : verdict(row.importMs, baselineImportMs, budgetMs),
+    row.reference ? '' : fixed(row.warmP50Ms),
+    row.reference ? '' : fixed(row.warmP99Ms),
+    row.warmCount === undefined ? '' : String(row.warmCount),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));
+  const render = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd();
+  const notes = rows.filter((row) => row.note !== undefined).map((row) => `  ${row.label}: ${row.note}`);
+  return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
+};
