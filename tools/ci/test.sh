@@ -1,8 +1,48 @@
 #!/usr/bin/env bash
-# The whole test suite, as the README's test command runs it. Kept under ~5 minutes on 2 cores.
+# The whole test suite, as the README's test command (`npm test`) runs it, locally and in CI.
+# Every step is timed; the summary at the end lists them. Long load and fuzz runs have their own
+# commands (`npm run load`, `npm run fuzz`); this runs their short versions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export NX_NO_CLOUD=true NX_DAEMON=false CDK_DISABLE_CLI_TELEMETRY=true
 export NX_CACHE_DIRECTORY="${NX_CACHE_DIRECTORY:-$PWD/.nx/cache}"
 
-npx nx run-many -t lint typecheck test --parallel=2 --outputStyle=stream
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+summary=()
+step() {
+  local name=$1
+  shift
+  local started=$SECONDS
+  echo
+  echo "━━ ${name}"
+  if "$@" 2>&1 | tee -a "$log"; then
+    summary+=("ok    $(printf '%4ds' $((SECONDS - started)))  ${name}")
+  else
+    summary+=("FAIL  $(printf '%4ds' $((SECONDS - started)))  ${name}")
+    print_summary
+    exit 1
+  fi
+}
+print_summary() {
+  echo
+  echo "━━ summary"
+  printf '%s\n' "${summary[@]}"
+  # Jest's own totals, summed over every project (Nx prints one "Tests:" line per project).
+  local passed failed
+  passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'Tests: +([0-9]+ failed, )?([0-9]+ skipped, )?[0-9]+ passed' | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+  failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'Tests: +[0-9]+ failed' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  echo "jest: ${passed} passed, ${failed} failed"
+}
+
+step "python tools (cfn-lint, schemathesis) in .venv" bash tools/python/setup.sh
+step "generated code matches the contracts" npm run -s generate:check
+step "contract changes since HEAD are classified" npm run -s contracts:diff -- --base HEAD
+step "build every Lambda bundle and synthesize every stack (cdk-nag on)" npm run -s synth
+step "cfn-lint on every template" npm run -s lint:cfn
+step "lint, typecheck, unit and integration tests" \
+  npx nx run-many -t lint typecheck test --parallel=2 --outputStyle=stream
+step "nx affected reaches exactly the right projects" bash tools/ci/affected-proof.sh
+step "load tests, short" npm run -s load:quick
+step "contract fuzzing, short" npm run -s fuzz:quick
+print_summary
