@@ -36,6 +36,7 @@ print_summary() {
 }
 
 step "python tools (cfn-lint, schemathesis) in .venv" bash tools/python/setup.sh
+step "Chromium for the docs page test" bash tools/ci/ensure-chromium.sh
 step "generated code matches the contracts" npm run -s generate:check
 step "contract changes since HEAD are classified" npm run -s contracts:diff -- --base HEAD
 step "build every Lambda bundle and synthesize every stack (cdk-nag on)" npm run -s synth
