@@ -72,9 +72,9 @@ async function trial(loadTest: LoadTestFn, url: string, rps: number, seconds: nu
 
 /** Raises the rate by 25 % until a trial fails, then bisects once (full mode) between pass and fail. */
 async function search(loadTest: LoadTestFn, name: string, url: string): Promise<Trial | undefined> {
-  // Warm up closed-loop (4 at a time): a few execution environments and the JIT ready, without the
-  // burst of cold starts an open-model start on a cold pool would cause.
-  await loadTest({ url, concurrency: 4, maxSeconds: 2, agentKeepAlive: true, quiet: true });
+  // Warm up closed-loop, 16 at a time: steady state means warm execution environments (as a Lambda
+  // function under constant load has), not a pile of simultaneous cold starts fighting over 2 cores.
+  await loadTest({ url, concurrency: 16, maxSeconds: 3, agentKeepAlive: true, quiet: true });
   let best: Trial | undefined;
   let rps = START_RPS;
   let failed: number | undefined;

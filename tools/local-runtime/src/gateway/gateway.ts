@@ -87,6 +87,7 @@ export class Gateway {
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const httpMethod = req.method ?? 'GET';
     const match = this.router.match(httpMethod, path);
+    const requestId = randomUUID();
     const state: RequestState = {
       api: match?.api,
       method: match?.method,
@@ -94,8 +95,8 @@ export class Gateway {
       query: new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)),
       headers: readHeaders(req.rawHeaders),
       pathParameters: match?.pathParameters ?? null,
-      requestId: randomUUID(),
-      extendedRequestId: extendedRequestId(),
+      requestId,
+      extendedRequestId: extendedRequestId(requestId),
       requestTimeEpoch: Date.now(),
     };
     const method = match?.method;
