@@ -24,6 +24,7 @@ export const importOnce = (bundlePath: string, env: NodeJS.ProcessEnv): number =
 export interface ImportTiming {
   readonly samples: number[];
   readonly median: number;
+  readonly min: number;
   readonly error?: string;
 }
 
@@ -51,7 +52,8 @@ export const measureImports = (
   return new Map(
     [...samples].map(([key, values]) => {
       const error = errors.get(key);
-      return [key, { samples: values, median: median(values), ...(error === undefined ? {} : { error }) }];
+      const min = values.length === 0 ? Number.NaN : Math.min(...values);
+      return [key, { samples: values, median: median(values), min, ...(error === undefined ? {} : { error }) }];
     }),
   );
 };
