@@ -85,6 +85,9 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
     '',
     ...runtime.routes.map((route) => `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`),
     '',
+    ...(runtime.system.skipped.length > 0
+      ? [`  not run (no API uses them): ${runtime.system.skipped.map((fn) => fn.id).join(', ')}`, '']
+      : []),
     `  docs  ${runtime.docsUrl}`,
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
     `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,

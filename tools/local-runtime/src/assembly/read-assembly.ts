@@ -11,6 +11,11 @@ export interface LocalSystem {
   functions: FunctionSpec[];
   tables: TableSpec[];
   apis: ApiModel[];
+  /**
+   * Functions that cannot run here (inline code, a non-Node runtime, …) and that no API uses, such
+   * as CDK's deploy-time custom-resource handlers. One an API uses is a startup error instead.
+   */
+  skipped: { id: string; reason: string }[];
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -50,17 +55,28 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     })),
   );
 
-  const functions = eachResource(stacks, 'AWS::Lambda::Function').map(({ stack, logicalId, properties }) =>
-    readFunction(resolver, stack, logicalId, properties, options.extraEnvironment ?? {}),
-  );
+  const functions: FunctionSpec[] = [];
+  const unrunnable = new Map<string, { id: string; error: AssemblyError }>();
+  for (const { stack, logicalId, properties } of eachResource(stacks, 'AWS::Lambda::Function')) {
+    const id = `${stack.stackName}/${logicalId}`;
+    let name = id;
+    try {
+      name = resolver.physicalId(stack, logicalId);
+      functions.push(readFunction(resolver, stack, logicalId, properties, options.extraEnvironment ?? {}));
+    } catch (error) {
+      if (!(error instanceof AssemblyError)) throw error;
+      unrunnable.set(name, { id, error });
+    }
+  }
   const functionIdsByName = new Map(functions.map((fn) => [fn.functionName, fn.id]));
   const tables = eachResource(stacks, 'AWS::DynamoDB::Table').map(({ stack, logicalId, properties }) =>
     readTable(resolver, stack, logicalId, properties),
   );
   const apis = eachResource(stacks, 'AWS::ApiGateway::RestApi').map(({ stack, logicalId, properties }) =>
-    readApi(resolver, stack, logicalId, properties, functionIdsByName),
+    readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
-  return { functions, tables, apis };
+  const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
+  return { functions, tables, apis, skipped };
 }
 
 interface ResourceRef {
@@ -85,6 +101,10 @@ function readFunction(
   extraEnvironment: Record<string, string>,
 ): FunctionSpec {
   const at = (property: string): Location => ({ stack, resource: logicalId, property });
+  const runtime = resolver.resolveString(props['Runtime'] ?? 'nodejs22.x', at('Runtime'));
+  if (!runtime.startsWith('nodejs')) {
+    throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property Runtime: ${runtime} does not run locally (Node.js runtimes only)`);
+  }
   const code = (props['Code'] ?? {}) as Record<string, unknown>;
   const objectKey = code['S3Key'] !== undefined ? resolver.resolveString(code['S3Key'], at('Code.S3Key')) : undefined;
   const codeDir = objectKey ? stack.assetDirsByObjectKey.get(objectKey) : undefined;
@@ -107,7 +127,7 @@ function readFunction(
     functionName,
     codeDir: isAbsolute(codeDir) ? codeDir : join(stack.assemblyDir, codeDir),
     handler: resolver.resolveString(props['Handler'], at('Handler')),
-    runtime: resolver.resolveString(props['Runtime'] ?? 'nodejs22.x', at('Runtime')),
+    runtime,
     environment,
     timeoutSeconds: Number(resolver.resolve(props['Timeout'] ?? 3, at('Timeout'))),
     memorySizeMB: Number(resolver.resolve(props['MemorySize'] ?? 128, at('MemorySize'))),
@@ -167,6 +187,7 @@ function readApi(
   apiLogicalId: string,
   props: Record<string, unknown>,
   functionIdsByName: Map<string, string>,
+  unrunnable: Map<string, { id: string; error: AssemblyError }>,
 ): ApiModel {
   const apiId = resolver.physicalId(stack, apiLogicalId);
   const ofApi = (type: string) => eachResource([stack], type).filter(({ properties }) => refersTo(properties['RestApiId'], apiLogicalId));
@@ -196,6 +217,8 @@ function readApi(
   const functionIdFromArn = (arn: string, where: Location): string => {
     const name = LAMBDA_ARN.exec(arn)?.[1];
     const id = name ? functionIdsByName.get(name) : undefined;
+    const cannotRun = name ? unrunnable.get(name) : undefined;
+    if (cannotRun) throw new AssemblyError(`API ${apiLogicalId} of stack ${stack.stackName} needs ${cannotRun.id}, which cannot run: ${cannotRun.error.message}`);
     if (!id) {
       throw new AssemblyError(`stack ${where.stack.stackName}, resource ${where.resource}, property ${where.property}: ${arn} is not a function in the assembly`);
     }
@@ -341,7 +364,9 @@ function readThrottling(methodSettings: Record<string, unknown>[]): ThrottleSett
     const burst = setting['ThrottlingBurstLimit'];
     if (rate === undefined && burst === undefined) continue;
     const limit = { rateLimit: Number(rate ?? ACCOUNT_LIMIT.rateLimit), burstLimit: Number(burst ?? ACCOUNT_LIMIT.burstLimit) };
-    const path = String(setting['ResourcePath'] ?? '/*').replace(/~1/g, '/');
+    // "/" + the resource path with its slashes escaped as in a JSON pointer: `/~1items~1{id}`.
+    const raw = String(setting['ResourcePath'] ?? '/*');
+    const path = raw === '/*' ? raw : raw.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
     const method = String(setting['HttpMethod'] ?? '*').toUpperCase();
     if (path === '/*' && method === '*') settings.stageDefault = limit;
     else settings.perMethod.set(`${path} ${method}`, limit);
