@@ -61,7 +61,8 @@ function run(command: string, args: string[], cwd: string): void {
  * changed, the Nx and CDK start-up costs (seconds) are skipped altogether.
  */
 function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line: string) => void): void {
-  const stampFile = join(workspaceRoot, '.local', 'assembly-stamp.json');
+  // Kept beside the assembly it describes, so `--in-memory` leaves `.local/` untouched.
+  const stampFile = join(assemblyDir, '.local-runtime-inputs.json');
   const fingerprint = inputsFingerprint(workspaceRoot);
   const stamp = readStamp(stampFile);
   if (stamp?.fingerprint === fingerprint && stamp.assemblyDir === assemblyDir && existsSync(join(assemblyDir, 'manifest.json'))) {
