@@ -65,7 +65,7 @@ function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line:
   const stampFile = join(assemblyDir, '.local-runtime-inputs.json');
   const fingerprint = inputsFingerprint(workspaceRoot);
   const stamp = readStamp(stampFile);
-  if (stamp?.fingerprint === fingerprint && stamp.assemblyDir === assemblyDir && existsSync(join(assemblyDir, 'manifest.json'))) {
+  if (stamp?.fingerprint === fingerprint && existsSync(join(assemblyDir, 'manifest.json'))) {
     log('build and synth: inputs unchanged since the last start, reusing the cloud assembly');
     return;
   }
@@ -74,7 +74,7 @@ function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line:
   run(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], workspaceRoot);
   log('synth: npm run synth');
   run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'synth'], workspaceRoot);
-  writeStamp(stampFile, { fingerprint: inputsFingerprint(workspaceRoot), assemblyDir });
+  writeStamp(stampFile, { fingerprint: inputsFingerprint(workspaceRoot) });
 }
 
 function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string): string {

@@ -39,16 +39,16 @@ export function inputsFingerprint(workspaceRoot: string): string {
   return hash.digest('hex');
 }
 
-/** The fingerprint recorded after the last successful build and synth into `assemblyDir`. */
-export function readStamp(stampFile: string): { fingerprint: string; assemblyDir: string } | undefined {
+/** The fingerprint recorded after the last successful build and synth. */
+export function readStamp(stampFile: string): { fingerprint: string } | undefined {
   try {
-    return JSON.parse(readFileSync(stampFile, 'utf8')) as { fingerprint: string; assemblyDir: string };
+    return JSON.parse(readFileSync(stampFile, 'utf8')) as { fingerprint: string };
   } catch {
     return undefined;
   }
 }
 
-export function writeStamp(stampFile: string, stamp: { fingerprint: string; assemblyDir: string }): void {
+export function writeStamp(stampFile: string, stamp: { fingerprint: string }): void {
   mkdirSync(dirname(stampFile), { recursive: true });
   writeFileSync(stampFile, `${JSON.stringify(stamp)}\n`);
 }
