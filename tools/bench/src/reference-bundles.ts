@@ -39,6 +39,7 @@ export const buildReferenceBundles = async (
       minify: options.minify,
       sourcemap: options.sourcemap,
       ...(options.legalComments === undefined ? {} : { legalComments: options.legalComments }),
+      ...(options.mainFields === undefined ? {} : { mainFields: [...options.mainFields] }),
       logLevel: 'warning',
     });
     return outfile;

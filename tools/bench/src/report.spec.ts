@@ -15,12 +15,12 @@ describe('verdict', () => {
 
 describe('formatReport', () => {
   const report = formatReport({
-    baselineImportMs: 100,
     budgetMs: 10,
     rows: [
-      { label: 'reference: bare DynamoDB client', sizeBytes: 2048, importMs: 100, importMinMs: 90, reference: true },
-      { label: 'auth/authorize', sizeBytes: 4096, importMs: 104.44, importMinMs: 95.25, warmP50Ms: 2.04, warmP99Ms: 5.55, warmCount: 200 },
-      { label: 'auth/create-user', sizeBytes: 4096, importMs: 125, note: 'scrypt dominates' },
+      { label: 'reference: bare DynamoDB client', sizeBytes: 2048, importMs: 100, importMinMs: 90, baselineImportMs: 100, reference: true },
+      { label: 'auth/authorize', sizeBytes: 4096, importMs: 104.44, importMinMs: 95.25, baselineImportMs: 100, warmP50Ms: 2.04, warmP99Ms: 5.55, warmCount: 200 },
+      { label: 'auth/create-user', sizeBytes: 4096, importMs: 125, baselineImportMs: 100, note: 'scrypt dominates' },
+      { label: 'other/fn', sizeBytes: 1024, importMs: 125 },
     ],
   });
   const lines = report.split('\n');
@@ -30,6 +30,10 @@ describe('formatReport', () => {
     expect(lines[2]).toMatch(/^reference: bare DynamoDB client\s+2\.0\s+100\.0\s+90\.0\s+\+0\.0$/);
     expect(lines[3]).toMatch(/^auth\/authorize\s+4\.0\s+104\.4\s+95\.3\s+\+4\.4\s+ok\s+2\.0\s+5\.5\s+200$/);
     expect(lines[4]).toMatch(/^auth\/create-user\s+4\.0\s+125\.0\s+–\s+\+25\.0\s+OVER\s+–\s+–$/);
+  });
+
+  it('gives no verdict without a baseline', () => {
+    expect(lines[5]).toMatch(/^other\/fn\s+1\.0\s+125\.0\s+–\s+–\s+–\s+–\s+–$/);
   });
 
   it('lists the notes after the table', () => {

@@ -18,6 +18,8 @@ export interface ServiceBuildOptions {
   readonly minify: boolean;
   readonly sourcemap: boolean;
   readonly legalComments?: 'none' | 'inline' | 'eof' | 'linked' | 'external';
+  /** Package.json fields esbuild resolves by; `module` first picks the SDK's tree-shakable ESM. */
+  readonly mainFields?: readonly string[];
 }
 
 const handlerNames = (root: string, service: string): string[] => {
@@ -59,7 +61,7 @@ export const readBuildOptions = (root: string, service: string): ServiceBuildOpt
   const project = JSON.parse(readFileSync(join(root, 'apps', service, 'project.json'), 'utf8')) as ProjectJson;
   const options = project.targets?.build?.options ?? {};
   const format = Array.isArray(options.format) ? options.format[0] : options.format;
-  const extra = (options.esbuildOptions ?? {}) as { legalComments?: ServiceBuildOptions['legalComments'] };
+  const extra = (options.esbuildOptions ?? {}) as Pick<ServiceBuildOptions, 'legalComments' | 'mainFields'>;
   return {
     platform: 'node',
     target: typeof options.target === 'string' ? options.target : 'node22',
@@ -67,5 +69,6 @@ export const readBuildOptions = (root: string, service: string): ServiceBuildOpt
     minify: options.minify !== false,
     sourcemap: options.sourcemap === true,
     ...(extra.legalComments === undefined ? {} : { legalComments: extra.legalComments }),
+    ...(extra.mainFields === undefined ? {} : { mainFields: [...extra.mainFields] }),
   };
 };
