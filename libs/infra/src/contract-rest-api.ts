@@ -205,7 +205,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
         'No WAF web ACL: every method is throttled per stage limits (429 before any Lambda runs), every body and required parameter is validated against the contract at the gateway, secured methods need a valid bearer token, and the two public methods only accept small validated JSON bodies.',
     });
     for (const operation of operations) {
-      const method = this.methods[operation.operationId as OperationId];
+      const method = this.methods[operation.operationId as OperationId].node.defaultChild as Construct;
       if (!operation.secured) {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-APIG4',

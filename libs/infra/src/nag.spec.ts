@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NotesStack } from './__fixtures__/notes-stack';
 import { addNagChecks, nagAcknowledgements, nagFindings } from './nag';
@@ -19,9 +19,10 @@ describe('cdk-nag on the shared constructs', () => {
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(60);
   });
 
-  it('acknowledges on the narrowest construct: a resource, never a stack or construct root', () => {
-    for (const { constructPath } of nagAcknowledgements(app)) {
-      expect(constructPath.split('/').length).toBeGreaterThan(2);
+  it('acknowledges on the narrowest construct: the CloudFormation resource itself', () => {
+    const byPath = new Map(app.node.findAll().map((construct) => [construct.node.path, construct]));
+    for (const { constructPath, rule } of nagAcknowledgements(app)) {
+      expect({ rule, constructPath, isResource: CfnResource.isCfnResource(byPath.get(constructPath)) }).toEqual({ rule, constructPath, isResource: true });
     }
   });
 

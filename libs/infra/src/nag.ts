@@ -1,5 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
+import { Aspects, Stack, Validations, type IAspect } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, ServerlessChecks, type NagPack } from 'cdk-nag';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 
 /** One rule finding that no acknowledgement covers. */
@@ -63,3 +65,46 @@ export function nagAcknowledgements(scope: IConstruct): NagAcknowledgement[] {
   }
   return found;
 }
+
+/** A kind of IAM wildcard finding that is acceptable, and why. */
+export interface WildcardAcknowledgement {
+  /** Matches the finding, e.g. `/^Action::s3:GetObject\*$/` or `/^Resource::<Artifacts[0-9A-F]+\.Arn>\/\*$/`. */
+  readonly finding: RegExp;
+  /** The compensating control: what bounds the wildcard. */
+  readonly reason: string;
+}
+
+/**
+ * Acknowledges `AwsSolutions-IAM5` wildcard findings of one policy (typically a role's
+ * `DefaultPolicy` filled by CDK grants), but only those matching the given patterns. The finding
+ * ids embed resolved tokens and the stack's region/account (which differ between `cdk synth` and
+ * an environment-agnostic test), so they are computed at synthesis from the final policy, exactly
+ * as cdk-nag computes them, instead of being spelled out.
+ */
+export function acknowledgeWildcards(policy: IConstruct, acknowledgements: readonly WildcardAcknowledgement[]): void {
+  Aspects.of(policy).add(new AcknowledgeWildcards(acknowledgements));
+}
+
+class AcknowledgeWildcards implements IAspect {
+  constructor(private readonly acknowledgements: readonly WildcardAcknowledgement[]) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof iam.CfnPolicy)) return;
+    const document = Stack.of(node).resolve(node.policyDocument) as { Statement?: Array<{ Effect?: string; Action?: unknown; Resource?: unknown }> };
+    const findings = new Set<string>();
+    for (const statement of document.Statement ?? []) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of asArray(statement.Action)) if (String(action).includes('*')) findings.add(`Action::${String(action)}`);
+      for (const resource of asArray(statement.Resource)) {
+        const flat = flattenCfnReference(resource);
+        if (flat.includes('*')) findings.add(`Resource::${flat}`);
+      }
+    }
+    for (const finding of findings) {
+      const match = this.acknowledgements.find((a) => a.finding.test(finding));
+      if (match) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: match.reason });
+    }
+  }
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);

@@ -148,7 +148,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
   }
 
   private acknowledgeNagFindings(): void {
-    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    const policy = this.role.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
     if (policy) {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -158,7 +158,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     }
     const runtimeReason =
       'Node.js 22 is pinned on purpose: the esbuild bundles target node22 and the local runtime runs Node 22, so what is tested is what runs; nodejs22.x is in AWS standard support, and moving to 24 is one reviewed change of runtime, bundle target and local Node together.';
-    Validations.of(this.function).acknowledge(
+    Validations.of(this.function.node.defaultChild as Construct).acknowledge(
       { id: 'AwsSolutions-L1', reason: runtimeReason },
       { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
       {

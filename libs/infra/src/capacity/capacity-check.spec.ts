@@ -64,6 +64,11 @@ describe('checkCapacity', () => {
     ]);
   });
 
+  it('checks against today’s default quotas when a quota is left undefined', () => {
+    const report = checkCapacity({ stacks, limitsByStack, quotas: { concurrency: undefined, requestsPerSecond: undefined } });
+    expect(report.account).toMatchObject({ concurrencyLimit: 900, rateQuota: 10_000, burstQuota: 5000 });
+  });
+
   it('fails when a function has no declared limits or the template disagrees with them', () => {
     const { authorize: _authorize, ...withoutAuthorizer } = notesLimits.functions;
     const report = checkCapacity({

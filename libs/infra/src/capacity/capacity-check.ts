@@ -90,7 +90,13 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  *     Σ method rates ≤ account requests/s;  Σ method bursts ≤ account burst
  */
 export function checkCapacity(input: CapacityCheckInput): CapacityReport {
-  const quotas = { ...DEFAULT_ACCOUNT_QUOTAS, ...input.quotas };
+  const given = input.quotas ?? {};
+  const quotas: Required<AccountQuotas> = {
+    concurrency: given.concurrency ?? DEFAULT_ACCOUNT_QUOTAS.concurrency,
+    unreservedMinimum: given.unreservedMinimum ?? DEFAULT_ACCOUNT_QUOTAS.unreservedMinimum,
+    requestsPerSecond: given.requestsPerSecond ?? DEFAULT_ACCOUNT_QUOTAS.requestsPerSecond,
+    burst: given.burst ?? DEFAULT_ACCOUNT_QUOTAS.burst,
+  };
   const model = readTemplates(input.stacks);
   const violations: string[] = [];
 

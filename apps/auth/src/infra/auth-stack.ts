@@ -1,0 +1,93 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-auth';
+import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { authLimits } from '../limits';
+import { tokensTable, usersTable } from '../tables';
+
+type AuthFunction = keyof typeof authLimits.functions;
+
+/** Properties of the {@link AuthStack}. */
+export interface AuthStackProps extends StackProps {
+  /**
+   * The service's limits.
+   * @default authLimits (apps/auth/src/limits.ts)
+   */
+  readonly limits?: ServiceLimits<AuthFunction>;
+  /**
+   * Lifetime of an issued token (`TOKEN_TTL_SECONDS`).
+   * @default 3600
+   */
+  readonly tokenTtlSeconds?: number;
+  /**
+   * Where the function bundles are.
+   * @default - `dist/apps/auth` (built by `npx nx run auth:build`)
+   */
+  readonly bundleDir?: string;
+}
+
+/**
+ * The auth service: users and token tables, one function per operation plus the TOKEN authorizer
+ * (published in SSM for the other services), its REST API from the auth contract, and monitoring.
+ */
+export class AuthStack extends Stack {
+  readonly api: ContractRestApi;
+  readonly authorizerFunction: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: AuthStackProps = {}) {
+    super(scope, id, { description: 'Auth service: users, tokens and the TOKEN authorizer (serverless-microservices)', ...props });
+    const limits = props.limits ?? authLimits;
+
+    const users = new ServiceTable(this, 'Users', { definition: usersTable });
+    const tokens = new ServiceTable(this, 'Tokens', { definition: tokensTable });
+
+    // Every auth function parses the whole service config at cold start, so each gets both names.
+    const environment = {
+      USERS_TABLE_NAME: users.tableName,
+      TOKENS_TABLE_NAME: tokens.tableName,
+      TOKEN_TTL_SECONDS: String(props.tokenTtlSeconds ?? 3600),
+    };
+    const fn = (id: string, entry: AuthFunction, description: string) =>
+      new ServiceFunction(this, id, { service: 'auth', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const createUser = fn('CreateUser', 'create-user', 'POST /users: registers a user (scrypt password hash)');
+    const createToken = fn('CreateToken', 'create-token', 'POST /tokens: checks a password and issues a bearer token');
+    const revokeToken = fn('RevokeToken', 'revoke-token', 'DELETE /tokens/current: revokes the presented token');
+    const authorize = fn('Authorize', 'authorize', 'TOKEN authorizer of every secured operation of every service');
+    this.authorizerFunction = authorize;
+
+    // Exactly what each function does: a conditional put, a read plus a put, a conditional delete, a read.
+    users.grantWriteData(createUser);
+    users.grantReadData(createToken);
+    tokens.grantWriteData(createToken);
+    tokens.grantWriteData(revokeToken);
+    tokens.grantReadData(authorize);
+
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { handler: authorize.function });
+    this.api = new ContractRestApi(this, 'Api', {
+      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
+      integrations: {
+        createUser: createUser.function,
+        createToken: createToken.function,
+        revokeCurrentToken: revokeToken.function,
+      },
+      authorizer: authorizer.authorizer,
+      throttle: limits.stage,
+      restApiName: 'sm-auth',
+    });
+
+    new ssm.StringParameter(this, 'AuthorizerFunctionArn', {
+      parameterName: SsmParameterNames.authorizerFunctionArn,
+      stringValue: authorize.function.functionArn,
+      description: 'ARN of the auth service TOKEN authorizer; read by the profile and location stacks at deployment',
+    });
+
+    new ServiceMonitoring(this, 'Monitoring', {
+      service: 'auth',
+      api: this.api,
+      functions: [createUser, createToken, revokeToken, authorize],
+      tables: [users, tokens],
+      headroom: limits.headroom,
+    });
+  }
+}

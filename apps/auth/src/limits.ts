@@ -1,0 +1,25 @@
+import { defineServiceLimits } from '@sm/infra';
+
+/**
+ * The auth service's limits, in one place: the stack reads them into the template and the
+ * capacity check (`npm run check:capacity`, apps/platform tests) proves they fit together.
+ *
+ * - Registration and sign-in are rare and expensive: one scrypt hash (N=2^17, r=8: 128 MiB and
+ *   about half a second of one vCPU) per call, so those functions get a full vCPU (1,769 MB) and a
+ *   low per-method rate.
+ * - The authorizer is called by every secured method of every API (auth, profile, location) on a
+ *   cache miss; with a distinct token per request (the worst case, e.g. an attacker spraying
+ *   well-formed tokens) that is the sum of those methods' rates and bursts, so its reservation is
+ *   sized for all of them. Behind API Gateway a throttled authorizer is a 500 for everyone.
+ */
+export const authLimits = defineServiceLimits({
+  service: 'auth',
+  stage: { rateLimit: 10, burstLimit: 10 },
+  headroom: 0.8,
+  functions: {
+    'create-user': { reservedConcurrency: 20, memoryMb: 1769, timeoutSeconds: 10, assumedP99Ms: 800 },
+    'create-token': { reservedConcurrency: 20, memoryMb: 1769, timeoutSeconds: 10, assumedP99Ms: 800 },
+    'revoke-token': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 150 },
+    authorize: { reservedConcurrency: 240, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100 },
+  },
+});

@@ -1,0 +1,80 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-location';
+import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { locationLimits } from '../limits';
+import { locationsTable } from '../tables';
+
+type LocationFunction = keyof typeof locationLimits.functions;
+
+/** Properties of the {@link LocationStack}. */
+export interface LocationStackProps extends StackProps {
+  /**
+   * The service's limits.
+   * @default locationLimits (apps/location/src/limits.ts)
+   */
+  readonly limits?: ServiceLimits<LocationFunction>;
+  /**
+   * Days a history item stays readable (`HISTORY_RETENTION_DAYS`).
+   * @default 30
+   */
+  readonly historyRetentionDays?: number;
+  /**
+   * Where the function bundles are.
+   * @default - `dist/apps/location` (built by `npx nx run location:build`)
+   */
+  readonly bundleDir?: string;
+}
+
+/**
+ * The location service: the locations table (current and history), a function per operation, its
+ * REST API from the location contract guarded by the auth service's authorizer (read from SSM),
+ * and monitoring. It publishes its API URL in SSM for the profile service.
+ */
+export class LocationStack extends Stack {
+  readonly api: ContractRestApi;
+
+  constructor(scope: Construct, id: string, props: LocationStackProps = {}) {
+    super(scope, id, { description: 'Location service: current locations and their history (serverless-microservices)', ...props });
+    const limits = props.limits ?? locationLimits;
+
+    const locations = new ServiceTable(this, 'Locations', { definition: locationsTable });
+    const environment = {
+      LOCATIONS_TABLE_NAME: locations.tableName,
+      HISTORY_RETENTION_DAYS: String(props.historyRetentionDays ?? 30),
+    };
+    const fn = (id: string, entry: LocationFunction, description: string) =>
+      new ServiceFunction(this, id, { service: 'location', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const putLocation = fn('PutLocation', 'put-location', 'PUT /loc/{userId}: records the owner’s location');
+    const getLocation = fn('GetLocation', 'get-location', 'GET /loc/{userId}: a user’s current location');
+    const listHistory = fn('ListLocationHistory', 'list-location-history', 'GET /loc/{userId}/history: the owner’s history, newest first');
+    // Two conditional puts; a get; a query.
+    locations.grantWriteData(putLocation);
+    locations.grantReadData(getLocation);
+    locations.grantReadData(listHistory);
+
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+    this.api = new ContractRestApi(this, 'Api', {
+      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
+      integrations: { putLocation: putLocation.function, getLocation: getLocation.function, listLocationHistory: listHistory.function },
+      authorizer: authorizer.authorizer,
+      throttle: limits.stage,
+      restApiName: 'sm-location',
+    });
+
+    new ssm.StringParameter(this, 'ApiUrl', {
+      parameterName: SsmParameterNames.locationApiUrl,
+      stringValue: this.api.url,
+      description: 'Base URL of the location API (stage included, no trailing slash); read by the profile stack at deployment',
+    });
+
+    new ServiceMonitoring(this, 'Monitoring', {
+      service: 'location',
+      api: this.api,
+      functions: [putLocation, getLocation, listHistory],
+      tables: [locations],
+      headroom: limits.headroom,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { CfnParameter, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { SsmParameterNames } from '@sm/infra';
+
+/**
+ * What the services share, deployed once per account and region before them (see the README):
+ * - the alert topic every alarm notifies (KMS-encrypted, TLS-only, an email subscription whose
+ *   undeliverable messages land in a dead-letter queue), its ARN published in SSM;
+ * - the account-wide CloudWatch role API Gateway needs to write execution and access logs
+ *   (one per account and region, which is why the service APIs do not create it).
+ *
+ * Construct ids are a contract: `AlertEmail`, `AlertTopicKey`, `AlertTopic`, `AlertDeadLetters`,
+ * `AlertTopicArn`, `ApiGatewayCloudWatchRole`, `ApiGatewayAccount`.
+ */
+export class PlatformStack extends Stack {
+  readonly alertTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { description: 'Shared platform: alert topic and the API Gateway account logging role (serverless-microservices)', ...props });
+
+    const email = new CfnParameter(this, 'AlertEmail', {
+      type: 'String',
+      description: 'Email address that receives the alarms of every service (confirm the subscription email once)',
+      allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+      constraintDescription: 'must be an email address',
+    });
+
+    // A customer-managed key: CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.
+    const key = new kms.Key(this, 'AlertTopicKey', {
+      description: 'Encrypts the alert topic; CloudWatch alarms may use it to publish',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.alertTopic = new sns.Topic(this, 'AlertTopic', {
+      displayName: 'Serverless microservices alerts',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // enforceSSL gives the topic a policy of its own, which replaces the default one: allow the
+    // account's CloudWatch alarms to publish explicitly.
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    const deadLetters = new sqs.Queue(this, 'AlertDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email.valueAsString, { deadLetterQueue: deadLetters }));
+    const dlqReason =
+      'This queue is itself the dead-letter queue of the alert email subscription: alerts SNS could not deliver are kept 14 days for inspection; a queue behind it would only move the problem.';
+    Validations.of(deadLetters.node.defaultChild as Construct).acknowledge({ id: 'AwsSolutions-SQS3', reason: dlqReason }, { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason });
+
+    new ssm.StringParameter(this, 'AlertTopicArn', {
+      parameterName: SsmParameterNames.alertTopicArn,
+      stringValue: this.alertTopic.topicArn,
+      description: 'ARN of the alert topic; every service stack reads it at deployment for its alarm actions',
+    });
+
+    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'Lets API Gateway write execution and access logs of every REST API in this account and region',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
+    });
+    // The account setting outlives this stack; deleting the role would silently stop all API logging.
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Validations.of(role.node.defaultChild as Construct).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy documented for the API Gateway account role; the role can only be assumed by apigateway.amazonaws.com and only writes CloudWatch Logs.',
+    });
+    const account = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
+    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
+}

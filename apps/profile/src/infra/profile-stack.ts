@@ -1,0 +1,82 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-profile';
+import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { profileLimits } from '../limits';
+import { profilesTable } from '../tables';
+
+type ProfileFunction = keyof typeof profileLimits.functions;
+
+/** Properties of the {@link ProfileStack}. */
+export interface ProfileStackProps extends StackProps {
+  /**
+   * The service's limits.
+   * @default profileLimits (apps/profile/src/limits.ts)
+   */
+  readonly limits?: ServiceLimits<ProfileFunction>;
+  /**
+   * How long `GET /profile/{userId}` waits for the location service (`LOCATION_LOOKUP_TIMEOUT_MS`);
+   * must stay below get-profile's assumed p99, which the capacity plan is built on.
+   * @default 1000
+   */
+  readonly locationLookupTimeoutMs?: number;
+  /**
+   * Where the function bundles are.
+   * @default - `dist/apps/profile` (built by `npx nx run profile:build`)
+   */
+  readonly bundleDir?: string;
+}
+
+/**
+ * The profile service: the profiles table, a function per operation, its REST API from the profile
+ * contract guarded by the auth service's authorizer (read from SSM), and monitoring. The location
+ * API's URL comes from SSM at deployment, so location deploys on its own.
+ */
+export class ProfileStack extends Stack {
+  readonly api: ContractRestApi;
+
+  constructor(scope: Construct, id: string, props: ProfileStackProps = {}) {
+    super(scope, id, { description: 'Profile service: public profiles with the current location (serverless-microservices)', ...props });
+    const limits = props.limits ?? profileLimits;
+    const lookupTimeoutMs = props.locationLookupTimeoutMs ?? 1000;
+    const getProfileP99 = limits.functions['get-profile'].assumedP99Ms;
+    if (!(Number.isSafeInteger(lookupTimeoutMs) && lookupTimeoutMs > 0 && lookupTimeoutMs < getProfileP99)) {
+      throw new InfraConfigError(
+        `${id}: locationLookupTimeoutMs must be a whole number of ms below get-profile's assumed p99 (${getProfileP99} ms), got ${lookupTimeoutMs}; raise assumedP99Ms in apps/profile/src/limits.ts with it`,
+      );
+    }
+
+    const profiles = new ServiceTable(this, 'Profiles', { definition: profilesTable });
+    const fn = (id: string, entry: ProfileFunction, description: string, environment: Record<string, string>) =>
+      new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const getProfile = fn('GetProfile', 'get-profile', 'GET /profile/{userId}: a profile with its current location', {
+      PROFILES_TABLE_NAME: profiles.tableName,
+      LOCATION_API_URL: ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.locationApiUrl),
+      LOCATION_LOOKUP_TIMEOUT_MS: String(lookupTimeoutMs),
+    });
+    const putProfile = fn('PutProfile', 'put-profile', 'PUT /profile/{userId}: creates or replaces the owner’s profile', {
+      PROFILES_TABLE_NAME: profiles.tableName,
+    });
+    profiles.grantReadData(getProfile);
+    // One conditional UpdateItem (returning the new item); no read needed.
+    profiles.grantWriteData(putProfile);
+
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+    this.api = new ContractRestApi(this, 'Api', {
+      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
+      integrations: { getProfile: getProfile.function, putProfile: putProfile.function },
+      authorizer: authorizer.authorizer,
+      throttle: limits.stage,
+      restApiName: 'sm-profile',
+    });
+
+    new ServiceMonitoring(this, 'Monitoring', {
+      service: 'profile',
+      api: this.api,
+      functions: [getProfile, putProfile],
+      tables: [profiles],
+      headroom: limits.headroom,
+    });
+  }
+}
