@@ -82,11 +82,31 @@ else
     failures=$((failures + 1))
   fi
 
+  label='deploys for apps/auth/src/handlers/create-user.ts'
+  list="$(projects --affected --files=apps/auth/src/handlers/create-user.ts -t deploy)"
+  show "$label" "$list"
+  if [[ "$list" != "auth" ]]; then
+    echo "MISMATCH: $label must be exactly auth (a handler change deploys its service alone)" >&2
+    failures=$((failures + 1))
+  fi
+
+  label='deploys for libs/infra/src/service-function.ts'
+  list="$(projects --affected --files=libs/infra/src/service-function.ts -t deploy)"
+  show "$label" "$list"
+  if [[ "$list" != $'auth\nlocation\nprofile' ]]; then
+    echo "MISMATCH: $label must be exactly auth, location and profile (the shared constructs reach every service)" >&2
+    failures=$((failures + 1))
+  fi
+
   label='deploys for contracts/location/openapi.yaml'
   list="$(projects --affected --files=contracts/location/openapi.yaml -t deploy)"
   show "$label" "$list"
   must_include "$label" "$list" location profile
   must_exclude "$label" "$list" auth platform
+  if [[ "$list" != $'location\nprofile' ]]; then
+    echo "MISMATCH: $label must be exactly location and profile (the provider and its consumer)" >&2
+    failures=$((failures + 1))
+  fi
 fi
 
 if ((failures > 0)); then
