@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
-import { AuthStack, type AuthStackProps } from '@sm/auth';
 import { addNagChecks, workspaceRoot } from '@sm/infra';
-import { LocationStack, type LocationStackProps } from '@sm/location';
-import { ProfileStack, type ProfileStackProps } from '@sm/profile';
 import { PipelineStack, type PipelineSourceKind } from './pipeline-stack';
 import { PlatformStack } from './platform-stack';
+import { AuthStack, LocationStack, ProfileStack, type AuthStackProps, type LocationStackProps, type ProfileStackProps } from './services';
 
 /** Stack names: part of every command and of the pipeline's deploy targets. */
 export const StackNames = {

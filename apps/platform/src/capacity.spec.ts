@@ -1,7 +1,7 @@
 import { checkCapacity, formatCapacityReport, type StackTemplate } from '@sm/infra';
-import { profileLimits } from '@sm/profile';
 import { createApp } from './app';
 import { limitsByStack } from './capacity';
+import { profileLimits } from './services';
 import { ensureBundles } from './test-support';
 
 const templatesOf = (options: Parameters<typeof createApp>[0] = {}): StackTemplate[] => {

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { authLimits } from '@sm/auth';
 import type { CfnTemplate, ServiceLimits, StackTemplate } from '@sm/infra';
-import { locationLimits } from '@sm/location';
-import { profileLimits } from '@sm/profile';
 import { StackNames } from './app';
+import { authLimits, locationLimits, profileLimits } from './services';
 
 /** Which service's limits govern the functions of each stack. */
 export const limitsByStack: Record<string, ServiceLimits> = {

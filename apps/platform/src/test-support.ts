@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { authLimits } from '@sm/auth';
 import { workspaceRoot } from '@sm/infra';
-import { locationLimits } from '@sm/location';
-import { profileLimits } from '@sm/profile';
+import { authLimits, locationLimits, profileLimits } from './services';
 
 /**
  * The stacks deploy the bundles `nx run <svc>:build` writes to dist/apps/<svc>; the `test` target
