@@ -153,12 +153,12 @@ const main = async (): Promise<void> => {
         const figures = warm.get(key);
         const timing = imports.get(key);
         const baselineKey = baselineKeyOf.get(key) ?? baselineKeyOf.get(key.split('/')[0] as string);
-        const baselineImportMs = baselineKey === undefined ? undefined : imports.get(baselineKey)?.median;
+        const baseline = baselineKey === undefined ? undefined : imports.get(baselineKey);
         return {
           label: key,
-          ...(baselineImportMs === undefined ? {} : { baselineImportMs }),
+          ...(baseline === undefined ? {} : { baselineImportMs: baseline.median, baselineCpuMs: baseline.cpuMedian }),
           sizeBytes: sizeOf(bundles.get(key)),
-          ...(timing === undefined ? {} : { importMs: timing.median, importMinMs: timing.min }),
+          ...(timing === undefined ? {} : { importMs: timing.median, importMinMs: timing.min, importCpuMs: timing.cpuMedian }),
           reference: key.startsWith('reference: '),
           ...(figures === undefined ? {} : { warmP50Ms: figures.p50, warmP99Ms: figures.p99, warmCount: figures.n }),
           ...(notes.has(key) ? { note: notes.get(key) } : {}),
@@ -170,7 +170,8 @@ const main = async (): Promise<void> => {
     process.stdout.write(
       [
         `Lambda bundle benchmark — node ${process.version}, ${cpus().length} CPUs, load average ${load1?.toFixed(1)} / ${load5?.toFixed(1)} (1 / 5 min)`,
-        `import ms: median (and min) of ${runs} require() calls, each in a fresh Node process with a Lambda-like environment (tracing off)`,
+        `import ms: median (and min) wall-clock time of ${runs} require() calls, each in a fresh Node process with a Lambda-like environment (tracing off);`,
+        `cpu ms: median CPU time (user + system) of the same imports, which waiting for a busy core does not inflate`,
         `warm: one invocation as warm-up, then n invocations of the real bundle's handler in-process, against dynalite over HTTP`,
         `target: each bundle imports within +${IMPORT_BUDGET_MS} ms of the bare DynamoDB-client bundle built with the same esbuild options`,
         '',

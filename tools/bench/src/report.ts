@@ -6,8 +6,12 @@ export interface ReportRow {
   readonly importMs?: number;
   /** Fastest import: less sensitive to other load on the machine than the median. */
   readonly importMinMs?: number;
+  /** Median CPU time of the import (user + system): not inflated by waiting for a busy core. */
+  readonly importCpuMs?: number;
   /** Median import of the bare DynamoDB-client bundle built with this row's build options. */
   readonly baselineImportMs?: number;
+  /** Median import CPU time of that same bundle. */
+  readonly baselineCpuMs?: number;
   /** Whether this row is one of the reference bundles (no target, no invocation). */
   readonly reference?: boolean;
   readonly warmP50Ms?: number;
@@ -35,14 +39,18 @@ export const verdict = (importMs: number | undefined, baselineMs: number, budget
 
 /** The report as an aligned plain-text table, one line per bundle, then the notes. */
 export const formatReport = ({ rows, budgetMs }: ReportInput): string => {
-  const header = ['bundle', 'size KiB', 'import ms', 'min', 'vs DDB', `≤ +${budgetMs} ms`, 'warm p50 ms', 'warm p99 ms', 'n'];
-  const lines = rows.map(({ baselineImportMs = Number.NaN, ...row }) => [
+  const header = ['bundle', 'size KiB', 'import ms', 'min', 'vs DDB', `≤ +${budgetMs} ms`, 'cpu ms', 'cpu vs DDB', 'warm p50 ms', 'warm p99 ms', 'n'];
+  const delta = (value: number | undefined, baseline: number) =>
+    value === undefined || Number.isNaN(value) || Number.isNaN(baseline) ? '–' : signed(value - baseline);
+  const lines = rows.map(({ baselineImportMs = Number.NaN, baselineCpuMs = Number.NaN, ...row }) => [
     row.label,
     row.sizeBytes === undefined ? '–' : (row.sizeBytes / 1024).toFixed(1),
     fixed(row.importMs),
     fixed(row.importMinMs),
-    row.importMs === undefined || Number.isNaN(baselineImportMs) ? '–' : signed(row.importMs - baselineImportMs),
+    delta(row.importMs, baselineImportMs),
     row.reference ? '' : verdict(row.importMs, baselineImportMs, budgetMs),
+    fixed(row.importCpuMs),
+    delta(row.importCpuMs, baselineCpuMs),
     row.reference ? '' : fixed(row.warmP50Ms),
     row.reference ? '' : fixed(row.warmP99Ms),
     row.warmCount === undefined ? '' : String(row.warmCount),
