@@ -5,75 +5,23 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { findContractSpecs, startRuntime, type RunningRuntime } from '../src';
-import { inputsFingerprint } from '../src/freshness';
+import { contracts, exampleBody, findOperation } from '../fixtures/contract-examples';
+import { synthSystem } from '../fixtures/system-assembly';
+import { startRuntime, type RunningRuntime } from '../src';
 import { call, type Reply } from './helpers';
 
 jest.setTimeout(300_000);
 
-const workspaceRoot = resolve(__dirname, '../../..');
-const specs = new Map(findContractSpecs(workspaceRoot).map((spec) => [spec.name, spec.document as OpenApi]));
-
-interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
-}
-interface Operation {
-  operationId: string;
-  requestBody?: { content: Record<string, { example?: unknown; examples?: Record<string, { value: unknown }> }> };
-}
-
-/** `cdk synth` of the workspace into tmp/, once per state of the inputs (the bundles must be built). */
-function synthSystem(): string {
-  const root = join(workspaceRoot, 'tmp', 'local-runtime-system', inputsFingerprint(workspaceRoot).slice(0, 16));
-  const assemblyDir = join(root, 'cdk.out');
-  if (existsSync(join(assemblyDir, 'manifest.json'))) return assemblyDir;
-  const staging = `${root}.${process.pid}.tmp`;
-  rmSync(staging, { recursive: true, force: true });
-  const result = spawnSync(join(workspaceRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', join(staging, 'cdk.out')], {
-    cwd: workspaceRoot,
-    encoding: 'utf8',
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-    timeout: 240_000,
-  });
-  if (result.status !== 0) throw new Error(`cdk synth failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  mkdirSync(resolve(root, '..'), { recursive: true });
-  renameSync(staging, root);
-  return assemblyDir;
-}
-
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
-for (const [name, document] of specs) ajv.addSchema(document, name);
+for (const [name, document] of contracts) ajv.addSchema(document, name);
 const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-
-/** Finds an operation in the contracts by its id. */
-function operation(operationId: string): { contract: string; path: string; method: string; op: Operation } {
-  for (const [contract, document] of specs) {
-    for (const [path, item] of Object.entries(document.paths)) {
-      for (const [method, op] of Object.entries(item)) {
-        if (op?.operationId === operationId) return { contract, path, method, op };
-      }
-    }
-  }
-  throw new Error(`no operation ${operationId} in the contracts`);
-}
-
-/** The contract's first example request body of an operation. */
-function exampleBody(operationId: string): Record<string, unknown> {
-  const media = operation(operationId).op.requestBody?.content['application/json'];
-  const example = media?.example ?? Object.values(media?.examples ?? {})[0]?.value;
-  if (!example) throw new Error(`${operationId} has no request example in its contract`);
-  return structuredClone(example) as Record<string, unknown>;
-}
 
 /** Asserts the reply has the expected status and a body the contract declares for it. */
 function expectConforms(operationId: string, reply: Reply, status: number): void {
   expect({ operationId, status: reply.status, body: reply.status === status ? undefined : reply.text }).toEqual({ operationId, status, body: undefined });
   if (status === 204) return;
-  const { contract, path, method } = operation(operationId);
+  const { contract, path, method } = findOperation(operationId);
   const contentType = (reply.headers.get('content-type') ?? '').split(';')[0]!;
   const ref = `${contract}#/${pointer('paths', path, method, 'responses', String(status), 'content', contentType, 'schema')}`;
   const validate: ValidateFunction = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
@@ -93,7 +41,7 @@ afterAll(() => runtime?.close());
 
 it('serves every contract operation, and nothing else, on one origin', () => {
   const served = runtime.routes.map((route) => `${route.method} ${route.path}`).sort();
-  const declared = [...specs.values()]
+  const declared = [...contracts.values()]
     .flatMap((document) => Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)))
     .sort();
   expect(served).toEqual(declared);
