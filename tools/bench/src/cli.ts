@@ -8,9 +8,9 @@
  * --only <service> (repeatable), --no-invoke (sizes and imports only).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureImports } from './import-time';
 import { measureWarmInvocations } from './invoke';
@@ -116,11 +116,22 @@ const main = async (): Promise<void> => {
       baselineKeyOf.set(ddbKey, ddbKey);
       for (const service of members) baselineKeyOf.set(service, ddbKey);
     }
+    // Measure copies: others working in the same tree may rebuild dist/ (which deletes it first)
+    // while this runs. A bundle is one self-contained file, so a copy behaves like the original.
+    const snapshotDir = join(referenceDir, 'bundles');
     for (const fn of functions) {
       const key = `${fn.service}/${fn.name}`;
-      if (existsSync(fn.bundlePath)) bundles.set(key, fn.bundlePath);
-      else if (!notes.has(key)) notes.set(key, `no bundle at ${fn.bundlePath}`);
+      if (!existsSync(fn.bundlePath)) {
+        if (!notes.has(key)) notes.set(key, `no bundle at ${fn.bundlePath}`);
+        continue;
+      }
+      const copy = join(snapshotDir, fn.service, `${fn.name}.js`);
+      mkdirSync(dirname(copy), { recursive: true });
+      copyFileSync(fn.bundlePath, copy);
+      if (existsSync(`${fn.bundlePath}.map`)) copyFileSync(`${fn.bundlePath}.map`, `${copy}.map`);
+      bundles.set(key, copy);
     }
+    const sizes = new Map([...bundles].map(([key, path]) => [key, statSync(path).size]));
 
     log(`importing each of ${bundles.size} bundles ${runs} times in fresh Node processes (round-robin)…`);
     const imports = measureImports(bundles, await importEnvironment(root, services), runs);
@@ -136,7 +147,11 @@ const main = async (): Promise<void> => {
           continue;
         }
         log(`invoking ${service} warm against dynalite…`);
-        const results = await measureWarmInvocations(root, service, Object.fromEntries(available.map((fn) => [fn.name, fn.bundlePath])));
+        const results = await measureWarmInvocations(
+          root,
+          service,
+          Object.fromEntries(available.map((fn) => [fn.name, bundles.get(`${service}/${fn.name}`) as string])),
+        );
         for (const fn of available) {
           const key = `${service}/${fn.name}`;
           const result = results[fn.name];
@@ -147,7 +162,6 @@ const main = async (): Promise<void> => {
       }
     }
 
-    const sizeOf = (path: string | undefined) => (path !== undefined && existsSync(path) ? statSync(path).size : undefined);
     const rows: ReportRow[] = [...bundles.keys(), ...functions.map((fn) => `${fn.service}/${fn.name}`).filter((key) => !bundles.has(key))].map(
       (key) => {
         const figures = warm.get(key);
@@ -157,7 +171,7 @@ const main = async (): Promise<void> => {
         return {
           label: key,
           ...(baseline === undefined ? {} : { baselineImportMs: baseline.median, baselineCpuMs: baseline.cpuMedian }),
-          sizeBytes: sizeOf(bundles.get(key)),
+          sizeBytes: sizes.get(key),
           ...(timing === undefined ? {} : { importMs: timing.median, importMinMs: timing.min, importCpuMs: timing.cpuMedian }),
           reference: key.startsWith('reference: '),
           ...(figures === undefined ? {} : { warmP50Ms: figures.p50, warmP99Ms: figures.p99, warmCount: figures.n }),
