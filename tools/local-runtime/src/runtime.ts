@@ -80,10 +80,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let lambda: LambdaService | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const dynamoStarting = startLocalDynamo({ dataDir, inMemory });
-    dynamoStarting.catch(() => undefined);
-    // The endpoint is only known once dynalite listens, so the assembly is read after it.
-    dynamo = await dynamoStarting;
+    // Functions get dynalite's endpoint in their environment, so the assembly is read after it listens.
+    dynamo = await startLocalDynamo({ dataDir, inMemory });
     const system = readAssembly(options.assemblyDir, {
       origin,
       extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
@@ -107,13 +105,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
+    const [started, sink, store] = [lambda, logSink, dynamo];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         await closeServer(server);
-        await lambda!.close();
-        await logSink!.close();
-        await dynamo!.close();
+        await started.close();
+        await sink.close();
+        await store.close();
       })());
     return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
   } catch (error) {

@@ -34,7 +34,6 @@ const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<(String|List<String>|Com
 export class IntrinsicResolver {
   readonly partition: string;
   readonly urlSuffix: string;
-  private readonly stacksByName: Map<string, StackArtifact>;
   private ssmIndex?: Map<string, { stack: StackArtifact; logicalId: string }>;
   private exportIndex?: Map<string, { stack: StackArtifact; output: string }>;
   private readonly inProgress = new Set<string>();
@@ -47,7 +46,6 @@ export class IntrinsicResolver {
   ) {
     this.partition = env.partition ?? 'aws';
     this.urlSuffix = env.urlSuffix ?? 'amazonaws.com';
-    this.stacksByName = new Map(stacks.map((stack) => [stack.stackName, stack]));
   }
 
   region(stack: StackArtifact): string {
@@ -371,10 +369,6 @@ export class IntrinsicResolver {
     return new AssemblyError(`${describe(at)}: ${message}`);
   }
 
-  /** Finds a stack by name (for cross-stack lookups in tests and tools). */
-  stack(name: string): StackArtifact | undefined {
-    return this.stacksByName.get(name);
-  }
 }
 
 /** Marker for `Ref: AWS::NoValue`: the property is dropped. */

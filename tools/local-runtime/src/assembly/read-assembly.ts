@@ -120,7 +120,7 @@ function readFunction(
   }
   Object.assign(environment, extraEnvironment);
   const functionName = resolver.physicalId(stack, logicalId);
-  const logGroupName = logGroupOf(resolver, stack, props, at) ?? `/aws/lambda/${functionName}`;
+  const logGroupName = logGroupOf(resolver, props, at) ?? `/aws/lambda/${functionName}`;
   const reserved = props['ReservedConcurrentExecutions'];
   return {
     id: `${stack.stackName}/${logicalId}`,
@@ -139,7 +139,6 @@ function readFunction(
 /** The function's `LoggingConfig.LogGroup` when CDK gave it its own log group. */
 function logGroupOf(
   resolver: IntrinsicResolver,
-  _stack: StackArtifact,
   props: Record<string, unknown>,
   at: (property: string) => Location,
 ): string | undefined {

@@ -4,7 +4,7 @@ import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
 import type { FunctionSpec, InvokeResult, LambdaService } from '../lambda/types';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
-import { buildProxyEvent, extendedRequestId, readHeaders, readProxyResult, readQuery, type RequestHeaders } from './proxy-event';
+import { buildProxyEvent, extendedRequestId, readHeaders, readProxyResult, readQuery, requestTime, type RequestHeaders } from './proxy-event';
 import { Router } from './router';
 import { TokenBucket } from './throttle';
 import { RequestValidation } from './validation';
@@ -217,7 +217,7 @@ export class Gateway {
       accountId: api?.accountId ?? '',
       domainName: hostOf(state.headers),
       protocol: `HTTP/${req.httpVersion}`,
-      requestTime: '',
+      requestTime: requestTime(state.requestTimeEpoch),
       requestTimeEpoch: state.requestTimeEpoch,
       identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: state.headers.lower['user-agent'] ?? null },
       authorizer: state.authorizer,
