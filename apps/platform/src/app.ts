@@ -48,6 +48,9 @@ export function createApp(options: SmAppOptions = {}) {
   const app = new App({
     outdir: options.outdir,
     context: { ...cdkJsonContext(), ...options.context },
+    // CDK's built-in schema validation takes ~10 s of a ~15 s synth here and only warns; cfn-lint
+    // (`npm run lint:cfn`, pinned, fails on errors) checks the same templates more thoroughly.
+    builtinCloudFormationValidation: false,
   });
   const context = (key: string): string | undefined => {
     const value = app.node.tryGetContext(key);

@@ -4,7 +4,7 @@ import { nagFindings } from '@sm/infra';
 import { PipelineStack, type PipelineStackProps } from './pipeline-stack';
 
 function synth(props: PipelineStackProps = {}) {
-  const app = new App();
+  const app = new App({ builtinCloudFormationValidation: false });
   const stack = new PipelineStack(app, 'SmPipeline', props);
   return { app, template: Template.fromStack(stack) };
 }

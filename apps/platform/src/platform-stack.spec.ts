@@ -4,7 +4,7 @@ import { nagFindings } from '@sm/infra';
 import { PlatformStack } from './platform-stack';
 
 describe('PlatformStack', () => {
-  const app = new App();
+  const app = new App({ builtinCloudFormationValidation: false });
   const stack = new PlatformStack(app, 'SmPlatform');
   const template = Template.fromStack(stack);
 

@@ -1,10 +1,9 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { NotesStack } from './__fixtures__/notes-stack';
+import { NotesStack, testApp } from './__fixtures__/notes-stack';
 
 describe('BearerTokenAuthorizer', () => {
   describe('imported from the auth service', () => {
-    const template = Template.fromStack(new NotesStack(new App(), 'Consumer', { authorizer: 'imported' }));
+    const template = Template.fromStack(new NotesStack(testApp(), 'Consumer', { authorizer: 'imported' }));
     const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default: string }>;
     const [arnParameter] = Object.entries(parameters).find(([, p]) => p.Default === '/sm/auth/authorizer-function-arn') ?? [];
 
@@ -33,7 +32,7 @@ describe('BearerTokenAuthorizer', () => {
   });
 
   describe('with the service’s own function', () => {
-    const template = Template.fromStack(new NotesStack(new App(), 'Auth'));
+    const template = Template.fromStack(new NotesStack(testApp(), 'Auth'));
 
     it('uses the function directly, without an SSM lookup', () => {
       expect(Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default)).not.toContain('/sm/auth/authorizer-function-arn');

@@ -1,7 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NotesStack } from './__fixtures__/notes-stack';
+import { NotesStack, testApp } from './__fixtures__/notes-stack';
 import { notesContract } from './__fixtures__/notes-contract';
 import { ContractRestApi, type ContractRestApiProps } from './contract-rest-api';
 import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES } from './gateway-responses';
@@ -10,7 +10,7 @@ import type { RestApiContract } from './contract';
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
 describe('ContractRestApi', () => {
-  const stack = new NotesStack(new App(), 'Notes');
+  const stack = new NotesStack(testApp(), 'Notes');
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Resources;
   const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
@@ -143,7 +143,7 @@ describe('ContractRestApi', () => {
 
   describe('fails early on a configuration that cannot work', () => {
     const build = (patch: (props: ContractRestApiProps<string>) => ContractRestApiProps<string>) => () => {
-      const stack = new Stack(new App(), 'Bad');
+      const stack = new Stack(testApp(), 'Bad');
       const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'x.handler', code: lambda.Code.fromInline('x') });
       const props: ContractRestApiProps<string> = {
         contract: notesContract as RestApiContract<string>,

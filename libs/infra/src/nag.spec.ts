@@ -1,10 +1,10 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NotesStack } from './__fixtures__/notes-stack';
+import { NotesStack, testApp } from './__fixtures__/notes-stack';
 import { addNagChecks, nagAcknowledgements, nagFindings } from './nag';
 
 describe('cdk-nag on the shared constructs', () => {
-  const app = new App();
+  const app = testApp();
   new NotesStack(app, 'Owner');
   new NotesStack(app, 'Consumer', { authorizer: 'imported' });
   app.synth();
@@ -27,14 +27,14 @@ describe('cdk-nag on the shared constructs', () => {
   });
 
   it('still reports what nobody acknowledged', () => {
-    const other = new App();
+    const other = testApp();
     new sqs.Queue(new Stack(other, 'Plain'), 'Queue');
     other.synth();
     expect(nagFindings(other).map((f) => f.rule)).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
   });
 
   it('makes synthesis fail on an unacknowledged error once registered on the app', () => {
-    const other = new App();
+    const other = testApp();
     addNagChecks(other);
     new sqs.Queue(new Stack(other, 'Plain'), 'Queue');
     expect(() => other.synth()).toThrow(/AwsSolutions-SQS4/);

@@ -1,15 +1,15 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { NOTES_BUNDLES } from './__fixtures__/notes-stack';
+import { NOTES_BUNDLES, testApp } from './__fixtures__/notes-stack';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function';
 
 const limits = { reservedConcurrency: 7, memoryMb: 768, timeoutSeconds: 6, assumedP99Ms: 150 };
 
 function synth(bundleDir: string, entries: string[], outdir?: string) {
-  const app = new App(outdir ? { outdir } : {});
+  const app = testApp(outdir ? { outdir } : {});
   const stack = new Stack(app, 'Fn');
   const functions = entries.map(
     (entry) => new ServiceFunction(stack, entry, { service: 'notes', entry, limits, bundleDir, environment: { NOTES_TABLE_NAME: 'notes' } }),
@@ -102,7 +102,7 @@ describe('ServiceFunction', () => {
 
   describe('fails early', () => {
     const attempt = (props: Partial<ServiceFunctionProps>) => () =>
-      new ServiceFunction(new Stack(new App(), 'Bad'), 'Fn', { service: 'notes', entry: 'get-note', limits, bundleDir: NOTES_BUNDLES, ...props });
+      new ServiceFunction(new Stack(testApp(), 'Bad'), 'Fn', { service: 'notes', entry: 'get-note', limits, bundleDir: NOTES_BUNDLES, ...props });
 
     it('telling the user to build when the bundle is missing', () => {
       expect(attempt({ entry: 'no-such-handler' })).toThrow(/no-such-handler\.js does not exist\. Build it first: npx nx run notes:build/);

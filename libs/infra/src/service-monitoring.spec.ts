@@ -1,11 +1,10 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { NotesStack, notesLimits } from './__fixtures__/notes-stack';
+import { NotesStack, notesLimits, testApp } from './__fixtures__/notes-stack';
 
 type Alarm = { Properties: Record<string, any> };
 
 describe('ServiceMonitoring', () => {
-  const template = Template.fromStack(new NotesStack(new App(), 'Notes'));
+  const template = Template.fromStack(new NotesStack(testApp(), 'Notes'));
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Alarm[];
   const byName = (suffix: string) => alarms.find((a) => a.Properties['AlarmName'] === `sm-notes-${suffix}`)?.Properties;
   const parameters = template.toJSON().Parameters as Record<string, { Default?: string }>;

@@ -1,10 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { TableDefinition } from '@sm/dynamo';
+import { testApp } from './__fixtures__/notes-stack';
 import { ServiceTable } from './service-table';
 
 function synth(definition: TableDefinition) {
-  const stack = new Stack(new App(), 'Tables');
+  const stack = new Stack(testApp(), 'Tables');
   const table = new ServiceTable(stack, definition.id, { definition });
   return { table, template: Template.fromStack(stack) };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, type AppProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BearerTokenAuthorizer } from '../bearer-token-authorizer';
 import { ContractRestApi } from '../contract-rest-api';
@@ -9,6 +9,14 @@ import { ServiceFunction } from '../service-function';
 import { ServiceMonitoring } from '../service-monitoring';
 import { ServiceTable } from '../service-table';
 import { notesContract, type NotesOperationId } from './notes-contract';
+
+/**
+ * An app for tests: CDK's built-in template schema validation is off (it takes most of a synth
+ * and is not what these tests check; cfn-lint covers it for the real stacks).
+ */
+export function testApp(props: AppProps = {}): App {
+  return new App({ builtinCloudFormationValidation: false, ...props });
+}
 
 /** The fixture bundles (`<entry>.js` + map), standing in for `dist/apps/<svc>`. */
 export const NOTES_BUNDLES = join(__dirname, 'bundles', 'notes');

@@ -1,12 +1,11 @@
-import { App } from 'aws-cdk-lib';
-import { NotesStack, notesLimits } from '../__fixtures__/notes-stack';
+import { NotesStack, notesLimits, testApp } from '../__fixtures__/notes-stack';
 import type { ServiceLimits } from '../limits';
 import { checkCapacity, formatCapacityReport } from './capacity-check';
 import type { StackTemplate } from './template-model';
 
 /** An owner stack with the authorizer and a consumer whose secured methods also call it. */
 function synthesize(limits: ServiceLimits<keyof typeof notesLimits.functions> = notesLimits): StackTemplate[] {
-  const app = new App();
+  const app = testApp();
   new NotesStack(app, 'Owner', { limits });
   new NotesStack(app, 'Consumer', { authorizer: 'imported', limits });
   return app.synth().stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template }));
