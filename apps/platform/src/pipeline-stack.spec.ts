@@ -40,10 +40,14 @@ describe('PipelineStack', () => {
     });
   });
 
-  it('builds on Graviton with Node.js 22, or on x86 when asked', () => {
-    template.hasResourceProperties('AWS::CodeBuild::Project', { Environment: Match.objectLike({ Type: 'ARM_CONTAINER', Image: Match.stringLikeRegexp('aarch64') }) });
-    expect(buildSpec.phases['install']?.['runtime-versions']).toEqual({ nodejs: '22' });
-    synth({ architecture: 'x86_64' }).template.hasResourceProperties('AWS::CodeBuild::Project', { Environment: Match.objectLike({ Type: 'LINUX_CONTAINER' }) });
+  it('builds on Graviton in the Node.js 22 Debian image, or on x86 when asked', () => {
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({ Type: 'ARM_CONTAINER', Image: 'public.ecr.aws/docker/library/node:22-bookworm', PrivilegedMode: false }),
+    });
+    expect(commands[0]).toMatch(/apt-get install .*chromium python3-venv awscli/);
+    synth({ architecture: 'x86_64' }).template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({ Type: 'LINUX_CONTAINER', Image: 'public.ecr.aws/docker/library/node:22-bookworm' }),
+    });
   });
 
   it('tests, then deploys what changed since the last deployed commit, and only then advances it', () => {
