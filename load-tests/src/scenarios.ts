@@ -35,6 +35,7 @@ function belowLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
     async run({ baseUrl, system, session, seconds }) {
       const limits = methodLimits(system, method, resourcePath);
       const rps = Math.max(1, Math.floor(limits.rateLimit / 2));
+      await warmUp(baseUrl, method, path(session), session);
       const outcome = await runOpenModel({
         url: new URL(path(session), baseUrl).href,
         method,
@@ -58,6 +59,7 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
     async run({ baseUrl, system, session, seconds }) {
       const limits = methodLimits(system, method, resourcePath);
       const rps = limits.rateLimit * 2;
+      await warmUp(baseUrl, method, path(session), session);
       const outcome = await runOpenModel({
         url: new URL(path(session), baseUrl).href,
         method,
@@ -81,6 +83,7 @@ const acknowledgedWritesSurvive: Scenario = {
   async run({ baseUrl, system, session, seconds }) {
     const limits = methodLimits(system, 'PUT', '/loc/{userId}');
     const rps = limits.rateLimit * 2;
+    await warmUp(baseUrl, 'PUT', `/loc/${session.userId}`, session, { latitude: 1, longitude: 1 });
     const outcome = await runOpenModel({
       url: new URL(`/loc/${session.userId}`, baseUrl).href,
       method: 'PUT',
@@ -98,6 +101,17 @@ const acknowledgedWritesSurvive: Scenario = {
     return { name: this.name, limits, rps, outcome, verdict: withFailures(verdict, failures) };
   },
 };
+
+/**
+ * A few sequential requests before the load, so the phase measures warm execution environments. The
+ * first requests of a burst each start their own environment, as on Lambda; locally those cold starts
+ * share the machine's cores, so without this a short phase measures mostly start-up.
+ */
+async function warmUp(baseUrl: string, method: string, path: string, session: Session, body?: unknown): Promise<void> {
+  for (let i = 0; i < 5; i += 1) {
+    await requestJson(baseUrl, method, path, { body, authorization: session.authorization, expect: 200 });
+  }
+}
 
 async function readWholeHistory(baseUrl: string, session: Session): Promise<Set<number>> {
   const seen = new Set<number>();
