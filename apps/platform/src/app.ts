@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type Environment } from 'aws-cdk-lib';
+import { App, Tags, type Environment } from 'aws-cdk-lib';
 import { addNagChecks, workspaceRoot } from '@sm/infra';
 import { PipelineStack, type PipelineSourceKind } from './pipeline-stack';
 import { PlatformStack } from './platform-stack';
@@ -72,6 +72,10 @@ export function createApp(options: SmAppOptions = {}) {
   auth.addStackDependency(platform, 'alarms notify the alert topic published by the platform');
   location.addStackDependency(auth, 'the API is guarded by the authorizer whose ARN auth publishes');
   profile.addStackDependency(location, 'get-profile reads the location API URL that location publishes');
+
+  // Cost allocation and ownership: every resource says which system and which stack it belongs to.
+  Tags.of(app).add('sm:system', 'serverless-microservices');
+  for (const stack of [platform, auth, location, profile, pipeline]) Tags.of(stack).add('sm:stack', stack.stackName);
 
   addNagChecks(app);
   return { app, stacks: { platform, auth, location, profile, pipeline } };
