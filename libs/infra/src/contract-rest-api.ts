@@ -141,7 +141,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       const problem = GATEWAY_PROBLEMS[type];
       this.api.addGatewayResponse(pascalCase(type), {
         type: apigw.ResponseType.of(type),
-        statusCode: String(problem.status),
+        statusCode: problem.status === undefined ? undefined : String(problem.status),
         responseHeaders: {
           'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
           ...(problem.status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),

@@ -43,7 +43,11 @@ export type GatewayResponseType = (typeof GATEWAY_RESPONSE_TYPES)[number];
 
 /** The problem a gateway response renders. */
 export interface GatewayProblem {
-  readonly status: number;
+  /**
+   * The status the gateway response sets. Undefined keeps the status API Gateway chose, and the body
+   * then leaves `status` out, since a template cannot know it (see DEFAULT_5XX).
+   */
+  readonly status?: number;
   /** The slug of `urn:problem-type:<slug>`, from the shared contract's problem types. */
   readonly slug: string;
   readonly title: string;
@@ -59,8 +63,16 @@ const THROTTLED: GatewayProblem = { status: 429, slug: 'throttled', title: 'Too 
 const INTERNAL: GatewayProblem = { status: 500, slug: 'internal-error', title: 'Internal Server Error' };
 
 /**
- * Status, problem type and title of every gateway response type. DEFAULT_4XX and DEFAULT_5XX only
- * catch types added to API Gateway later; they get a fixed status so the body's `status` is true.
+ * A 5xx that no more specific type covers. Behind a Lambda proxy integration that is a Lambda
+ * throttle (API Gateway answers 500: an outage, not back-pressure) or a function error or malformed
+ * proxy response (502). A `StatusCode` on DEFAULT_5XX would replace the status of every such answer,
+ * so it has none: the client keeps the real status, and the body carries no `status` member.
+ */
+const SERVER_ERROR: GatewayProblem = { slug: 'server-error', title: 'Server Error' };
+
+/**
+ * Status, problem type and title of every gateway response type. DEFAULT_4XX only catches types added
+ * to API Gateway later; it gets a fixed status so the body's `status` is true.
  */
 export const GATEWAY_PROBLEMS: { readonly [T in GatewayResponseType]: GatewayProblem } = {
   BAD_REQUEST_BODY: VALIDATION,
@@ -83,7 +95,7 @@ export const GATEWAY_PROBLEMS: { readonly [T in GatewayResponseType]: GatewayPro
   WAF_FILTERED: FORBIDDEN,
   API_CONFIGURATION_ERROR: INTERNAL,
   DEFAULT_4XX: { status: 400, slug: 'validation-error', title: 'Bad Request' },
-  DEFAULT_5XX: INTERNAL,
+  DEFAULT_5XX: SERVER_ERROR,
 };
 
 /** The media type of every error body. */
@@ -98,7 +110,7 @@ export function problemTemplate(problem: GatewayProblem): string {
     '{',
     `"type":${JSON.stringify(`urn:problem-type:${problem.slug}`)},`,
     `"title":${JSON.stringify(problem.title)},`,
-    `"status":${problem.status},`,
+    problem.status === undefined ? '' : `"status":${problem.status},`,
     '"detail":$context.error.messageString,',
     '"instance":"$context.path",',
     '"requestId":"$context.requestId"',

@@ -97,7 +97,7 @@ export interface components {
             /** @example must match pattern "^[a-z0-9_-]{3,32}$" */
             message: string;
         };
-        /** @description RFC 9457 problem details. Every error a client can see has this shape. */
+        /** @description RFC 9457 problem details. Every error a client can see has this shape. `status` is present on every problem a service or API Gateway can name the status of; the only exception is API Gateway's fallback for an unclassified 5xx (a Lambda throttle answers 500, a function error 502), whose body cannot know which status it carries. */
         Problem: {
             /**
              * @description A URN naming the problem type, `urn:problem-type:<slug>`.
@@ -110,10 +110,10 @@ export interface components {
              */
             title: string;
             /**
-             * @description The HTTP status code of this occurrence.
+             * @description The HTTP status code of this occurrence (advisory, RFC 9457).
              * @example 404
              */
-            status: number;
+            status?: number;
             /**
              * @description What went wrong in this occurrence, for a human.
              * @example No profile exists for this user.
