@@ -54,6 +54,12 @@ export interface EnvironmentHost {
   readonly logSink: LogSink | undefined;
   /** Where `@aws-sdk/*` resolves from when a bundle leaves it external (as Lambda provides it). */
   readonly sdkBaseDir: string | undefined;
+  /** V8's on-disk code cache for the bundle (`module.enableCompileCache`); none when undefined. */
+  readonly compileCacheDir: string | undefined;
+  /** INIT succeeded: the environment is idle and may be handed an invocation. */
+  ready(env: ExecutionEnvironment): void;
+  /** INIT failed, timed out or was cut short: the environment is dead; `result` is what its first caller gets. */
+  initFailed(env: ExecutionEnvironment, result: InvokeResult, errorType: string | undefined): void;
   /** Called once an invocation has ended, before its promise resolves; the environment may be dead. */
   settled(env: ExecutionEnvironment): void;
   /** Called when an idle environment dies (e.g. a background timer threw after the response). */
@@ -64,7 +70,7 @@ interface Pending {
   requestId: string;
   resolve: (result: InvokeResult) => void;
   coldStart: boolean;
-  /** performance.now() when the invocation started running (after INIT on a cold start). */
+  /** performance.now() when the invocation started running. */
   startedAt: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -72,9 +78,10 @@ interface Pending {
 type State = 'initializing' | 'idle' | 'busy' | 'dead';
 
 /**
- * One execution environment: a worker thread that loaded the bundle once and serves one
- * invocation at a time. It ends on a timeout, a crash, running out of memory or `destroy()`; a
- * dead environment is never reused, so the next invocation is a cold start.
+ * One execution environment: a worker thread that loads the bundle once (INIT, started at
+ * construction) and then serves one invocation at a time. Its owner hands it invocations only once
+ * it is ready. It ends on a timeout, a crash, running out of memory or `destroy()`; a dead
+ * environment is never reused.
  */
 export class ExecutionEnvironment {
   private state: State = 'initializing';
@@ -82,7 +89,10 @@ export class ExecutionEnvironment {
   private readonly worker: Worker;
   private readonly spawnedAt = performance.now();
   private readonly logStreamName = newLogStreamName();
+  private readonly initTimer: NodeJS.Timeout;
   private initDurationMs: number | undefined;
+  /** The first invocation after INIT carries the cold start (`Init Duration` in its REPORT). */
+  private served = false;
   private maxMemoryMB = 0;
 
   constructor(private readonly host: EnvironmentHost) {
@@ -101,15 +111,18 @@ export class ExecutionEnvironment {
         functionName: spec.functionName,
         invokedFunctionArn: host.invokedFunctionArn,
         memorySizeMB: spec.memorySizeMB,
+        timeoutMs: spec.timeoutSeconds * 1000,
         logGroupName: spec.logGroupName,
         logStreamName: this.logStreamName,
         captureLogs: host.logSink !== undefined,
         sdkBaseDir: host.sdkBaseDir,
+        compileCacheDir: host.compileCacheDir,
       },
     });
     this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
     this.worker.on('error', (error: Error & { code?: string }) => this.onError(error));
     this.worker.on('exit', (code) => this.onExit(code));
+    this.initTimer = setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
   }
 
   get isDead(): boolean {
@@ -123,22 +136,20 @@ export class ExecutionEnvironment {
   /** performance.now() when the environment last became idle (set by its owner). */
   idleSince = 0;
 
-  /** Runs one invocation; the environment must be idle or just created. */
+  /** Runs one invocation; the environment must be idle (INIT done, nothing running). */
   invoke(requestId: string, event: unknown, traceId: string): Promise<InvokeResult> {
-    const coldStart = this.state === 'initializing';
+    if (this.state !== 'idle') {
+      return Promise.reject(new Error(`execution environment is ${this.state}, not idle`));
+    }
+    const coldStart = !this.served;
+    this.served = true;
     return new Promise<InvokeResult>((resolve) => {
       const pending: Pending = { requestId, resolve, coldStart, startedAt: 0, timer: undefined };
       this.pending = pending;
-      // When cold, START waits for INIT to finish, so that INIT's lines come first as in CloudWatch.
-      if (!coldStart) this.platformLog(startLine(requestId), requestId);
-      // Posted right away even when cold: the worker queues it until INIT is done, saving a round trip.
+      this.platformLog(startLine(requestId), requestId);
       try {
-        this.worker.postMessage({
-          requestId,
-          event,
-          timeoutMs: this.host.spec.timeoutSeconds * 1000,
-          traceId,
-        });
+        // [requestId, event, traceId]: an array clones faster than an object with named fields.
+        this.worker.postMessage([requestId, event, traceId]);
       } catch (error) {
         // Lambda takes JSON: an event that cannot even be copied never reaches the function.
         this.pending = undefined;
@@ -151,38 +162,61 @@ export class ExecutionEnvironment {
         });
         return;
       }
-      if (coldStart) {
-        pending.timer = setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
-      } else {
-        this.state = 'busy';
-        this.startClock(pending);
-      }
+      this.state = 'busy';
+      pending.startedAt = performance.now();
+      pending.timer = setTimeout(
+        () => this.onTimeout(pending),
+        this.host.spec.timeoutSeconds * 1000,
+      );
     });
+  }
+
+  /**
+   * Writes END and REPORT for an invocation that waited for this environment's INIT, which failed:
+   * in CloudWatch the failed INIT belongs to that request.
+   */
+  reportFailedInit(requestId: string, status: 'timeout' | 'error', errorType?: string): void {
+    if (!this.host.logSink) return;
+    this.platformLog(endLine(requestId), requestId);
+    this.platformLog(
+      reportLine({
+        requestId,
+        durationMs: 0,
+        memorySizeMB: this.host.spec.memorySizeMB,
+        maxMemoryUsedMB: this.maxMemoryMB,
+        initDurationMs: performance.now() - this.spawnedAt,
+        status,
+        errorType,
+      }),
+      requestId,
+    );
   }
 
   /** Ends the environment; an invocation still running resolves as `Runtime.ExitError`. */
   destroy(reason: string): Promise<void> {
     const pending = this.pending;
+    const initializing = this.state === 'initializing';
     this.kill();
     if (pending) {
       this.finish(
         pending,
-        this.exitError(pending, `Runtime exited: ${reason}`),
+        this.exitError(pending.requestId, `Runtime exited: ${reason}`),
         'error',
+        'Runtime.ExitError',
+      );
+    } else if (initializing) {
+      this.host.initFailed(
+        this,
+        this.exitError(undefined, `Runtime exited: ${reason}`),
         'Runtime.ExitError',
       );
     }
     return this.worker.terminate().then(() => undefined);
   }
 
-  private startClock(pending: Pending): void {
-    pending.startedAt = performance.now();
-    pending.timer = setTimeout(() => this.onTimeout(pending), this.host.spec.timeoutSeconds * 1000);
-  }
-
   private onMessage(message: WorkerMessage): void {
     // A worker being terminated may still deliver a late answer: only its lines still count.
-    if (this.state === 'dead' && message.type !== 'logs') {
+    if (this.state === 'dead') {
       if ('logs' in message) this.forwardLogs(message.logs);
       return;
     }
@@ -191,17 +225,12 @@ export class ExecutionEnvironment {
         this.forwardLogs(message.logs);
         return;
       case 'ready':
+        clearTimeout(this.initTimer);
         this.initDurationMs = performance.now() - this.spawnedAt;
         this.maxMemoryMB = message.maxMemoryMB;
         this.forwardLogs(message.logs);
-        if (this.pending) {
-          clearTimeout(this.pending.timer);
-          this.platformLog(startLine(this.pending.requestId), this.pending.requestId);
-          this.state = 'busy';
-          this.startClock(this.pending);
-        } else {
-          this.state = 'idle';
-        }
+        this.state = 'idle';
+        this.host.ready(this);
         return;
       case 'result':
         this.forwardLogs(message.logs);
@@ -209,18 +238,7 @@ export class ExecutionEnvironment {
         return;
       case 'init-error': {
         this.forwardLogs(message.logs);
-        const initMs = performance.now() - this.spawnedAt;
-        this.platformLog(initReportLine(initMs, 'error', message.error.errorType), undefined);
-        const pending = this.pending;
-        this.kill();
-        if (pending)
-          this.finish(
-            pending,
-            this.errorResult(message.error, 0),
-            'error',
-            message.error.errorType,
-          );
-        else this.host.died(this);
+        this.failInit(this.errorResult(message.error, 0), 'error', message.error.errorType);
         return;
       }
       case 'crash':
@@ -262,11 +280,21 @@ export class ExecutionEnvironment {
   }
 
   private onInitTimeout(): void {
-    const pending = this.pending;
-    if (!pending || this.state !== 'initializing') return;
-    this.platformLog(initReportLine(INIT_TIMEOUT_MS, 'timeout'), undefined);
+    if (this.state !== 'initializing') return;
+    this.failInit({ kind: 'timeout', durationMs: INIT_TIMEOUT_MS }, 'timeout', undefined);
+  }
+
+  /** INIT did not end in `ready`: the environment is gone and its owner decides who gets `result`. */
+  private failInit(
+    result: InvokeResult,
+    status: 'timeout' | 'error',
+    errorType: string | undefined,
+  ): void {
+    clearTimeout(this.initTimer);
+    const initMs = status === 'timeout' ? INIT_TIMEOUT_MS : performance.now() - this.spawnedAt;
+    this.platformLog(initReportLine(initMs, status, errorType), undefined);
     this.kill();
-    this.finish(pending, { kind: 'timeout', durationMs: INIT_TIMEOUT_MS }, 'timeout');
+    this.host.initFailed(this, result, errorType);
   }
 
   /** The worker's own 'error' event: in practice the heap limit (uncaught errors arrive as 'crash'). */
@@ -294,6 +322,10 @@ export class ExecutionEnvironment {
 
   private onDeath(error: ErrorPayload): void {
     if (this.state === 'dead') return;
+    if (this.state === 'initializing') {
+      this.failInit(this.errorResult(error, 0), 'error', error.errorType);
+      return;
+    }
     const pending = this.pending;
     this.kill();
     if (pending) {
@@ -313,6 +345,7 @@ export class ExecutionEnvironment {
   private kill(): void {
     if (this.state === 'dead') return;
     this.state = 'dead';
+    clearTimeout(this.initTimer);
     void this.worker.terminate();
   }
 
@@ -326,11 +359,11 @@ export class ExecutionEnvironment {
     };
   }
 
-  private exitError(pending: Pending, message: string): InvokeResult {
+  private exitError(requestId: string | undefined, message: string): InvokeResult {
     return this.errorResult(
       {
         errorType: 'Runtime.ExitError',
-        errorMessage: `RequestId: ${pending.requestId} Error: ${message}`,
+        errorMessage: requestId ? `RequestId: ${requestId} Error: ${message}` : `Error: ${message}`,
         trace: [],
       },
       0,

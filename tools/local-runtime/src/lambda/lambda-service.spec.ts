@@ -76,7 +76,7 @@ describe('execution environments', () => {
     expect(p2?.threadId).toBe(p1?.threadId);
     expect(p2?.invocations).toBe(2);
     expect(p2?.event).toEqual({ n: 2 });
-    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
   });
 
   it('reclaims an environment left idle past the idle timeout; the next call is cold', async () => {
@@ -90,7 +90,7 @@ describe('execution environments', () => {
 
     expect(lambda.stats(fn.id).warm).toBe(0);
     expect(expectKind(await lambda.invoke(fn.id, {}), 'ok').coldStart).toBe(true);
-    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
   });
 
   it('logs the cold start with its Init Duration and START/END/REPORT per invocation', async () => {
@@ -131,7 +131,7 @@ describe('execution environments', () => {
     expect(parallel.filter((r) => r.kind === 'ok')).toHaveLength(2);
 
     for (let i = 0; i < 4; i++) expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
-    expect(lambda.stats(fn.id)).toMatchObject({ warm: 2, busy: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 2, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
   });
 
   it('throttles every call of a function reserved at zero', async () => {
@@ -181,6 +181,126 @@ describe('execution environments', () => {
   });
 });
 
+describe('starting environments on shared cores', () => {
+  /** Samples stats every 5 ms while `work` runs: the most environments seen in INIT at once. */
+  async function peakInitializing(lambda: LambdaService, ids: string[], work: Promise<unknown>): Promise<number> {
+    let peak = 0;
+    const sample = () => {
+      const now = ids.reduce((sum, id) => sum + lambda.stats(id).initializing, 0);
+      peak = Math.max(peak, now);
+    };
+    sample();
+    const timer = setInterval(sample, 5);
+    try {
+      await work;
+    } finally {
+      clearInterval(timer);
+    }
+    return peak;
+  }
+
+  it('runs at most maxConcurrentInits INITs at once across functions, and still answers every call', async () => {
+    const lambda = service({ maxConcurrentInits: 2 });
+    const a = spec('SlowA', 'slow-init.handler', { reservedConcurrency: 10 });
+    const b = spec('SlowB', 'slow-init.handler');
+    lambda.register(a);
+    lambda.register(b);
+
+    const calls = Promise.all([
+      ...Array.from({ length: 6 }, () => lambda.invoke(a.id, { ms: 200 })),
+      ...Array.from({ length: 3 }, () => lambda.invoke(b.id, { ms: 200 })),
+    ]);
+    expect(lambda.stats(a.id)).toMatchObject({ initializing: 2, waiting: 6, busy: 0 });
+    expect(lambda.stats(b.id)).toMatchObject({ initializing: 0, waiting: 3 });
+    const peak = await peakInitializing(lambda, [a.id, b.id], calls);
+
+    expect(peak).toBe(2);
+    expect((await calls).map((r) => r.kind)).toEqual(Array(9).fill('ok'));
+    // Never more environments than calls, and b got its own although a asked first.
+    expect(lambda.stats(a.id).coldStarts).toBeLessThanOrEqual(6);
+    expect(lambda.stats(b.id).coldStarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('serves a call that waits for a new environment on whichever frees first: here the busy one', async () => {
+    const lambda = service({ maxConcurrentInits: 1 });
+    const fn = spec('Slow', 'slow-init.handler');
+    lambda.register(fn);
+    const warm = expectKind(await lambda.invoke(fn.id, { ms: 0 }), 'ok');
+    expect(warm.coldStart).toBe(true);
+
+    const busy = lambda.invoke(fn.id, { ms: 100 });
+    // No idle environment: an INIT starts (600 ms), but the busy environment is free after ~100 ms.
+    const waiting = lambda.invoke(fn.id, { ms: 0 });
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 1, waiting: 1, initializing: 1 });
+    const served = expectKind(await waiting, 'ok');
+
+    // The thread that served it is the warm one, not the one still in INIT.
+    expect(served.coldStart).toBe(false);
+    expect((served.payload as { threadId: number }).threadId).toBe(
+      (warm.payload as { threadId: number }).threadId,
+    );
+    expectKind(await busy, 'ok');
+  });
+
+  it('counts a waiting call toward reserved concurrency: one more is throttled at once', async () => {
+    const lambda = service({ maxConcurrentInits: 1 });
+    const fn = spec('Slow', 'slow-init.handler', { reservedConcurrency: 2 });
+    lambda.register(fn);
+
+    const first = lambda.invoke(fn.id, { ms: 0 });
+    const second = lambda.invoke(fn.id, { ms: 0 });
+    expect(lambda.stats(fn.id)).toMatchObject({ waiting: 2, initializing: 1 });
+    const started = performance.now();
+    const third = await lambda.invoke(fn.id, { ms: 0 });
+
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(third).toEqual({
+      kind: 'throttled',
+      reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+    });
+    expect((await Promise.all([first, second])).map((r) => r.kind)).toEqual(['ok', 'ok']);
+  });
+
+  it('gives a failed INIT to the call it started for, each in turn', async () => {
+    const sink = memorySink();
+    const lambda = service({ maxConcurrentInits: 1, logSink: sink });
+    const fn = spec('Missing', 'missing.handler');
+    lambda.register(fn);
+
+    const results = await Promise.all(
+      ['req-1', 'req-2', 'req-3'].map((requestId) => lambda.invoke(fn.id, {}, { requestId })),
+    );
+
+    expect(results.map((r) => (r.kind === 'error' ? r.errorType : r.kind))).toEqual(
+      Array(3).fill('Runtime.ImportModuleError'),
+    );
+    expect(lambda.stats(fn.id)).toEqual({
+      warm: 0,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 3,
+    });
+    const reports = sink.records.filter((r) => r.message.startsWith('REPORT'));
+    expect(reports.map((r) => r.requestId)).toEqual(['req-1', 'req-2', 'req-3']);
+    expect(reports[0]?.message).toMatch(/\tStatus: error\tError Type: Runtime.ImportModuleError$/);
+  });
+
+  it('answers calls still waiting at close() with Runtime.ExitError', async () => {
+    const lambda = createLambdaService({ maxConcurrentInits: 1 });
+    const fn = spec('Slow', 'slow-init.handler');
+    lambda.register(fn);
+    const calls = Promise.all([lambda.invoke(fn.id, {}), lambda.invoke(fn.id, {})]);
+
+    await lambda.close();
+
+    expect(await calls).toEqual([
+      expect.objectContaining({ kind: 'error', errorType: 'Runtime.ExitError' }),
+      expect.objectContaining({ kind: 'error', errorType: 'Runtime.ExitError' }),
+    ]);
+  });
+});
+
 describe('timeouts', () => {
   it.each([
     ['waiting on a timer', false],
@@ -200,7 +320,7 @@ describe('timeouts', () => {
 
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.durationMs).toBeGreaterThanOrEqual(495);
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
     const next = expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
     expect(next.coldStart).toBe(true);
     expect((next.payload as { threadId: number }).threadId).not.toBe(
@@ -281,7 +401,7 @@ describe('errors', () => {
 
     expect(result.errorType).toBe(errorType);
     expect(result.errorMessage).toMatch(message);
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
     expect(expectKind(await lambda.invoke(fn.id, { mode: 'ok' }), 'ok').coldStart).toBe(true);
   });
 
@@ -300,7 +420,7 @@ describe('errors', () => {
       ),
     );
     await lambda.invoke(fn.id, {});
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
   });
 
   it('reports an error thrown while loading the module, and a handler that is not exported', async () => {
@@ -334,7 +454,7 @@ describe('errors', () => {
     expect(result.errorMessage).toBe(
       'RequestId: req-oom Error: Runtime exited with error: signal: killed',
     );
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LogSink } from '../logs/types';
@@ -31,21 +32,54 @@ const ACCOUNT_THROTTLE: InvokeResult = {
 /** Lambda keeps at least this much of the account's concurrency unreserved. */
 const UNRESERVED_MINIMUM = 100;
 
-/** One registered function: its environments and its share of the concurrency. */
+/** An accepted invocation waiting for an execution environment of its function. */
+interface Waiter {
+  requestId: string;
+  event: unknown;
+  traceId: string;
+  resolve: (result: InvokeResult) => void;
+}
+
+/**
+ * What the functions share: the cores. At most `limit` environments run INIT at once across all
+ * functions; a function that needs another environment beyond that waits in `blocked` (FIFO) for
+ * an INIT to end.
+ */
+interface InitSlots {
+  readonly limit: number;
+  running: number;
+  readonly blocked: FunctionRuntime[];
+  /** Set by `close()`: no environment starts any more. */
+  closed: boolean;
+}
+
+/** One registered function: its environments, its waiting invocations and its share of the concurrency. */
 class FunctionRuntime implements EnvironmentHost {
   readonly label: string;
   readonly invokedFunctionArn: string;
   /** Idle environments, most recently used last (reused LIFO, so the warmest serves first). */
   readonly idle: ExecutionEnvironment[] = [];
   readonly live = new Set<ExecutionEnvironment>();
-  busy = 0;
+  /** Invocations accepted and not yet answered: waiting or running. Reserved concurrency caps it. */
+  inFlight = 0;
+  /** Environments running an invocation. */
+  running = 0;
+  /** Environments in INIT. */
+  starting = 0;
   coldStarts = 0;
+  /** Waiting invocations, oldest first, from `head` on (a queue without `shift()`'s copying). */
+  private waiters: (Waiter | undefined)[] = [];
+  private head = 0;
+  /** Queued in `slots.blocked`. */
+  blocked = false;
 
   constructor(
     readonly spec: FunctionSpec,
     readonly identity: LambdaIdentity,
     readonly logSink: LogSink | undefined,
     readonly sdkBaseDir: string | undefined,
+    readonly compileCacheDir: string | undefined,
+    private readonly slots: InitSlots,
     private readonly release: (fn: FunctionRuntime) => void,
   ) {
     this.label = spec.label ?? defaultLabel(spec);
@@ -56,25 +90,79 @@ class FunctionRuntime implements EnvironmentHost {
     return this.spec.reservedConcurrency !== undefined;
   }
 
-  acquire(): ExecutionEnvironment {
-    this.busy++;
-    const warm = this.idle.pop();
-    if (warm) return warm;
-    const env = new ExecutionEnvironment(this);
-    this.live.add(env);
-    this.coldStarts++;
-    return env;
+  get waiting(): number {
+    return this.waiters.length - this.head;
+  }
+
+  /** Runs an accepted invocation: on an idle environment at once, else when one is free. */
+  dispatch(requestId: string, event: unknown, traceId: string): Promise<InvokeResult> {
+    const env = this.idle.pop();
+    if (env) return this.run(env, requestId, event, traceId);
+    return new Promise((resolve) => {
+      this.waiters.push({ requestId, event, traceId, resolve });
+      this.startEnvironments();
+    });
+  }
+
+  /**
+   * Starts an environment for every waiting invocation no INIT is already under way for, as far as
+   * the shared INIT slots allow. Never more environments than invocations in flight, so never more
+   * than the reserved concurrency.
+   */
+  startEnvironments(): void {
+    while (this.waiting > this.starting && !this.slots.closed) {
+      if (this.slots.running >= this.slots.limit) {
+        if (!this.blocked) {
+          this.blocked = true;
+          this.slots.blocked.push(this);
+        }
+        return;
+      }
+      this.slots.running++;
+      this.starting++;
+      this.coldStarts++;
+      this.live.add(new ExecutionEnvironment(this));
+    }
+  }
+
+  ready(env: ExecutionEnvironment): void {
+    this.starting--;
+    this.handOff(env);
+    this.releaseSlot();
+  }
+
+  initFailed(env: ExecutionEnvironment, result: InvokeResult, errorType: string | undefined): void {
+    this.starting--;
+    this.live.delete(env);
+    // The oldest waiter gets INIT's failure when this environment was started for it, as the
+    // invocation that caused a cold start does in AWS; the others still wait for another one.
+    if (this.waiting > this.starting) {
+      const waiter = this.nextWaiter() as Waiter;
+      env.reportFailedInit(waiter.requestId, result.kind === 'timeout' ? 'timeout' : 'error', errorType);
+      this.inFlight--;
+      this.release(this);
+      waiter.resolve(result);
+    }
+    this.releaseSlot();
+    this.startEnvironments();
   }
 
   settled(env: ExecutionEnvironment): void {
-    this.busy--;
+    this.running--;
+    this.inFlight--;
+    this.release(this);
     if (env.isDead) {
       this.live.delete(env);
+      this.startEnvironments();
     } else {
-      env.idleSince = performance.now();
-      this.idle.push(env);
+      this.handOff(env);
     }
-    this.release(this);
+  }
+
+  died(env: ExecutionEnvironment): void {
+    this.live.delete(env);
+    const index = this.idle.indexOf(env);
+    if (index !== -1) this.idle.splice(index, 1);
   }
 
   /** Destroys environments idle longer than `maxIdleMs`: with LIFO reuse they sit at the bottom. */
@@ -89,10 +177,56 @@ class FunctionRuntime implements EnvironmentHost {
     }
   }
 
-  died(env: ExecutionEnvironment): void {
-    this.live.delete(env);
-    const index = this.idle.indexOf(env);
-    if (index !== -1) this.idle.splice(index, 1);
+  /** Answers every waiting invocation with `result` (the service is closing). */
+  drain(result: InvokeResult): void {
+    for (let waiter = this.nextWaiter(); waiter; waiter = this.nextWaiter()) {
+      this.inFlight--;
+      this.release(this);
+      waiter.resolve(result);
+    }
+  }
+
+  /** A free environment serves the oldest waiting invocation, or waits for the next one. */
+  private handOff(env: ExecutionEnvironment): void {
+    const waiter = this.nextWaiter();
+    if (waiter) {
+      void this.run(env, waiter.requestId, waiter.event, waiter.traceId).then(waiter.resolve);
+    } else {
+      env.idleSince = performance.now();
+      this.idle.push(env);
+    }
+  }
+
+  private run(
+    env: ExecutionEnvironment,
+    requestId: string,
+    event: unknown,
+    traceId: string,
+  ): Promise<InvokeResult> {
+    this.running++;
+    return env.invoke(requestId, event, traceId);
+  }
+
+  private nextWaiter(): Waiter | undefined {
+    if (this.head === this.waiters.length) return undefined;
+    const waiter = this.waiters[this.head];
+    this.waiters[this.head++] = undefined;
+    if (this.head === this.waiters.length) {
+      this.waiters = [];
+      this.head = 0;
+    }
+    return waiter;
+  }
+
+  /** An INIT ended (its environment is settled first, so it is not started twice). */
+  private releaseSlot(): void {
+    this.slots.running--;
+    // A freed slot goes to the function that has waited longest for one.
+    while (this.slots.blocked.length > 0 && this.slots.running < this.slots.limit) {
+      const next = this.slots.blocked.shift() as FunctionRuntime;
+      next.blocked = false;
+      next.startEnvironments();
+    }
   }
 }
 
@@ -110,9 +244,14 @@ function findSdkBaseDir(): string | undefined {
 
 /**
  * Emulates the Lambda service for synchronous (RequestResponse) invokes: execution environments
- * in worker threads, created on demand and reused, capped by reserved concurrency per function
- * and by the account concurrency left unreserved; a request with no environment allowed is
+ * in worker threads, created on demand and reused. Invocations in flight are capped by reserved
+ * concurrency per function and by the account concurrency left unreserved; one beyond the cap is
  * throttled at once, never queued.
+ *
+ * The one local deviation: all environments share this machine's cores, so at most
+ * `maxConcurrentInits` of them run INIT at once. An invocation that needs a new environment while
+ * that many are starting waits (still counted as in flight) and runs on whichever environment of its
+ * function frees first: one finishing INIT or one finishing an invocation.
  */
 export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaService {
   const accountConcurrency = opts.accountConcurrency ?? 1000;
@@ -123,9 +262,16 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
     accountId: opts.accountId ?? '123456789012',
   };
   const sdkBaseDir = findSdkBaseDir();
+  const compileCacheDir = opts.compileCacheDir;
+  const slots: InitSlots = {
+    limit: Math.max(1, opts.maxConcurrentInits ?? availableParallelism()),
+    running: 0,
+    blocked: [],
+    closed: false,
+  };
   const functions = new Map<string, FunctionRuntime>();
   let reservedTotal = 0;
-  let unreservedBusy = 0;
+  let unreservedInFlight = 0;
   let closed = false;
 
   // Lambda reclaims environments that stay idle; the next request after that is a cold start.
@@ -142,7 +288,7 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       : undefined;
 
   const release = (fn: FunctionRuntime): void => {
-    if (!fn.reserved) unreservedBusy--;
+    if (!fn.reserved) unreservedInFlight--;
   };
 
   return {
@@ -161,7 +307,15 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       reservedTotal += reserved;
       functions.set(
         spec.id,
-        new FunctionRuntime(spec, identity, opts.logSink, sdkBaseDir, release),
+        new FunctionRuntime(
+          spec,
+          identity,
+          opts.logSink,
+          sdkBaseDir,
+          compileCacheDir,
+          slots,
+          release,
+        ),
       );
     },
 
@@ -176,23 +330,29 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       }
       if (closed) return Promise.reject(new Error('The Lambda service is closed'));
       if (fn.reserved) {
-        if (fn.busy >= (fn.spec.reservedConcurrency as number))
+        if (fn.inFlight >= (fn.spec.reservedConcurrency as number))
           return Promise.resolve(RESERVED_THROTTLE);
       } else {
-        if (unreservedBusy >= accountConcurrency - reservedTotal)
+        if (unreservedInFlight >= accountConcurrency - reservedTotal)
           return Promise.resolve(ACCOUNT_THROTTLE);
-        unreservedBusy++;
+        unreservedInFlight++;
       }
-      const env = fn.acquire();
+      fn.inFlight++;
       const requestId = invokeOpts?.requestId ?? randomUUID();
       const traceId = invokeOpts?.traceId ?? newTraceId(randomUUID(), Date.now());
-      return env.invoke(requestId, event, traceId);
+      return fn.dispatch(requestId, event, traceId);
     },
 
     stats(functionId) {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`No function ${functionId}`);
-      const stats: FunctionStats = { warm: fn.live.size, busy: fn.busy, coldStarts: fn.coldStarts };
+      const stats: FunctionStats = {
+        warm: fn.live.size,
+        busy: fn.running,
+        waiting: fn.waiting,
+        initializing: fn.starting,
+        coldStarts: fn.coldStarts,
+      };
       return stats;
     },
 
@@ -200,9 +360,19 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       if (closed) return;
       closed = true;
       clearInterval(reaper);
+      slots.closed = true;
+      const reason = 'the local runtime is shutting down';
+      for (const fn of functions.values()) {
+        fn.drain({
+          kind: 'error',
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Error: Runtime exited: ${reason}`,
+          durationMs: 0,
+        });
+      }
       const all: Promise<void>[] = [];
       for (const fn of functions.values()) {
-        for (const env of [...fn.live]) all.push(env.destroy('the local runtime is shutting down'));
+        for (const env of [...fn.live]) all.push(env.destroy(reason));
       }
       await Promise.all(all);
       await opts.logSink?.flush();

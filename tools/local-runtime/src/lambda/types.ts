@@ -69,10 +69,14 @@ export interface InvokeOptions {
 }
 
 export interface FunctionStats {
-  /** Live execution environments (idle or busy). */
+  /** Live execution environments (in INIT, idle or busy). */
   warm: number;
   /** Environments serving an invocation right now. */
   busy: number;
+  /** Accepted invocations waiting for an environment (see `maxConcurrentInits`). */
+  waiting: number;
+  /** Environments in INIT. */
+  initializing: number;
   /** Environments started since registration (each first use is a cold start). */
   coldStarts: number;
 }
@@ -99,6 +103,21 @@ export interface LambdaServiceOptions {
    * @default min(100, accountConcurrency)
    */
   unreservedMinimum?: number;
+  /**
+   * At most this many environments run INIT at once, across all functions. Locally every
+   * environment shares this machine's cores: unbounded parallel INITs only slow each other down
+   * (and everything else), so more requests overlap and need still more environments. An
+   * invocation that needs a new environment while this many are starting waits, counted as in
+   * flight, for the first environment of its function to become free.
+   * @default os.availableParallelism()
+   */
+  maxConcurrentInits?: number;
+  /**
+   * Directory for V8's code cache of the bundles (`module.enableCompileCache`): later INITs skip
+   * compiling what an earlier one compiled. Lambda has no such cache, so `Init Duration` then
+   * understates a cold start in AWS. @default undefined (off)
+   */
+  compileCacheDir?: string;
   /**
    * An environment idle this long is reclaimed, as Lambda does after some minutes; the next
    * request is a cold start again. 0 keeps environments until `close()`.

@@ -7,7 +7,8 @@
  * Plain CommonJS on purpose: a worker thread cannot use the parent's TypeScript loader (jest,
  * tsx), and the bundle it loads is plain JavaScript anyway.
  *
- * Protocol (parent → worker): { requestId, event, timeoutMs, traceId }
+ * Protocol (parent → worker): [requestId, event, traceId], one invocation at a time (timeoutMs is in
+ * workerData: it never changes)
  * Protocol (worker → parent):
  *   { type: 'ready', maxMemoryMB, logs }                      INIT succeeded
  *   { type: 'init-error', error, logs }                       INIT failed; the parent destroys us
@@ -30,7 +31,7 @@ const { pathToFileURL } = require('node:url');
 if (!parentPort) throw new Error('bootstrap.cjs runs only as a worker thread');
 const port = parentPort;
 
-/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string }} */
+/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string }} */
 const config = workerData;
 
 // ---------------------------------------------------------------------------------------------
@@ -388,13 +389,13 @@ function runHandler(handler, event, context) {
 
 /**
  * @param {Function} handler
- * @param {{ requestId: string; event: unknown; timeoutMs: number; traceId: string }} message
+ * @param {[string, unknown, string]} message [requestId, event, traceId]
  */
 async function invoke(handler, message) {
-  const { requestId, event, timeoutMs, traceId } = message;
+  const [requestId, event, traceId] = message;
   currentRequestId = requestId;
   process.env._X_AMZN_TRACE_ID = traceId;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + config.timeoutMs;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: config.functionName,
@@ -446,8 +447,24 @@ async function invoke(handler, message) {
   port.postMessage(reply);
 }
 
+/**
+ * V8's code cache on disk (Node's module.enableCompileCache): the second INIT of a bundle skips
+ * parsing and compiling what the first compiled. Off unless the parent names a directory, because
+ * Lambda has no such cache: with it, Init Duration is shorter than a cold start in AWS.
+ */
+function enableCompileCache() {
+  if (!config.compileCacheDir) return () => undefined;
+  const mod = /** @type {any} */ (require('node:module'));
+  if (typeof mod.enableCompileCache !== 'function') return () => undefined;
+  mod.enableCompileCache(config.compileCacheDir);
+  return () => {
+    if (typeof mod.flushCompileCache === 'function') mod.flushCompileCache();
+  };
+}
+
 async function main() {
   provideAwsSdk();
+  const flushCompileCache = enableCompileCache();
   // Stack traces point into the TypeScript sources, as with NODE_OPTIONS=--enable-source-maps.
   process.setSourceMapsEnabled(true);
   /** @type {Function} */
@@ -461,6 +478,7 @@ async function main() {
     port.postMessage({ type: 'init-error', error: payload, logs: takeLogs() });
     return;
   }
+  flushCompileCache();
   port.on('message', (message) => void invoke(handler, message));
   idleResources = countResources();
   endPartialLines();
