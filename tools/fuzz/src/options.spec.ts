@@ -18,13 +18,14 @@ describe('parseFuzzArgs', () => {
     expect(options.assemblyDir).toBe('cdk.out');
   });
 
-  it('full mode adds the stateful phase, a time budget per contract and a fresh seed', () => {
+  it('full mode adds the stateful phase, a time budget per contract and a fresh seed small enough to print exactly', () => {
     const options = parseFuzzArgs([]);
     expect(options.mode).toBe('full');
-    expect(options.seed).toBeUndefined();
+    expect(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 31).toBe(true);
     expect(options.maxTimeSeconds).toBeGreaterThan(0);
     expect(options.timeoutSeconds).toBeGreaterThan(options.maxTimeSeconds ?? Infinity);
     expect(options.phases).toContain('stateful');
+    expect(options.continueOnFailure).toBe(true);
   });
 
   it('flags override the preset; contracts accumulate', () => {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 /** Schemathesis test phases (`--phases`). */
@@ -19,10 +20,15 @@ export interface FuzzOptions {
   maxTimeSeconds: number | undefined;
   /** Hard wall-clock limit per contract: past it the run is stopped and counts as a failure. */
   timeoutSeconds: number;
-  /** Hypothesis seed; quick mode fixes it so CI sends the same requests every time. */
-  seed: number | undefined;
+  /**
+   * Hypothesis seed, always passed so every run can be replayed with `--seed`: quick mode fixes it
+   * so CI sends the same requests every time; the full run draws a fresh one.
+   */
+  seed: number;
   phases: Phase[];
   workers: number;
+  /** Keep testing an operation after its first failure, to find every distinct one (`--continue-on-failure`). */
+  continueOnFailure: boolean;
   /** Where schemathesis writes its JSON and JUnit reports (one sub-directory per contract). */
   reportDir: string | undefined;
 }
@@ -30,7 +36,7 @@ export interface FuzzOptions {
 /** The CI run: fixed seed, few examples, no stateful phase; about a minute on two cores. */
 export const QUICK_SEED = 20261127;
 
-const PRESETS: Record<FuzzOptions['mode'], Omit<FuzzOptions, 'mode' | 'assemblyDir' | 'contracts' | 'reportDir'>> = {
+const PRESETS: Record<FuzzOptions['mode'], Omit<FuzzOptions, 'mode' | 'assemblyDir' | 'contracts' | 'reportDir' | 'seed'> & { seed?: number }> = {
   quick: {
     maxExamples: 10,
     maxTimeSeconds: undefined,
@@ -38,14 +44,15 @@ const PRESETS: Record<FuzzOptions['mode'], Omit<FuzzOptions, 'mode' | 'assemblyD
     seed: QUICK_SEED,
     phases: ['examples', 'coverage', 'fuzzing'],
     workers: 2,
+    continueOnFailure: false,
   },
   full: {
     maxExamples: 100,
     maxTimeSeconds: 120,
     timeoutSeconds: 300,
-    seed: undefined,
     phases: ['examples', 'coverage', 'fuzzing', 'stateful'],
     workers: 2,
+    continueOnFailure: true,
   },
 };
 
@@ -60,7 +67,7 @@ user in, seeds a profile and a location, and runs schemathesis against every con
   --max-examples N     test cases per operation and phase
   --max-time S         schemathesis' time budget per contract (fuzzing repeats until spent)
   --timeout S          hard limit per contract; past it the run fails
-  --seed N             hypothesis seed (a failing run prints its seed: pass it to replay)
+  --seed N             hypothesis seed (every run prints its seed: pass it to replay)
   --phases LIST        comma-separated: examples,coverage,fuzzing,stateful
   --workers N          concurrent schemathesis workers
   --report-dir DIR     keep schemathesis' JSON and JUnit reports here (default tmp/fuzz/<time>)
@@ -120,9 +127,11 @@ export function parseFuzzArgs(argv: string[]): FuzzOptions | undefined {
     maxExamples: positiveInteger('--max-examples', values['max-examples']) ?? preset.maxExamples,
     maxTimeSeconds: maxTime ?? preset.maxTimeSeconds,
     timeoutSeconds: positiveInteger('--timeout', values.timeout) ?? Math.max(preset.timeoutSeconds, (maxTime ?? 0) * 2),
-    seed: nonNegativeInteger('--seed', values.seed) ?? preset.seed,
+    // A seed schemathesis draws itself is a 128-bit integer that JSON reports cannot carry exactly.
+    seed: nonNegativeInteger('--seed', values.seed) ?? preset.seed ?? randomInt(2 ** 31),
     phases: parsePhases(values.phases) ?? preset.phases,
     workers: positiveInteger('--workers', values.workers) ?? preset.workers,
+    continueOnFailure: preset.continueOnFailure,
     reportDir: values['report-dir'],
   };
 }

@@ -10,7 +10,7 @@ const run: SchemathesisRun = {
   baseUrl: 'http://127.0.0.1:4321',
   ratePerSecond: 8,
   reportDir: '/reports/auth',
-  options: { maxExamples: 10, maxTimeSeconds: undefined, seed: 5, phases: ['examples', 'coverage', 'fuzzing'], workers: 2 },
+  options: { maxExamples: 10, maxTimeSeconds: undefined, seed: 5, phases: ['examples', 'coverage', 'fuzzing'], workers: 2, continueOnFailure: false },
 };
 
 function valueOf(args: string[], flag: string): string | undefined {
@@ -31,6 +31,7 @@ describe('schemathesisArgs', () => {
     expect(valueOf(args, '--phases')).toBe('examples,coverage,fuzzing');
     expect(valueOf(args, '--report-json-path')).toBe('/reports/auth/report.json');
     expect(args).not.toContain('--max-time');
+    expect(args).not.toContain('--continue-on-failure');
   });
 
   it('checks what the design demands: no 5xx, declared statuses, content types and schemas, malformed requests refused', () => {
@@ -39,10 +40,10 @@ describe('schemathesisArgs', () => {
     }
   });
 
-  it('passes a time budget and leaves the seed to schemathesis when none is set', () => {
-    const args = schemathesisArgs({ ...run, options: { ...run.options, seed: undefined, maxTimeSeconds: 120 } }, 'c.toml');
+  it('passes a time budget and keeps going after failures when asked to', () => {
+    const args = schemathesisArgs({ ...run, options: { ...run.options, maxTimeSeconds: 120, continueOnFailure: true } }, 'c.toml');
     expect(valueOf(args, '--max-time')).toBe('120');
-    expect(args).not.toContain('--seed');
+    expect(args).toContain('--continue-on-failure');
   });
 });
 

@@ -42,7 +42,7 @@ export interface SchemathesisRun {
    */
   ratePerSecond: number;
   reportDir: string;
-  options: Pick<FuzzOptions, 'maxExamples' | 'maxTimeSeconds' | 'seed' | 'phases' | 'workers'>;
+  options: Pick<FuzzOptions, 'maxExamples' | 'maxTimeSeconds' | 'seed' | 'phases' | 'workers' | 'continueOnFailure'>;
 }
 
 export function reportPaths(reportDir: string): { json: string; junit: string } {
@@ -68,9 +68,10 @@ export function schemathesisArgs(run: SchemathesisRun, configFile: string): stri
     '--report', 'json,junit',
     '--report-json-path', reports.json,
     '--report-junit-path', reports.junit,
+    '--seed', String(options.seed),
   ];
-  if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.maxTimeSeconds !== undefined) args.push('--max-time', String(options.maxTimeSeconds));
+  if (options.continueOnFailure) args.push('--continue-on-failure');
   return args;
 }
 
