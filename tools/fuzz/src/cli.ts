@@ -51,24 +51,40 @@ async function fuzz(options: FuzzOptions): Promise<ContractSummary[]> {
     const user = await seedFuzzUser(runtime.origin);
     log(`signed in as ${user.username} (${user.userId}); profile and location seeded`);
 
-    const summaries: ContractSummary[] = [];
-    for (const contract of contracts) {
+    // Every contract's limits and config first, so a contract the assembly does not serve stops
+    // the run before any request is sent.
+    const prepared = contracts.map((contract) => {
       const rates = fuzzRates(runtime.system, contract);
       const rate = Math.min(...rates.values());
-      const contractReportDir = join(reportDir, contract.name);
-      mkdirSync(contractReportDir, { recursive: true });
-      const configFile = join(contractReportDir, 'schemathesis.toml');
+      const dir = join(reportDir, contract.name);
+      mkdirSync(dir, { recursive: true });
+      const configFile = join(dir, 'schemathesis.toml');
       writeFileSync(configFile, renderConfig(contract, rates));
-      const args = schemathesisArgs({ contract, baseUrl: runtime.origin, ratePerSecond: rate, reportDir: contractReportDir, options }, configFile);
+      const args = schemathesisArgs({ contract, baseUrl: runtime.origin, ratePerSecond: rate, reportDir: dir, options }, configFile);
       const perOperation = [...rates].map(([operationId, r]) => `${operationId} ${r}/s`).join(', ');
-      log(`${contract.name}: ${contract.operations.length} operations, ${options.maxExamples} examples per operation and phase; rates ${perOperation}`);
-      const env = schemathesisEnv(runtime.origin, user, hooksDir);
-      const outcome = await runSchemathesis(cli, args, env, contractReportDir, options.timeoutSeconds);
-      summaries.push(summarize(contract.name, readReport(reportPaths(contractReportDir).json), outcome, rate));
-    }
-    return summaries;
+      log(`${contract.name}: ${contract.operations.length} operations, ${options.maxExamples} examples per operation and phase, seed ${options.seed}; ${perOperation}`);
+      return { contract, rate, dir, args };
+    });
+
+    // Contracts run side by side: their operations are distinct methods with their own gateway
+    // buckets, and the run takes as long as the slowest contract (auth: scrypt) instead of the sum.
+    const env = schemathesisEnv(runtime.origin, user, hooksDir);
+    const settled = await Promise.allSettled(
+      prepared.map(async ({ contract, rate, dir, args }) => {
+        const outcome = await runSchemathesis(cli, args, env, dir, options.timeoutSeconds);
+        const stopped = outcome.timedOut ? ', stopped at the time limit' : '';
+        console.log(`\n──── ${contract.name}: schemathesis report (${outcome.seconds.toFixed(1)} s${stopped}) ────\n\n${outcome.output.trimEnd()}`);
+        return summarize(contract.name, readReport(reportPaths(dir).json), outcome, rate);
+      }),
+    );
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<ContractSummary>).value);
   } finally {
-    if (gatewayLog.length > 0) writeFileSync(join(reportDir, 'gateway.log'), `${gatewayLog.join('\n')}\n`);
+    if (gatewayLog.length > 0) {
+      writeFileSync(join(reportDir, 'gateway.log'), `${gatewayLog.join('\n')}\n`);
+      log(`${gatewayLog.length} gateway diagnostic(s) (5xx the gateway produced itself) in ${relative(workspaceRoot, join(reportDir, 'gateway.log'))}`);
+    }
     await runtime.close();
     process.removeListener('SIGINT', stopOnSignal);
     process.removeListener('SIGTERM', stopOnSignal);

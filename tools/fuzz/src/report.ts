@@ -42,7 +42,12 @@ export function readReport(path: string): SchemathesisReport | undefined {
 }
 
 /** Condenses one contract's run into the figures the summary prints, and decides pass or fail. */
-export function summarize(contract: string, report: SchemathesisReport | undefined, outcome: RunOutcome, rate: number): ContractSummary {
+export function summarize(
+  contract: string,
+  report: SchemathesisReport | undefined,
+  outcome: Pick<RunOutcome, 'exitCode' | 'timedOut' | 'seconds'>,
+  rate: number,
+): ContractSummary {
   const failures = (report?.failures ?? []).map((failure) => ({
     code: failure.code ?? '?',
     title: failure.title ?? 'unknown failure',

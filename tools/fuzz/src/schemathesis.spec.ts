@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FuzzContract } from './contracts';
@@ -72,9 +72,11 @@ describe('runSchemathesis', () => {
     return path;
   }
 
-  it('returns the exit code of the run', async () => {
-    const outcome = await runSchemathesis(script('exit3', 'exit 3'), ['--url', 'http://127.0.0.1:1'], process.env, join(dir, 'a'), 10);
+  it('returns the exit code and everything the run printed, also kept in its log file', async () => {
+    const outcome = await runSchemathesis(script('exit3', 'echo report; echo warning >&2; exit 3'), ['--url', 'http://127.0.0.1:1'], process.env, join(dir, 'a'), 10);
     expect(outcome).toMatchObject({ exitCode: 3, timedOut: false });
+    expect(outcome.output.split('\n').sort()).toEqual(['', 'report', 'warning']);
+    expect(readFileSync(join(dir, 'a', 'schemathesis.log'), 'utf8')).toBe(outcome.output);
   });
 
   it('stops a run that outlives its timeout', async () => {

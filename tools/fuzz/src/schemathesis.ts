@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { FuzzContract } from './contracts';
 import { assertLoopback } from './loopback';
@@ -108,19 +108,37 @@ export interface RunOutcome {
   exitCode: number | null;
   timedOut: boolean;
   seconds: number;
+  /** Everything schemathesis printed (its report), also kept in `logFile`. */
+  output: string;
 }
 
 /**
- * Runs schemathesis for one contract, its report streaming to this process' output, and stops it
- * (SIGTERM, then SIGKILL) if it outlives `timeoutSeconds`.
+ * Runs schemathesis for one contract and stops it (SIGTERM, then SIGKILL) if it outlives
+ * `timeoutSeconds`. Its report is captured rather than streamed, so contracts can run side by side
+ * and each report still reads as one block.
  */
-export async function runSchemathesis(cli: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutSeconds: number): Promise<RunOutcome> {
+export async function runSchemathesis(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutSeconds: number,
+  logFile: string = join(cwd, 'schemathesis.log'),
+): Promise<RunOutcome> {
   const baseUrl = args[args.indexOf('--url') + 1];
   if (baseUrl) assertLoopback(baseUrl);
   mkdirSync(cwd, { recursive: true });
+  const log = createWriteStream(logFile);
+  const chunks: Buffer[] = [];
   const started = performance.now();
-  return await new Promise<RunOutcome>((resolve, reject) => {
-    const child = spawn(cli, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const outcome = await new Promise<Omit<RunOutcome, 'output'>>((resolve, reject) => {
+    const child = spawn(cli, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        log.write(chunk);
+      });
+    }
     let timedOut = false;
     let kill: NodeJS.Timeout | undefined;
     const stop = setTimeout(() => {
@@ -137,5 +155,6 @@ export async function runSchemathesis(cli: string, args: string[], env: NodeJS.P
       if (kill) clearTimeout(kill);
       resolve({ exitCode, timedOut, seconds: (performance.now() - started) / 1000 });
     });
-  });
+  }).finally(() => new Promise<void>((resolve) => log.end(() => resolve())));
+  return { ...outcome, output: Buffer.concat(chunks).toString('utf8') };
 }
