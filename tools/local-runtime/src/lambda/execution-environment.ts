@@ -133,6 +133,11 @@ export class ExecutionEnvironment {
     return this.pending !== undefined;
   }
 
+  /** Milliseconds from spawn to ready (0 until then). */
+  get initDuration(): number {
+    return this.initDurationMs ?? 0;
+  }
+
   /** performance.now() when the environment last became idle (set by its owner). */
   idleSince = 0;
 

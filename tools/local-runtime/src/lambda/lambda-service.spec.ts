@@ -221,7 +221,7 @@ describe('starting environments on shared cores', () => {
     expect(lambda.stats(b.id).coldStarts).toBeGreaterThanOrEqual(1);
   });
 
-  it('serves a call that waits for a new environment on whichever frees first: here the busy one', async () => {
+  it('lets a call wait for a busy environment rather than start an INIT it would wait longer for', async () => {
     const lambda = service({ maxConcurrentInits: 1 });
     const fn = spec('Slow', 'slow-init.handler');
     lambda.register(fn);
@@ -229,17 +229,42 @@ describe('starting environments on shared cores', () => {
     expect(warm.coldStart).toBe(true);
 
     const busy = lambda.invoke(fn.id, { ms: 100 });
-    // No idle environment: an INIT starts (600 ms), but the busy environment is free after ~100 ms.
+    // No idle environment, but the busy one frees in ~100 ms, sooner than an INIT (600 ms) would.
     const waiting = lambda.invoke(fn.id, { ms: 0 });
-    expect(lambda.stats(fn.id)).toMatchObject({ busy: 1, waiting: 1, initializing: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 1, waiting: 1, initializing: 0 });
     const served = expectKind(await waiting, 'ok');
 
-    // The thread that served it is the warm one, not the one still in INIT.
     expect(served.coldStart).toBe(false);
     expect((served.payload as { threadId: number }).threadId).toBe(
       (warm.payload as { threadId: number }).threadId,
     );
     expectKind(await busy, 'ok');
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 1, coldStarts: 1 });
+  });
+
+  it('starts an INIT for a call that has waited as long as the last INIT took, served by whichever frees first', async () => {
+    const lambda = service({ maxConcurrentInits: 1 });
+    const fn = spec('Slow', 'slow-init.handler', { timeoutSeconds: 30 });
+    lambda.register(fn);
+    const warm = expectKind(await lambda.invoke(fn.id, { ms: 0 }), 'ok');
+    const initMs = warm.initDurationMs as number;
+
+    const busy = lambda.invoke(fn.id, { ms: 5000 });
+    const started = performance.now();
+    const waiting = lambda.invoke(fn.id, { ms: 0 });
+    const served = expectKind(await waiting, 'ok');
+    const waitedMs = performance.now() - started;
+
+    // It waited for the busy environment for about one INIT, then ran on a new one.
+    expect(served.coldStart).toBe(true);
+    expect(waitedMs).toBeGreaterThanOrEqual(initMs);
+    expect(waitedMs).toBeLessThan(4500);
+    expect((served.payload as { threadId: number }).threadId).not.toBe(
+      (warm.payload as { threadId: number }).threadId,
+    );
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 2, busy: 1, coldStarts: 2 });
+    await lambda.close();
+    expect(await busy).toMatchObject({ kind: 'error', errorType: 'Runtime.ExitError' });
   });
 
   it('counts a waiting call toward reserved concurrency: one more is throttled at once', async () => {

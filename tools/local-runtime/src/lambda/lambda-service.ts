@@ -34,6 +34,8 @@ const UNRESERVED_MINIMUM = 100;
 
 /** An accepted invocation waiting for an execution environment of its function. */
 interface Waiter {
+  /** performance.now() when it started waiting. */
+  since: number;
   requestId: string;
   event: unknown;
   traceId: string;
@@ -72,6 +74,9 @@ class FunctionRuntime implements EnvironmentHost {
   private head = 0;
   /** Queued in `slots.blocked`. */
   blocked = false;
+  /** How long the last INIT of this function took: how long a waiter waits for a busy environment. */
+  private lastInitMs = 0;
+  private startTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -99,7 +104,7 @@ class FunctionRuntime implements EnvironmentHost {
     const env = this.idle.pop();
     if (env) return this.run(env, requestId, event, traceId);
     return new Promise((resolve) => {
-      this.waiters.push({ requestId, event, traceId, resolve });
+      this.waiters.push({ since: performance.now(), requestId, event, traceId, resolve });
       this.startEnvironments();
     });
   }
@@ -108,9 +113,27 @@ class FunctionRuntime implements EnvironmentHost {
    * Starts an environment for every waiting invocation no INIT is already under way for, as far as
    * the shared INIT slots allow. Never more environments than invocations in flight, so never more
    * than the reserved concurrency.
+   *
+   * While some environment of the function is running an invocation, a waiting invocation first
+   * waits for it up to as long as the function's last INIT took, and only then starts an INIT of
+   * its own (the ski-rental rule: it waits at most twice what a cold start would have cost it).
+   * On shared cores an INIT slows every environment down; starting one for each short burst makes
+   * the pool grow without end under a steady load.
    */
   startEnvironments(): void {
+    const now = performance.now();
     while (this.waiting > this.starting && !this.slots.closed) {
+      if (this.running > 0) {
+        // The oldest invocation no INIT is under way for.
+        const waitedMs = now - (this.waiters[this.head + this.starting] as Waiter).since;
+        if (waitedMs < this.lastInitMs) {
+          this.startTimer ??= setTimeout(() => {
+            this.startTimer = undefined;
+            this.startEnvironments();
+          }, this.lastInitMs - waitedMs + 1).unref();
+          return;
+        }
+      }
       if (this.slots.running >= this.slots.limit) {
         if (!this.blocked) {
           this.blocked = true;
@@ -127,6 +150,7 @@ class FunctionRuntime implements EnvironmentHost {
 
   ready(env: ExecutionEnvironment): void {
     this.starting--;
+    this.lastInitMs = env.initDuration;
     this.handOff(env);
     this.releaseSlot();
   }
@@ -179,6 +203,7 @@ class FunctionRuntime implements EnvironmentHost {
 
   /** Answers every waiting invocation with `result` (the service is closing). */
   drain(result: InvokeResult): void {
+    clearTimeout(this.startTimer);
     for (let waiter = this.nextWaiter(); waiter; waiter = this.nextWaiter()) {
       this.inFlight--;
       this.release(this);
