@@ -5,6 +5,7 @@
  *   npm run load                      # local runtime from cdk.out, 20 s per phase
  *   npm run load -- --quick           # 3 s per phase (CI)
  *   npm run load -- --url https://<api>.execute-api.<region>.amazonaws.com/prod/   # a deployed stage
+ *   npm run load -- --only 'PUT /loc' --verbose   # one scenario, with the local functions' logs
  */
 import { parseArgs } from 'node:util';
 import { scenarios, seed, type ScenarioResult } from './scenarios';
@@ -20,13 +21,14 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       seconds: { type: 'string' },
       only: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds ?? (values.quick ? 3 : 20));
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
     throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
   }
-  const target = await openTarget({ url: values.url, assemblyDir: values.assembly ?? 'cdk.out' });
+  const target = await openTarget({ url: values.url, assemblyDir: values.assembly ?? 'cdk.out', verbose: values.verbose });
   console.log(`load-tests against ${target.describe}, ${seconds} s per phase`);
   const results: ScenarioResult[] = [];
   try {

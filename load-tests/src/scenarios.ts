@@ -1,7 +1,7 @@
 import type { LocalSystem } from '@sm/local-runtime';
 import { methodLimits, type MethodLimits } from './limits';
 import { runOpenModel, type RunOutcome } from './open-model';
-import { requestJson, type Session } from './session';
+import { requestJson, signUpAndSignIn, type Session } from './session';
 import { judge, type Verdict } from './verdict';
 
 export interface ScenarioContext {
@@ -35,7 +35,7 @@ function belowLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
     async run({ baseUrl, system, session, seconds }) {
       const limits = methodLimits(system, method, resourcePath);
       const rps = Math.max(1, Math.floor(limits.rateLimit / 2));
-      await warmUp(baseUrl, method, path(session), session);
+      await warmUp(baseUrl, limits, path(session), session);
       const outcome = await runOpenModel({
         url: new URL(path(session), baseUrl).href,
         method,
@@ -59,7 +59,7 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
     async run({ baseUrl, system, session, seconds }) {
       const limits = methodLimits(system, method, resourcePath);
       const rps = limits.rateLimit * 2;
-      await warmUp(baseUrl, method, path(session), session);
+      await warmUp(baseUrl, limits, path(session), session);
       const outcome = await runOpenModel({
         url: new URL(path(session), baseUrl).href,
         method,
@@ -73,44 +73,83 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
 }
 
 /**
- * Writes above the limit: throttled writes are refused whole, and every write the service acknowledged
- * is readable afterwards in the owner's history. Each write carries its request index as `accuracy`, so
- * an acknowledgement identifies exactly one write.
+ * Writes above the limit, from several users at once (as clients report their own positions; one
+ * user's writes all contend for one item): throttled writes are refused whole, and every write the
+ * service acknowledged is readable afterwards in its owner's history. Each write carries its request
+ * index as `accuracy`, so an acknowledgement identifies exactly one write of its user.
  */
+const WRITERS = 5;
 const acknowledgedWritesSurvive: Scenario = {
   name: 'PUT /loc/{userId} above the limit',
-  summary: 'twice the stage rate: 429s, no 5xx, every acknowledged write in the history',
+  summary: `twice the stage rate from ${WRITERS} users: 429s, no 5xx, every acknowledged write in the history`,
   async run({ baseUrl, system, session, seconds }) {
     const limits = methodLimits(system, 'PUT', '/loc/{userId}');
     const rps = limits.rateLimit * 2;
-    await warmUp(baseUrl, 'PUT', `/loc/${session.userId}`, session, { latitude: 1, longitude: 1 });
-    const outcome = await runOpenModel({
-      url: new URL(`/loc/${session.userId}`, baseUrl).href,
-      method: 'PUT',
-      headers: { authorization: session.authorization },
-      body: '{"latitude":48.8584,"longitude":2.2945,"accuracy":LOAD_INDEX}',
-      requestsPerSecond: rps,
-      seconds,
-    });
+    const writers = [session, ...(await Promise.all(Array.from({ length: WRITERS - 1 }, () => signUpAndSignIn(baseUrl))))];
+    await warmUp(baseUrl, limits, `/loc/${session.userId}`, session, { latitude: 1, longitude: 1 });
+    const outcomes = await Promise.all(
+      writers.map((writer) =>
+        runOpenModel({
+          url: new URL(`/loc/${writer.userId}`, baseUrl).href,
+          method: 'PUT',
+          headers: { authorization: writer.authorization },
+          body: '{"latitude":48.8584,"longitude":2.2945,"accuracy":LOAD_INDEX}',
+          requestsPerSecond: Math.ceil(rps / WRITERS),
+          seconds,
+        }),
+      ),
+    );
+    const outcome = mergeOutcomes(outcomes);
     const verdict = judge(outcome, rps * seconds, { throttled: 'some' });
-    const acknowledged = new Set(outcome.acknowledged.map((body) => (body as { accuracy?: number }).accuracy));
-    const stored = await readWholeHistory(baseUrl, session);
-    const missing = [...acknowledged].filter((accuracy) => !stored.has(accuracy as number));
-    const failures = missing.length > 0 ? [`${missing.length} acknowledged writes are missing from the history (e.g. accuracy ${missing.slice(0, 5).join(', ')})`] : [];
-    if (acknowledged.size === 0) failures.push('no write was acknowledged');
+    const failures: string[] = [];
+    for (const [i, writer] of writers.entries()) {
+      const acknowledged = new Set(outcomes[i]!.acknowledged.map((body) => (body as { accuracy?: number }).accuracy));
+      const stored = await readWholeHistory(baseUrl, writer);
+      const missing = [...acknowledged].filter((accuracy) => !stored.has(accuracy as number));
+      if (missing.length > 0) {
+        failures.push(`${missing.length} acknowledged writes of user ${i + 1} are missing from the history (e.g. accuracy ${missing.slice(0, 5).join(', ')})`);
+      }
+    }
+    if (outcome.acknowledged.length === 0) failures.push('no write was acknowledged');
     return { name: this.name, limits, rps, outcome, verdict: withFailures(verdict, failures) };
   },
 };
 
+/** One outcome for several concurrent runs: counts add up, latencies are the worst run's. */
+function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
+  const statusCounts = new Map<number, number>();
+  for (const o of outcomes) for (const [status, n] of o.statusCounts) statusCounts.set(status, (statusCounts.get(status) ?? 0) + n);
+  return {
+    sent: outcomes.reduce((sum, o) => sum + o.sent, 0),
+    statusCounts,
+    networkErrors: outcomes.reduce((sum, o) => sum + o.networkErrors, 0),
+    p50Ms: Math.max(...outcomes.map((o) => o.p50Ms)),
+    p99Ms: Math.max(...outcomes.map((o) => o.p99Ms)),
+    elapsedSeconds: Math.max(...outcomes.map((o) => o.elapsedSeconds)),
+    acknowledged: outcomes.flatMap((o) => o.acknowledged),
+    rejections: outcomes.flatMap((o) => o.rejections).slice(0, 20),
+  };
+}
+
 /**
- * A few sequential requests before the load, so the phase measures warm execution environments. The
- * first requests of a burst each start their own environment, as on Lambda; locally those cold starts
- * share the machine's cores, so without this a short phase measures mostly start-up.
+ * Starts a burst's worth of execution environments before the phase, so it measures the limits on a
+ * warm system. On Lambda a burst's cold starts run side by side on their own hardware; locally they
+ * share the machine's cores (the runtime starts one per core at a time), so a phase that began cold
+ * would mostly measure start-up. Answers here are discarded; the buckets refill before the phase.
  */
-async function warmUp(baseUrl: string, method: string, path: string, session: Session, body?: unknown): Promise<void> {
-  for (let i = 0; i < 5; i += 1) {
-    await requestJson(baseUrl, method, path, { body, authorization: session.authorization, expect: 200 });
-  }
+async function warmUp(baseUrl: string, limits: MethodLimits, path: string, session: Session, body?: unknown): Promise<void> {
+  const environments = Math.min(limits.burstLimit, limits.reservedConcurrency ?? limits.burstLimit);
+  await Promise.all(
+    Array.from({ length: environments }, () =>
+      fetch(new URL(path, baseUrl), {
+        method: limits.method,
+        headers: { authorization: session.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      }).then((response) => response.arrayBuffer(), () => undefined),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, Math.ceil((1000 * limits.burstLimit) / limits.rateLimit) + 250));
 }
 
 async function readWholeHistory(baseUrl: string, session: Session): Promise<Set<number>> {
