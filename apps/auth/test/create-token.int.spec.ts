@@ -79,7 +79,7 @@ describe('POST /tokens', () => {
       title: 'Invalid Credentials',
       status: 401,
       detail: 'The username or password is incorrect.',
-      instance: '/tokens',
+      instance: '/prod/tokens',
       requestId: expect.any(String),
     });
     expect(await harness.scan('tokens')).toHaveLength(tokensBefore);
@@ -99,7 +99,7 @@ describe('POST /tokens', () => {
 
     expect(answer.status).toBe(status);
     expect(answer.headers['content-type']).toBe('application/problem+json');
-    expect(answer.body).toMatchObject({ type: 'urn:problem-type:validation-error', status, instance: '/tokens' });
+    expect(answer.body).toMatchObject({ type: 'urn:problem-type:validation-error', status, instance: '/prod/tokens' });
     expect(await harness.scan('tokens')).toHaveLength(tokensBefore);
   });
 

@@ -62,7 +62,7 @@ describe('POST /users', () => {
       title: 'Username Taken',
       status: 409,
       detail: `The username '${username}' is already taken.`,
-      instance: '/users',
+      instance: '/prod/users',
       requestId: expect.any(String),
     });
     expect(await userItem(username)).toEqual(before);
@@ -104,7 +104,7 @@ describe('POST /users', () => {
 
       expect(answer.status).toBe(400);
       expect(answer.headers['content-type']).toBe('application/problem+json');
-      expect(answer.body).toMatchObject({ type: 'urn:problem-type:validation-error', status: 400, instance: '/users' });
+      expect(answer.body).toMatchObject({ type: 'urn:problem-type:validation-error', status: 400, instance: '/prod/users' });
       expect((answer.body as { errors: unknown[] }).errors).toEqual(expect.arrayContaining(errors));
       expect(await harness.scan('users')).not.toContainEqual(expect.objectContaining({ username }));
     });

@@ -27,7 +27,7 @@ beforeEach(() => harness.stdout.clear());
 const unauthorizedProblem = {
   type: 'urn:problem-type:unauthorized',
   status: 401,
-  instance: '/tokens/current',
+  instance: '/prod/tokens/current',
 };
 
 describe('DELETE /tokens/current', () => {

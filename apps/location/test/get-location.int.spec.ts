@@ -43,7 +43,7 @@ describe('GET /loc/{userId}', () => {
     expect(reply.body).toMatchObject({
       type: 'urn:problem-type:not-found',
       status: 404,
-      instance: `/loc/${B}`,
+      instance: `/prod/loc/${B}`,
     });
   });
 

@@ -71,6 +71,17 @@ describe('PUT /loc/{userId}', () => {
     expect((await history(A, A)).body.items[0]).toEqual(reply.body);
   });
 
+  it('records values too small for DynamoDB (found by fuzzing: 2.2e-309 was a 500) at the recorded resolution', async () => {
+    const D = 'd00dfeed-1a3f-4b5d-8e7f-0a1b2c3d4e5f';
+
+    const reply = await put(D, D, { latitude: 2.225073858507203e-309, longitude: 124.3500000004, accuracy: 1e-200 });
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ userId: D, latitude: 0, longitude: 124.35, accuracy: 0 });
+    expect((await getCurrent(D, D)).body).toEqual(reply.body);
+    expect((await history(D, D)).body.items).toEqual([reply.body]);
+  });
+
   it('accepts a fix without accuracy, at the edges of the valid ranges', async () => {
     const reply = await put(C, C, { latitude: -90, longitude: 180 });
 
@@ -107,7 +118,7 @@ describe('PUT /loc/{userId}', () => {
     expect(reply.body).toMatchObject({
       type: 'urn:problem-type:forbidden',
       status: 403,
-      instance: `/loc/${A}`,
+      instance: `/prod/loc/${A}`,
     });
     expect(reply.metrics).not.toContain('LocationUpdated');
     expect((await getCurrent(A, A)).body).toEqual(currentBefore);

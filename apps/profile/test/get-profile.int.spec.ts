@@ -283,7 +283,7 @@ describe('GET /profile/{userId}', () => {
       type: 'urn:problem-type:not-found',
       status: 404,
       detail: 'No profile exists for this user.',
-      instance: `/profile/${stranger.userId}`,
+      instance: `/prod/profile/${stranger.userId}`,
     });
     expect(warnings(reply)).toEqual([]);
     expect(reply.metrics).not.toContain('LocationLookupFailed');

@@ -136,7 +136,7 @@ describe('PUT /profile/{userId}', () => {
     expect(reply.body).toMatchObject({
       type: 'urn:problem-type:precondition-failed',
       status: 412,
-      instance: `/profile/${alice.userId}`,
+      instance: `/prod/profile/${alice.userId}`,
     });
     expect(reply.metrics).not.toContain('ProfileUpdated');
     expect(await storedItem(alice.userId)).toMatchObject({

@@ -46,23 +46,25 @@ describe('putProfile body', () => {
 });
 
 describe('putProfile parameters', () => {
-  it('accepts If-Match under its lower-case name, as a string', () => {
+  it.each(['"v3"', '*', 'W/"v3"', '"v1", "v2"'])('accepts If-Match %s under its lower-case name', (ifMatch) => {
     expect(
       validators.putProfile.parameters({
         path: { userId },
         query: {},
-        header: { 'if-match': '"v3"' },
+        header: { 'if-match': ifMatch },
       }),
     ).toBe(true);
   });
 
   it.each([
-    { name: 'an empty If-Match', header: { 'if-match': '' }, want: ['/header/if-match minLength'] },
+    { name: 'an empty If-Match', header: { 'if-match': '' }, want: ['/header/if-match minLength', '/header/if-match pattern'] },
     {
       name: 'an If-Match over 100 characters',
-      header: { 'if-match': 'x'.repeat(101) },
+      header: { 'if-match': `"${'x'.repeat(99)}"` },
       want: ['/header/if-match maxLength'],
     },
+    { name: 'an If-Match that is not an entity tag', header: { 'if-match': 'v3' }, want: ['/header/if-match pattern'] },
+    { name: 'an If-Match with a quote inside a tag', header: { 'if-match': '"a"b"' }, want: ['/header/if-match pattern'] },
   ])('rejects $name at /header/if-match', ({ header, want }) => {
     expect(
       failures(validators.putProfile.parameters, { path: { userId }, query: {}, header }),

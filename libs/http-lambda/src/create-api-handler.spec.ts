@@ -218,7 +218,7 @@ describe('createApiHandler request validation', () => {
     expect(problem).toMatchObject({
       type: 'urn:problem-type:validation-error',
       status: 400,
-      instance: '/widgets/bad id',
+      instance: '/prod/widgets/bad id',
       requestId: 'req-0001',
     });
     expect(problem.errors).toEqual(
@@ -355,7 +355,7 @@ describe('createApiHandler error mapping', () => {
       title: 'Precondition Failed',
       status: 412,
       detail: 'The widget changed since you read it.',
-      instance: '/widgets/w-1',
+      instance: '/prod/widgets/w-1',
       requestId: 'req-0001',
     });
   });

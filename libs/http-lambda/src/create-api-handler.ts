@@ -146,7 +146,7 @@ export const createApiHandler = <Ops>(
         error: appError.cause ?? appError,
       });
     }
-    return problemResult(appError, { instance: event.path, requestId }).result;
+    return problemResult(appError, { instance: instanceOf(event), requestId }).result;
   };
 
   const handle = async (
@@ -164,7 +164,7 @@ export const createApiHandler = <Ops>(
         requestId,
       });
       return problemResult(new InternalError('No handler for this route'), {
-        instance: event.path,
+        instance: instanceOf(event),
         requestId,
       }).result;
     }
@@ -218,3 +218,11 @@ const successResult = (
     body: JSON.stringify(response.body),
   };
 };
+
+/**
+ * The problem's `instance`: the path the client requested, as API Gateway's own error responses name
+ * it (`$context.path`, which includes the stage), so every problem of one request names the same path.
+ */
+function instanceOf(event: APIGatewayProxyEvent): string {
+  return event.requestContext?.path ?? event.path;
+}

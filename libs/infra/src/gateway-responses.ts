@@ -53,7 +53,7 @@ export interface GatewayProblem {
   readonly title: string;
 }
 
-const VALIDATION: GatewayProblem = { status: 400, slug: 'validation-error', title: 'Request validation failed' };
+const VALIDATION: GatewayProblem = { status: 400, slug: 'validation-error', title: 'Request Validation Failed' };
 const UNAUTHORIZED: GatewayProblem = { status: 401, slug: 'unauthorized', title: 'Unauthorized' };
 const FORBIDDEN: GatewayProblem = { status: 403, slug: 'forbidden', title: 'Forbidden' };
 // An unknown route: API Gateway says 403 "Missing Authentication Token"; a client is better served

@@ -4,6 +4,7 @@ import type { LocationRepository } from './location-repository';
 import type { Location, LocationFix, LocationHistoryPage } from './model';
 import { assertOwner } from './ownership';
 import { expiresAtFor } from './retention';
+import { atRecordedResolution } from './resolution';
 
 export interface LocationServiceOptions {
   readonly repository: LocationRepository;
@@ -45,9 +46,7 @@ export const createLocationService = (options: LocationServiceOptions): Location
       const nowMs = now();
       const location: Location = {
         userId,
-        latitude: fix.latitude,
-        longitude: fix.longitude,
-        ...(fix.accuracy === undefined ? {} : { accuracy: fix.accuracy }),
+        ...atRecordedResolution(fix),
         updatedAt: new Date(nowMs).toISOString(),
       };
       await repository.record({

@@ -166,7 +166,7 @@ export interface components {
         ValidationProblem: {
             /** @enum {string} */
             type: "urn:problem-type:validation-error";
-            /** @example Request validation failed */
+            /** @example Request Validation Failed */
             title: string;
             /** @enum {integer} */
             status: 400;
@@ -260,7 +260,7 @@ export interface components {
                 /**
                  * @example {
                  *       "type": "urn:problem-type:validation-error",
-                 *       "title": "Request validation failed",
+                 *       "title": "Request Validation Failed",
                  *       "status": 400,
                  *       "detail": "The request has 1 invalid field.",
                  *       "instance": "/users",

@@ -57,7 +57,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Radius of uncertainty in metres.
+         * @description Radius of uncertainty in metres, recorded to the millimetre.
          * @example 12.5
          */
         Accuracy: number;
@@ -71,7 +71,7 @@ export interface components {
             message: string;
         };
         /**
-         * @description Degrees north of the equator (WGS 84).
+         * @description Degrees north of the equator (WGS 84), recorded to 9 decimal places.
          * @example 52.520008
          */
         Latitude: number;
@@ -89,7 +89,7 @@ export interface components {
             nextCursor: string | null;
         };
         /**
-         * @description Degrees east of the prime meridian (WGS 84).
+         * @description Degrees east of the prime meridian (WGS 84), recorded to 9 decimal places.
          * @example 13.404954
          */
         Longitude: number;
@@ -146,7 +146,7 @@ export interface components {
         ValidationProblem: {
             /** @enum {string} */
             type: "urn:problem-type:validation-error";
-            /** @example Request validation failed */
+            /** @example Request Validation Failed */
             title: string;
             /** @enum {integer} */
             status: 400;
@@ -276,7 +276,7 @@ export interface components {
                 /**
                  * @example {
                  *       "type": "urn:problem-type:validation-error",
-                 *       "title": "Request validation failed",
+                 *       "title": "Request Validation Failed",
                  *       "status": 400,
                  *       "detail": "The request has 1 invalid field.",
                  *       "instance": "/users",

@@ -34,7 +34,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Radius of uncertainty in metres.
+         * @description Radius of uncertainty in metres, recorded to the millimetre.
          * @example 12.5
          */
         Accuracy: number;
@@ -58,12 +58,12 @@ export interface components {
             message: string;
         };
         /**
-         * @description Degrees north of the equator (WGS 84).
+         * @description Degrees north of the equator (WGS 84), recorded to 9 decimal places.
          * @example 52.520008
          */
         Latitude: number;
         /**
-         * @description Degrees east of the prime meridian (WGS 84).
+         * @description Degrees east of the prime meridian (WGS 84), recorded to 9 decimal places.
          * @example 13.404954
          */
         Longitude: number;
@@ -133,7 +133,7 @@ export interface components {
         ValidationProblem: {
             /** @enum {string} */
             type: "urn:problem-type:validation-error";
-            /** @example Request validation failed */
+            /** @example Request Validation Failed */
             title: string;
             /** @enum {integer} */
             status: 400;
@@ -263,7 +263,7 @@ export interface components {
                 /**
                  * @example {
                  *       "type": "urn:problem-type:validation-error",
-                 *       "title": "Request validation failed",
+                 *       "title": "Request Validation Failed",
                  *       "status": 400,
                  *       "detail": "The request has 1 invalid field.",
                  *       "instance": "/users",
@@ -327,7 +327,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description The `ETag` of the version this write replaces.
+                 * @description The `ETag` of the version this write replaces: `*` (the profile must exist) or a list of entity tags (RFC 9110). A weak tag or a tag this service never issued matches nothing (412).
                  * @example "v3"
                  */
                 "If-Match"?: string;

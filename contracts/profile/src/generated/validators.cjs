@@ -165,6 +165,7 @@ var require_parameters = __commonJS({
       return errors === 0;
     }
     exports2.putProfileParameters = validate22;
+    var pattern2 = new RegExp('^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*")*[ \\t,]*)[ \\t]*$', "u");
     function validate22(data2, { instancePath = "", parentData, parentDataProperty, rootData = data2 } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -313,23 +314,32 @@ var require_parameters = __commonJS({
                 }
                 errors++;
               }
+              if (!pattern2.test(data4)) {
+                const err10 = { instancePath: instancePath + "/header/if-match", schemaPath: "#/properties/header/properties/if-match/pattern", keyword: "pattern", params: { pattern: '^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*")*[ \\t,]*)[ \\t]*$' }, message: 'must match pattern "^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*")*[ \\t,]*)[ \\t]*$"' };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
             }
           }
         } else {
-          const err10 = { instancePath: instancePath + "/header", schemaPath: "#/properties/header/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+          const err11 = { instancePath: instancePath + "/header", schemaPath: "#/properties/header/type", keyword: "type", params: { type: "object" }, message: "must be object" };
           if (vErrors === null) {
-            vErrors = [err10];
+            vErrors = [err11];
           } else {
-            vErrors.push(err10);
+            vErrors.push(err11);
           }
           errors++;
         }
       } else {
-        const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err12];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err12);
         }
         errors++;
       }
@@ -990,7 +1000,7 @@ var require_data = __commonJS({
       return errors === 0;
     }
     exports2.getProfileResponse400 = validate41;
-    var schema17 = { "type": "object", "description": "A problem whose request did not satisfy the contract. `errors` lists every failing field when the service validated the request; API Gateway's own validator reports the failure in `detail`.", "required": ["type", "title", "status"], "additionalProperties": false, "properties": { "type": { "type": "string", "maxLength": 200, "enum": ["urn:problem-type:validation-error"] }, "title": { "type": "string", "maxLength": 200, "example": "Request validation failed" }, "status": { "type": "integer", "enum": [400] }, "detail": { "type": "string", "maxLength": 4e3, "example": "body/password must NOT have fewer than 12 characters" }, "instance": { "type": "string", "maxLength": 2048 }, "requestId": { "type": "string", "maxLength": 128 }, "errors": { "type": "array", "maxItems": 100, "items": { "$ref": "https://contracts.sm.internal/components/schemas/FieldError.json" } } } };
+    var schema17 = { "type": "object", "description": "A problem whose request did not satisfy the contract. `errors` lists every failing field when the service validated the request; API Gateway's own validator reports the failure in `detail`.", "required": ["type", "title", "status"], "additionalProperties": false, "properties": { "type": { "type": "string", "maxLength": 200, "enum": ["urn:problem-type:validation-error"] }, "title": { "type": "string", "maxLength": 200, "example": "Request Validation Failed" }, "status": { "type": "integer", "enum": [400] }, "detail": { "type": "string", "maxLength": 4e3, "example": "body/password must NOT have fewer than 12 characters" }, "instance": { "type": "string", "maxLength": 2048 }, "requestId": { "type": "string", "maxLength": 128 }, "errors": { "type": "array", "maxItems": 100, "items": { "$ref": "https://contracts.sm.internal/components/schemas/FieldError.json" } } } };
     function validate43(data2, { instancePath = "", parentData, parentDataProperty, rootData = data2 } = {}) {
       let vErrors = null;
       let errors = 0;
