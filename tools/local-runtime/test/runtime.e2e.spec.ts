@@ -187,9 +187,10 @@ describe('Lambda behind the proxy integration', () => {
     expect(logLines.some((line) => line.includes('Malformed Lambda proxy response'))).toBe(true);
   });
 
-  it('answers 502 when the function throws', async () => {
+  it('answers 502 through DEFAULT_5XX when the function throws', async () => {
     const reply = await call(origin, '/faults/throw');
     expect(reply.status).toBe(502);
+    expect(reply.json()).toMatchObject({ responseType: 'DEFAULT_5XX', detail: 'Internal server error' });
   });
 
   it('answers 502 when the function runs past its 1 s timeout', async () => {
@@ -201,13 +202,14 @@ describe('Lambda behind the proxy integration', () => {
     expect((await call(origin, '/faults/slow?ms=10')).status).toBe(200);
   });
 
-  it('answers 500 (INTEGRATION_FAILURE) when the function has no free concurrency, as AWS does', async () => {
+  it('answers 500 through DEFAULT_5XX when the function has no free concurrency, as AWS does', async () => {
     const replies = await Promise.all([1, 2, 3, 4].map(() => call(origin, '/single?ms=800')));
     const statuses = replies.map((reply) => reply.status).sort();
     expect(statuses).toEqual([200, 500, 500, 500]);
     const throttled = replies.find((reply) => reply.status === 500)!;
     expect(throttled.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
-    expect(throttled.json()).toMatchObject({ detail: 'Internal server error', responseType: 'INTEGRATION_FAILURE' });
+    expect(throttled.json()).toMatchObject({ detail: 'Internal server error', responseType: 'DEFAULT_5XX' });
+    expect(logLines.some((line) => line.includes('Lambda throttled') && line.includes('ReservedFunctionConcurrentInvocationLimitExceeded'))).toBe(true);
   });
 
   it('persists through the real SDK into the embedded DynamoDB', async () => {

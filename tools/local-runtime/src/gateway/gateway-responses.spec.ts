@@ -50,7 +50,36 @@ describe('gateway responses', () => {
   it('falls back to DEFAULT_5XX, keeping the error’s own status when the default has none', () => {
     const api = apiWith({ DEFAULT_5XX: { templates: { 'application/json': '{"type":"$context.error.responseType"}' }, parameters: {} } });
     expect(renderGatewayError(api, { type: 'INTEGRATION_TIMEOUT' }, context, request)).toMatchObject({ status: 504, body: '{"type":"INTEGRATION_TIMEOUT"}' });
-    expect(renderGatewayError(api, { type: 'DEFAULT_5XX' }, context, request).status).toBe(502);
+    // Behind a Lambda proxy integration: a throttled function is 500, a function error 502, both DEFAULT_5XX.
+    expect(renderGatewayError(api, { type: 'DEFAULT_5XX', status: 500 }, context, request)).toMatchObject({ status: 500, body: '{"type":"DEFAULT_5XX"}' });
+    expect(renderGatewayError(api, { type: 'DEFAULT_5XX', status: 502 }, context, request)).toMatchObject({ status: 502, body: '{"type":"DEFAULT_5XX"}' });
+  });
+
+  it('answers a Lambda throttle and a function error with AWS’s own body when nothing is templated', () => {
+    for (const status of [500, 502]) {
+      expect(renderGatewayError(undefined, { type: 'DEFAULT_5XX', status }, context, request)).toEqual({
+        status,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': 'req-1', 'x-amz-apigw-id': 'ext=', 'x-amzn-errortype': 'InternalServerErrorException' },
+        body: '{"message":"Internal server error"}',
+      });
+    }
+  });
+
+  it('lets a StatusCode on DEFAULT_5XX replace the status of every 5xx response without one of its own', () => {
+    const api = apiWith({
+      DEFAULT_5XX: { statusCode: 503, templates: { 'application/json': '{"from":"default","type":"$context.error.responseType"}' }, parameters: {} },
+      INTEGRATION_TIMEOUT: { statusCode: 504, templates: { 'application/json': '{"from":"timeout"}' }, parameters: {} },
+      AUTHORIZER_FAILURE: { templates: { 'application/json': '{"from":"authorizer"}' }, parameters: {} },
+    });
+    const render = (error: Parameters<typeof renderGatewayError>[1]) => renderGatewayError(api, error, context, request);
+    expect(render({ type: 'DEFAULT_5XX', status: 500 })).toMatchObject({ status: 503, body: '{"from":"default","type":"DEFAULT_5XX"}' });
+    expect(render({ type: 'DEFAULT_5XX', status: 502 })).toMatchObject({ status: 503 });
+    expect(render({ type: 'AUTHORIZER_CONFIGURATION_ERROR' })).toMatchObject({ status: 503, body: '{"from":"default","type":"AUTHORIZER_CONFIGURATION_ERROR"}' });
+    // A response of the type's own: its template always, its status when it has one.
+    expect(render({ type: 'AUTHORIZER_FAILURE' })).toMatchObject({ status: 503, body: '{"from":"authorizer"}' });
+    expect(render({ type: 'INTEGRATION_TIMEOUT' })).toMatchObject({ status: 504, body: '{"from":"timeout"}' });
+    // 4xx are DEFAULT_4XX's business.
+    expect(render({ type: 'THROTTLED' }).status).toBe(429);
   });
 
   it('takes a DEFAULT_4XX status code for every 4xx without a response of its own', () => {

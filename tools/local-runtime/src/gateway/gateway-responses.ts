@@ -1,6 +1,10 @@
 import type { ApiModel, GatewayResponseModel } from '../assembly';
 
-/** API Gateway's gateway response types the emulation produces, with AWS's default status and message. */
+/**
+ * API Gateway's gateway response types the emulation produces, with AWS's default status and message.
+ * INTEGRATION_FAILURE (504) is not among them: it is for an integration endpoint API Gateway cannot
+ * reach, which a Lambda proxy integration never is.
+ */
 export const RESPONSE_TYPES = {
   MISSING_AUTHENTICATION_TOKEN: { status: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
   UNAUTHORIZED: { status: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
@@ -11,12 +15,15 @@ export const RESPONSE_TYPES = {
   BAD_REQUEST_PARAMETERS: { status: 400, message: 'Missing required request parameters', errorType: 'BadRequestException' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long', errorType: 'RequestTooLargeException' },
   THROTTLED: { status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
-  INTEGRATION_FAILURE: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
   INTEGRATION_TIMEOUT: { status: 504, message: 'Endpoint request timed out', errorType: 'InternalServerErrorException' },
   API_CONFIGURATION_ERROR: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
-  /** A function error or malformed proxy response: no type of its own, so DEFAULT_5XX answers with 502. */
-  DEFAULT_5XX: { status: 502, message: 'Internal server error', errorType: 'InternalServerErrorException' },
-} as const satisfies Record<string, { status: number; message: string | null; errorType: string }>;
+  /**
+   * Failures with no response type of their own: behind a Lambda proxy integration, a throttled
+   * function (500) and a function error or malformed result (502). AWS's default status of
+   * DEFAULT_5XX is null: each such error carries its own (`GatewayError.status`).
+   */
+  DEFAULT_5XX: { status: null, message: 'Internal server error', errorType: 'InternalServerErrorException' },
+} as const satisfies Record<string, { status: number | null; message: string | null; errorType: string }>;
 
 export type ResponseType = keyof typeof RESPONSE_TYPES;
 
@@ -50,6 +57,8 @@ export interface RequestParts {
 
 export interface GatewayError {
   type: ResponseType;
+  /** The status of this failure where its type has none (DEFAULT_5XX: 500 for a throttle, 502 for a function error). */
+  status?: number;
   /** Overrides the type's default message (e.g. the explicit-deny variant, the missing parameters). */
   message?: string | null;
   validationErrorString?: string;
@@ -66,7 +75,8 @@ const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
 /**
  * Renders an API Gateway error the way the API's templated gateway responses say: the response of
  * that type if there is one, else DEFAULT_4XX / DEFAULT_5XX, else AWS's built-in body. Its status is
- * the chosen response's StatusCode, else the error's own.
+ * the type's own response's StatusCode; else the StatusCode of DEFAULT_4XX / DEFAULT_5XX, which in AWS
+ * replaces the status of every 4xx / 5xx response that has none of its own; else the error's status.
  */
 export function renderGatewayError(
   api: ApiModel | undefined,
@@ -76,10 +86,11 @@ export function renderGatewayError(
 ): RenderedResponse {
   const defaults = RESPONSE_TYPES[error.type];
   const message = error.message === undefined ? defaults.message : error.message;
+  const ownStatus = error.status ?? defaults.status ?? 500;
   const specific = api?.gatewayResponses.get(error.type);
-  const fallback = api?.gatewayResponses.get(defaults.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+  const fallback = api?.gatewayResponses.get(ownStatus >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
   const chosen: GatewayResponseModel | undefined = specific ?? fallback;
-  const status = chosen?.statusCode ?? defaults.status;
+  const status = specific?.statusCode ?? fallback?.statusCode ?? ownStatus;
   const [contentType, template] = pickTemplate(chosen);
   const withError: TemplateContext = {
     ...context,

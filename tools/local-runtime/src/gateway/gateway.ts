@@ -65,6 +65,13 @@ export class Gateway {
 
   /** Handles one HTTP request; never rejects. */
   handle(req: IncomingMessage, res: ServerResponse): void {
+    const headers = readHeaders(req.rawHeaders);
+    const length = headers.lower['content-length'];
+    // Most requests have no body: no need to wait for the stream's end (Node discards what is left).
+    if (headers.lower['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+      this.run(req, res, headers, '', 0);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -73,15 +80,19 @@ export class Gateway {
     });
     req.on('end', () => {
       const body = chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
-      this.process(req, res, body, size).catch((error: unknown) => {
-        this.log(`gateway: unexpected failure: ${(error as Error).stack ?? String(error)}`);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end('{"message":"Internal server error"}');
-      });
+      this.run(req, res, headers, body, size);
     });
   }
 
-  private async process(req: IncomingMessage, res: ServerResponse, body: string, size: number): Promise<void> {
+  private run(req: IncomingMessage, res: ServerResponse, headers: RequestHeaders, body: string, size: number): void {
+    this.process(req, res, headers, body, size).catch((error: unknown) => {
+      this.log(`gateway: unexpected failure: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"message":"Internal server error"}');
+    });
+  }
+
+  private async process(req: IncomingMessage, res: ServerResponse, headers: RequestHeaders, body: string, size: number): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
@@ -93,7 +104,7 @@ export class Gateway {
       method: match?.method,
       path,
       query: new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)),
-      headers: readHeaders(req.rawHeaders),
+      headers,
       pathParameters: match?.pathParameters ?? null,
       requestId,
       extendedRequestId: extendedRequestId(requestId),
@@ -161,25 +172,27 @@ export class Gateway {
       this.log(`gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`);
       return this.fail(req, res, state, { type: 'INTEGRATION_TIMEOUT' });
     }
+    // Behind a proxy integration, Lambda's failures have no gateway response type of their own:
+    // DEFAULT_5XX answers, with 500 for a throttle and 502 for a function error (as AWS does).
     if (result.kind === 'throttled') {
       this.log(`gateway: ${httpMethod} ${path}: Lambda throttled ${integration.functionId} (${result.reason})`);
-      return this.fail(req, res, state, { type: 'INTEGRATION_FAILURE' });
+      return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 500 });
     }
     if (result.kind !== 'ok') {
       const why = result.kind === 'timeout' ? 'Task timed out' : `${result.errorType}: ${result.errorMessage}`;
       this.log(`gateway: ${httpMethod} ${path}: Lambda execution failed with status 200 due to customer function error: ${why}`);
-      return this.fail(req, res, state, { type: 'DEFAULT_5XX' });
+      return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 502 });
     }
     const proxy = readProxyResult(result.payload);
     if (!proxy) {
       this.log(`gateway: ${httpMethod} ${path}: Execution failed due to configuration error: Malformed Lambda proxy response`);
-      return this.fail(req, res, state, { type: 'DEFAULT_5XX' });
+      return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 502 });
     }
-    const headers = proxy.headers;
-    headers['content-type'] ??= 'application/json';
-    headers['x-amzn-requestid'] = state.requestId;
-    headers['x-amz-apigw-id'] = state.extendedRequestId;
-    res.writeHead(proxy.status, headers);
+    const responseHeaders = proxy.headers;
+    responseHeaders['content-type'] ??= 'application/json';
+    responseHeaders['x-amzn-requestid'] = state.requestId;
+    responseHeaders['x-amz-apigw-id'] = state.extendedRequestId;
+    res.writeHead(proxy.status, responseHeaders);
     res.end(proxy.body);
   }
 
