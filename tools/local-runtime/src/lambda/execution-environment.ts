@@ -90,13 +90,18 @@ export class ExecutionEnvironment {
   private readonly spawnedAt = performance.now();
   private readonly logStreamName = newLogStreamName();
   private readonly initTimer: NodeJS.Timeout;
+  /** Shared with the worker: 1 while an invocation runs there (set here on hand-over, cleared there). */
+  private readonly running = new Int32Array(new SharedArrayBuffer(4));
   private initDurationMs: number | undefined;
+  /** START/END/REPORT lines are only worth formatting for a sink that keeps them. */
+  private readonly platformLines: boolean;
   /** The first invocation after INIT carries the cold start (`Init Duration` in its REPORT). */
   private served = false;
   private maxMemoryMB = 0;
 
   constructor(private readonly host: EnvironmentHost) {
     const { spec } = host;
+    this.platformLines = host.logSink !== undefined && host.logSink.active !== false;
     this.platformLog(initStartLine(spec.runtime), undefined);
     this.worker = new Worker(BOOTSTRAP, {
       name: `lambda:${spec.functionName}`,
@@ -117,6 +122,7 @@ export class ExecutionEnvironment {
         captureLogs: host.logSink !== undefined,
         sdkBaseDir: host.sdkBaseDir,
         compileCacheDir: host.compileCacheDir,
+        running: this.running.buffer,
       },
     });
     this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
@@ -131,6 +137,14 @@ export class ExecutionEnvironment {
 
   get isBusy(): boolean {
     return this.pending !== undefined;
+  }
+
+  /**
+   * Busy, but the worker has answered already: only this thread has not read the answer yet (it
+   * was busy with other work). Such an environment is as good as free.
+   */
+  get isAnswered(): boolean {
+    return this.state === 'busy' && Atomics.load(this.running, 0) === 0;
   }
 
   /** Milliseconds from spawn to ready (0 until then). */
@@ -152,11 +166,13 @@ export class ExecutionEnvironment {
       const pending: Pending = { requestId, resolve, coldStart, startedAt: 0, timer: undefined };
       this.pending = pending;
       this.platformLog(startLine(requestId), requestId);
+      Atomics.store(this.running, 0, 1);
       try {
         // [requestId, event, traceId]: an array clones faster than an object with named fields.
         this.worker.postMessage([requestId, event, traceId]);
       } catch (error) {
         // Lambda takes JSON: an event that cannot even be copied never reaches the function.
+        Atomics.store(this.running, 0, 0);
         this.pending = undefined;
         this.host.settled(this);
         resolve({
@@ -181,7 +197,7 @@ export class ExecutionEnvironment {
    * in CloudWatch the failed INIT belongs to that request.
    */
   reportFailedInit(requestId: string, status: 'timeout' | 'error', errorType?: string): void {
-    if (!this.host.logSink) return;
+    if (!this.platformLines) return;
     this.platformLog(endLine(requestId), requestId);
     this.platformLog(
       reportLine({
@@ -385,7 +401,7 @@ export class ExecutionEnvironment {
     if (this.pending !== pending) return;
     clearTimeout(pending.timer);
     this.pending = undefined;
-    if (this.host.logSink) {
+    if (this.platformLines) {
       const { requestId } = pending;
       this.platformLog(endLine(requestId), requestId);
       this.platformLog(
@@ -406,9 +422,8 @@ export class ExecutionEnvironment {
   }
 
   private platformLog(message: string, requestId: string | undefined): void {
-    const sink = this.host.logSink;
-    if (!sink) return;
-    sink.write({
+    if (!this.platformLines) return;
+    (this.host.logSink as LogSink).write({
       timestamp: Date.now(),
       logGroup: this.host.spec.logGroupName,
       logStream: this.logStreamName,

@@ -116,7 +116,8 @@ class FunctionRuntime implements EnvironmentHost {
    *
    * While some environment of the function is running an invocation, a waiting invocation first
    * waits for it up to as long as the function's last INIT took, and only then starts an INIT of
-   * its own (the ski-rental rule: it waits at most twice what a cold start would have cost it).
+   * its own (the ski-rental rule: it waits at most twice what a cold start would have cost it);
+   * and not at all while an environment has answered and only this thread is behind in reading it.
    * On shared cores an INIT slows every environment down; starting one for each short burst makes
    * the pool grow without end under a steady load.
    */
@@ -126,13 +127,10 @@ class FunctionRuntime implements EnvironmentHost {
       if (this.running > 0) {
         // The oldest invocation no INIT is under way for.
         const waitedMs = now - (this.waiters[this.head + this.starting] as Waiter).since;
-        if (waitedMs < this.lastInitMs) {
-          this.startTimer ??= setTimeout(() => {
-            this.startTimer = undefined;
-            this.startEnvironments();
-          }, this.lastInitMs - waitedMs + 1).unref();
-          return;
-        }
+        if (waitedMs < this.lastInitMs) return this.checkAgainIn(this.lastInitMs - waitedMs + 1);
+        // An environment that has answered but whose answer is still unread is as good as free:
+        // waits then come from this thread being behind, which another INIT would only worsen.
+        if (this.hasUnreadAnswer()) return this.checkAgainIn(this.lastInitMs);
       }
       if (this.slots.running >= this.slots.limit) {
         if (!this.blocked) {
@@ -146,6 +144,18 @@ class FunctionRuntime implements EnvironmentHost {
       this.coldStarts++;
       this.live.add(new ExecutionEnvironment(this));
     }
+  }
+
+  private checkAgainIn(ms: number): void {
+    this.startTimer ??= setTimeout(() => {
+      this.startTimer = undefined;
+      this.startEnvironments();
+    }, ms).unref();
+  }
+
+  private hasUnreadAnswer(): boolean {
+    for (const env of this.live) if (env.isAnswered) return true;
+    return false;
   }
 
   ready(env: ExecutionEnvironment): void {

@@ -112,6 +112,8 @@ export function createLogSink(options: LogSinkOptions = {}): LogSink {
   }
 
   return {
+    active: logsDir !== undefined || !quiet,
+
     write(record) {
       if (closed) return;
       if (logsDir) fileFor(record.logGroup).chunks.push(`${toJsonLine(record)}\n`);

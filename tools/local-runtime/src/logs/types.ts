@@ -19,6 +19,11 @@ export interface LogRecord {
 
 /** Where execution environments send their log lines. Writes must be cheap and never throw. */
 export interface LogSink {
+  /**
+   * `false` when every record is dropped (no console, no files): writers may skip building them.
+   * @default true
+   */
+  readonly active?: boolean;
   write(record: LogRecord): void;
   /** Resolves once every record written so far is on disk. */
   flush(): Promise<void>;

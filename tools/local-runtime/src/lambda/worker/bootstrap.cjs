@@ -31,7 +31,14 @@ const { pathToFileURL } = require('node:url');
 if (!parentPort) throw new Error('bootstrap.cjs runs only as a worker thread');
 const port = parentPort;
 
-/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string }} */
+/**
+ * `running[0]` is 1 from the moment the parent hands over an invocation until this thread has
+ * answered it: a parent busy with other work can tell an environment that is still running from
+ * one whose answer it has not read yet.
+ */
+const running = new Int32Array(workerData.running);
+
+/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; running: SharedArrayBuffer }} */
 const config = workerData;
 
 // ---------------------------------------------------------------------------------------------
@@ -445,6 +452,8 @@ async function invoke(handler, message) {
   endPartialLines();
   reply.logs = takeLogs();
   port.postMessage(reply);
+  // Tells the parent this environment is done even before it reads the answer (see `running`).
+  Atomics.store(running, 0, 0);
 }
 
 /**
