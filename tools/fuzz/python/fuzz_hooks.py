@@ -13,6 +13,10 @@ matter without making any request less random than schemathesis made it:
   any other schema-valid string is a client mistake the contract answers with 400. Such a 400 is
   accepted for a positive case (tools/fuzz/src/config.ts), and `cursor_rejection_names_cursor`
   makes sure it is that 400 and no other: it must carry a cursor and name only `/query/cursor`.
+* If-Match. schemathesis' coverage phase may send an `If-Match` its header pattern forbids (seen:
+  `If-Match: 0`) and still call the request valid. Such a 400 is accepted for `putProfile` only when
+  `if_match_rejection_breaks_the_pattern` confirms it: the header really breaks the contract's
+  pattern, and the 400 names only `/header/if-match`.
 * Token revocation. `DELETE /tokens/current` revokes the token it carries; sent with the shared
   token it would sign the fuzzer out of every later operation. Each such call gets a token of its
   own, minted through `POST /tokens` just before it is sent.
@@ -32,6 +36,7 @@ import schemathesis
 _USER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _REVOKE_OPERATION = "revokeCurrentToken"
 _HISTORY_OPERATION = "listLocationHistory"
+_PROFILE_WRITE_OPERATION = "putProfile"
 _LOOPBACK = re.compile(r"^(127(\.\d{1,3}){3}|localhost|::1)$")
 
 
@@ -105,4 +110,28 @@ def cursor_rejection_names_cursor(ctx, response, case):
     pointers = sorted({error.get("pointer") for error in (response.json().get("errors") or [])})
     if pointers != ["/query/cursor"]:
         raise AssertionError(f"A 400 for a schema-valid history request must name only /query/cursor, named {pointers}")
+    return None
+
+
+def _if_match_pattern(case) -> str | None:
+    for parameter in case.operation.definition.raw.get("parameters") or []:
+        if parameter.get("in") == "header" and str(parameter.get("name", "")).lower() == "if-match":
+            return (parameter.get("schema") or {}).get("pattern")
+    return None
+
+
+@schemathesis.check
+def if_match_rejection_breaks_the_pattern(ctx, response, case):
+    """A "valid" profile write may be refused only for an If-Match that breaks the contract's pattern."""
+    if _operation_id(case) != _PROFILE_WRITE_OPERATION or response.status_code != 400:
+        return None
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    value = _header(case.headers, "If-Match")
+    pattern = _if_match_pattern(case)
+    if value is None or pattern is None or re.search(pattern, value):
+        raise AssertionError(f"A schema-valid profile write was refused with 400 (If-Match {value!r} matches the contract)")
+    pointers = sorted({error.get("pointer") for error in (response.json().get("errors") or [])})
+    if pointers != ["/header/if-match"]:
+        raise AssertionError(f"A 400 for a profile write with a malformed If-Match must name only /header/if-match, named {pointers}")
     return None

@@ -26,10 +26,14 @@ def fuzz_env(monkeypatch):
     monkeypatch.setenv("FUZZ_PASSWORD", "a-password-long-enough")
 
 
-def make_case(operation_id, *, path_parameters=None, headers=None, query=None, positive=True):
+IF_MATCH = {"name": "If-Match", "in": "header", "schema": {"type": "string", "pattern": '^(\\*|"[!#-~]*")$'}}
+
+
+def make_case(operation_id, *, path_parameters=None, headers=None, query=None, positive=True, parameters=None):
     mode = SimpleNamespace(is_positive=positive)
+    raw = {"operationId": operation_id, "parameters": parameters or []}
     return SimpleNamespace(
-        operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": operation_id})),
+        operation=SimpleNamespace(definition=SimpleNamespace(raw=raw)),
         path_parameters=path_parameters,
         headers=headers,
         query=query,
@@ -132,3 +136,37 @@ def test_the_cursor_check_ignores_negative_data_other_statuses_and_operations():
     assert fuzz_hooks.cursor_rejection_names_cursor(None, bad, make_case("listLocationHistory", query={}, positive=False)) is None
     assert fuzz_hooks.cursor_rejection_names_cursor(None, make_response(200), make_case("listLocationHistory", query={})) is None
     assert fuzz_hooks.cursor_rejection_names_cursor(None, bad, make_case("getLocation", query={})) is None
+
+
+IF_MATCH_400 = {"errors": [{"pointer": "/header/if-match", "message": "must match pattern"}]}
+
+
+def test_an_if_match_rejection_for_a_header_that_breaks_the_pattern_passes():
+    case = make_case("putProfile", headers={"If-Match": "0"}, parameters=[IF_MATCH])
+    assert fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(400, IF_MATCH_400), case) is None
+
+
+def test_a_400_for_an_if_match_the_contract_allows_fails():
+    case = make_case("putProfile", headers={"If-Match": '"v3"'}, parameters=[IF_MATCH])
+    with pytest.raises(AssertionError, match="matches the contract"):
+        fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(400, IF_MATCH_400), case)
+
+
+def test_a_400_for_a_profile_write_without_if_match_fails():
+    case = make_case("putProfile", headers={}, parameters=[IF_MATCH])
+    with pytest.raises(AssertionError, match="refused with 400"):
+        fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(400, IF_MATCH_400), case)
+
+
+def test_an_if_match_rejection_that_blames_the_body_too_fails():
+    body = {"errors": [{"pointer": "/header/if-match", "message": "x"}, {"pointer": "/body/bio", "message": "y"}]}
+    case = make_case("putProfile", headers={"If-Match": "0"}, parameters=[IF_MATCH])
+    with pytest.raises(AssertionError, match="/body/bio"):
+        fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(400, body), case)
+
+
+def test_the_if_match_check_ignores_negative_data_other_statuses_and_operations():
+    case = make_case("putProfile", headers={"If-Match": '"v3"'}, parameters=[IF_MATCH], positive=False)
+    assert fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(400, IF_MATCH_400), case) is None
+    assert fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(412), make_case("putProfile", parameters=[IF_MATCH])) is None
+    assert fuzz_hooks.if_match_rejection_breaks_the_pattern(None, make_response(400, IF_MATCH_400), make_case("putLocation")) is None

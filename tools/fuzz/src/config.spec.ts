@@ -30,7 +30,7 @@ describe('renderConfig', () => {
       {
         'include-operation-id': 'putProfile',
         'rate-limit': '16/s',
-        checks: { positive_data_acceptance: { 'expected-statuses': ['2xx', '401', '403', '404', '412', '429'] } },
+        checks: { positive_data_acceptance: { 'expected-statuses': ['2xx', '400', '401', '403', '404', '412', '429'] } },
       },
     ]);
   });

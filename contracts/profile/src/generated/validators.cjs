@@ -165,7 +165,7 @@ var require_parameters = __commonJS({
       return errors === 0;
     }
     exports2.putProfileParameters = validate22;
-    var pattern2 = new RegExp('^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*")*[ \\t,]*)[ \\t]*$', "u");
+    var pattern2 = new RegExp('^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E]*")*[ \\t,]*)[ \\t]*$', "u");
     function validate22(data2, { instancePath = "", parentData, parentDataProperty, rootData = data2 } = {}) {
       let vErrors = null;
       let errors = 0;
@@ -305,8 +305,8 @@ var require_parameters = __commonJS({
                 }
                 errors++;
               }
-              if (func2(data4) < 1) {
-                const err9 = { instancePath: instancePath + "/header/if-match", schemaPath: "#/properties/header/properties/if-match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (!pattern2.test(data4)) {
+                const err9 = { instancePath: instancePath + "/header/if-match", schemaPath: "#/properties/header/properties/if-match/pattern", keyword: "pattern", params: { pattern: '^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E]*")*[ \\t,]*)[ \\t]*$' }, message: 'must match pattern "^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E]*")*[ \\t,]*)[ \\t]*$"' };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -314,32 +314,23 @@ var require_parameters = __commonJS({
                 }
                 errors++;
               }
-              if (!pattern2.test(data4)) {
-                const err10 = { instancePath: instancePath + "/header/if-match", schemaPath: "#/properties/header/properties/if-match/pattern", keyword: "pattern", params: { pattern: '^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*")*[ \\t,]*)[ \\t]*$' }, message: 'must match pattern "^[ \\t]*(\\*|[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"([ \\t]*,[ \\t,]*(W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*")*[ \\t,]*)[ \\t]*$"' };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
-                errors++;
-              }
             }
           }
         } else {
-          const err11 = { instancePath: instancePath + "/header", schemaPath: "#/properties/header/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+          const err10 = { instancePath: instancePath + "/header", schemaPath: "#/properties/header/type", keyword: "type", params: { type: "object" }, message: "must be object" };
           if (vErrors === null) {
-            vErrors = [err11];
+            vErrors = [err10];
           } else {
-            vErrors.push(err11);
+            vErrors.push(err10);
           }
           errors++;
         }
       } else {
-        const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err11];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err11);
         }
         errors++;
       }
