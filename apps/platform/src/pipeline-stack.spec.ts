@@ -51,7 +51,7 @@ describe('PipelineStack', () => {
   });
 
   it('tests, then deploys what changed since the last deployed commit, and only then advances it', () => {
-    const order = ['npm ci', 'aws ssm get-parameter', 'npm test', 'npm run synth', 'npm run lint:cfn', 'npx nx affected -t deploy --base="$BASE"', 'aws ssm put-parameter'];
+    const order = ['npm ci', 'aws ssm get-parameter', 'npm test', 'npm run synth', 'npm run lint:cfn', 'npm run load:quick', 'npm run fuzz:quick', 'npx nx affected -t deploy --base="$BASE"', 'aws ssm put-parameter'];
     const positions = order.map((step) => commands.findIndex((command) => command.includes(step)));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

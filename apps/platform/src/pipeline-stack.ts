@@ -242,6 +242,10 @@ function buildSpec(): Record<string, unknown> {
           'npm test',
           'npm run synth',
           'npm run lint:cfn',
+          // The soft-limit load tests and the contract fuzzing run before every release (short
+          // versions, against the local runtime of this very cloud assembly).
+          'npm run load:quick',
+          'npm run fuzz:quick',
         ],
       },
       build: {
