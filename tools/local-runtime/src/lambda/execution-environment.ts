@@ -31,7 +31,7 @@ interface ErrorPayload {
 
 /** Messages from worker/bootstrap.cjs (see the protocol there). */
 type WorkerMessage =
-  | { type: 'ready'; maxMemoryMB: number; logs: unknown[] | null }
+  | { type: 'ready'; maxMemoryMB: number; cpuMs?: number; logs: unknown[] | null }
   | { type: 'logs'; logs: unknown[] }
   | { type: 'init-error'; error: ErrorPayload; logs: unknown[] | null }
   | { type: 'crash'; error: ErrorPayload; logs: unknown[] | null }
@@ -152,6 +152,9 @@ export class ExecutionEnvironment {
     return this.initDurationMs ?? 0;
   }
 
+  /** CPU milliseconds the worker thread used for INIT, when Node can tell (`process.threadCpuUsage`). */
+  initCpuMs: number | undefined;
+
   /** performance.now() when the environment last became idle (set by its owner). */
   idleSince = 0;
 
@@ -248,6 +251,7 @@ export class ExecutionEnvironment {
       case 'ready':
         clearTimeout(this.initTimer);
         this.initDurationMs = performance.now() - this.spawnedAt;
+        this.initCpuMs = message.cpuMs;
         this.maxMemoryMB = message.maxMemoryMB;
         this.forwardLogs(message.logs);
         this.state = 'idle';

@@ -76,7 +76,14 @@ describe('execution environments', () => {
     expect(p2?.threadId).toBe(p1?.threadId);
     expect(p2?.invocations).toBe(2);
     expect(p2?.event).toEqual({ n: 2 });
-    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toEqual({
+      warm: 1,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 1,
+      lastInit: { durationMs: first.initDurationMs, cpuMs: expect.any(Number) },
+    });
   });
 
   it('reclaims an environment left idle past the idle timeout; the next call is cold', async () => {
@@ -90,7 +97,7 @@ describe('execution environments', () => {
 
     expect(lambda.stats(fn.id).warm).toBe(0);
     expect(expectKind(await lambda.invoke(fn.id, {}), 'ok').coldStart).toBe(true);
-    expect(lambda.stats(fn.id)).toEqual({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
   });
 
   it('logs the cold start with its Init Duration and START/END/REPORT per invocation', async () => {
@@ -286,6 +293,31 @@ describe('starting environments on shared cores', () => {
     expect((await Promise.all([first, second])).map((r) => r.kind)).toEqual(['ok', 'ok']);
   });
 
+  it('does not count an invocation whose environment has answered, unread by a busy main thread, toward the limit', async () => {
+    const lambda = service();
+    const fn = spec('Sleep', 'sleep.handler', { reservedConcurrency: 1 });
+    lambda.register(fn);
+    await lambda.invoke(fn.id, { ms: 0 }); // warm
+
+    const first = lambda.invoke(fn.id, { ms: 0 });
+    // This thread stays busy (as under load) while the environment answers.
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      // the answer waits in the port
+    }
+    const second = lambda.invoke(fn.id, { ms: 0 });
+
+    expect((await Promise.all([first, second])).map((r) => r.kind)).toEqual(['ok', 'ok']);
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 1, coldStarts: 1 });
+    // Without the answer, the limit holds.
+    const running = lambda.invoke(fn.id, { ms: 300 });
+    expect(await lambda.invoke(fn.id, { ms: 0 })).toEqual({
+      kind: 'throttled',
+      reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+    });
+    expectKind(await running, 'ok');
+  });
+
   it('gives a failed INIT to the call it started for, each in turn', async () => {
     const sink = memorySink();
     const lambda = service({ maxConcurrentInits: 1, logSink: sink });
@@ -345,7 +377,7 @@ describe('timeouts', () => {
 
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.durationMs).toBeGreaterThanOrEqual(495);
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
     const next = expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
     expect(next.coldStart).toBe(true);
     expect((next.payload as { threadId: number }).threadId).not.toBe(
@@ -426,7 +458,7 @@ describe('errors', () => {
 
     expect(result.errorType).toBe(errorType);
     expect(result.errorMessage).toMatch(message);
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
     expect(expectKind(await lambda.invoke(fn.id, { mode: 'ok' }), 'ok').coldStart).toBe(true);
   });
 
@@ -479,7 +511,7 @@ describe('errors', () => {
     expect(result.errorMessage).toBe(
       'RequestId: req-oom Error: Runtime exited with error: signal: killed',
     );
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
   });
 });
 

@@ -75,7 +75,8 @@ class FunctionRuntime implements EnvironmentHost {
   /** Queued in `slots.blocked`. */
   blocked = false;
   /** How long the last INIT of this function took: how long a waiter waits for a busy environment. */
-  private lastInitMs = 0;
+  lastInitMs = 0;
+  lastInitCpuMs: number | undefined;
   private startTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -123,7 +124,10 @@ class FunctionRuntime implements EnvironmentHost {
    */
   startEnvironments(): void {
     const now = performance.now();
-    while (this.waiting > this.starting && !this.slots.closed) {
+    // Never more environments than the reserved concurrency (an admitted call may exceed it for
+    // the moment an answered environment's answer is unread: that environment serves it).
+    const maxEnvironments = this.spec.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+    while (this.waiting > this.starting && !this.slots.closed && this.live.size < maxEnvironments) {
       if (this.running > 0) {
         // The oldest invocation no INIT is under way for.
         const waitedMs = now - (this.waiters[this.head + this.starting] as Waiter).since;
@@ -158,9 +162,17 @@ class FunctionRuntime implements EnvironmentHost {
     return false;
   }
 
+  /** Invocations that are over in their environment, their answers not read yet. */
+  answeredUnread(): number {
+    let count = 0;
+    for (const env of this.live) if (env.isAnswered) count++;
+    return count;
+  }
+
   ready(env: ExecutionEnvironment): void {
     this.starting--;
     this.lastInitMs = env.initDuration;
+    this.lastInitCpuMs = env.initCpuMs;
     this.handOff(env);
     this.releaseSlot();
   }
@@ -322,6 +334,12 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
         ).unref()
       : undefined;
 
+  const unreservedAnswered = (): number => {
+    let count = 0;
+    for (const fn of functions.values()) if (!fn.reserved) count += fn.answeredUnread();
+    return count;
+  };
+
   const release = (fn: FunctionRuntime): void => {
     if (!fn.reserved) unreservedInFlight--;
   };
@@ -364,11 +382,15 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
         );
       }
       if (closed) return Promise.reject(new Error('The Lambda service is closed'));
+      // An invocation whose environment has answered is over, even while this thread has not
+      // read the answer yet: it no longer holds concurrency (counted only at the limit: a scan).
       if (fn.reserved) {
-        if (fn.inFlight >= (fn.spec.reservedConcurrency as number))
+        const limit = fn.spec.reservedConcurrency as number;
+        if (fn.inFlight >= limit && fn.inFlight - fn.answeredUnread() >= limit)
           return Promise.resolve(RESERVED_THROTTLE);
       } else {
-        if (unreservedInFlight >= accountConcurrency - reservedTotal)
+        const limit = accountConcurrency - reservedTotal;
+        if (unreservedInFlight >= limit && unreservedInFlight - unreservedAnswered() >= limit)
           return Promise.resolve(ACCOUNT_THROTTLE);
         unreservedInFlight++;
       }
@@ -388,6 +410,7 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
         initializing: fn.starting,
         coldStarts: fn.coldStarts,
       };
+      if (fn.lastInitMs > 0) stats.lastInit = { durationMs: fn.lastInitMs, cpuMs: fn.lastInitCpuMs };
       return stats;
     },
 

@@ -79,6 +79,8 @@ export interface FunctionStats {
   initializing: number;
   /** Environments started since registration (each first use is a cold start). */
   coldStarts: number;
+  /** The last successful INIT: wall time from spawn to ready, and the CPU time its thread used. */
+  lastInit?: { durationMs: number; cpuMs: number | undefined };
 }
 
 export interface LambdaService {

@@ -10,7 +10,7 @@
  * Protocol (parent → worker): [requestId, event, traceId], one invocation at a time (timeoutMs is in
  * workerData: it never changes)
  * Protocol (worker → parent):
- *   { type: 'ready', maxMemoryMB, logs }                      INIT succeeded
+ *   { type: 'ready', maxMemoryMB, cpuMs, logs }               INIT succeeded (cpuMs: this thread's CPU time)
  *   { type: 'init-error', error, logs }                       INIT failed; the parent destroys us
  *   { type: 'logs', logs }                                    lines written while an invocation runs
  *   { type: 'result', ok, body?, error?, durationMs, maxMemoryMB, logs }
@@ -491,7 +491,13 @@ async function main() {
   port.on('message', (message) => void invoke(handler, message));
   idleResources = countResources();
   endPartialLines();
-  port.postMessage({ type: 'ready', maxMemoryMB: sampleMemory(), logs: takeLogs() });
+  const cpu = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : undefined;
+  port.postMessage({
+    type: 'ready',
+    maxMemoryMB: sampleMemory(),
+    cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : undefined,
+    logs: takeLogs(),
+  });
 }
 
 void main();
