@@ -123,6 +123,7 @@ export class ExecutionEnvironment {
         sdkBaseDir: host.sdkBaseDir,
         compileCacheDir: host.compileCacheDir,
         running: this.running.buffer,
+        reportMemory: this.platformLines,
       },
     });
     this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));

@@ -38,7 +38,7 @@ const port = parentPort;
  */
 const running = new Int32Array(workerData.running);
 
-/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; running: SharedArrayBuffer }} */
+/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; running: SharedArrayBuffer; reportMemory: boolean }} */
 const config = workerData;
 
 // ---------------------------------------------------------------------------------------------
@@ -448,7 +448,8 @@ async function invoke(handler, message) {
     reply = { type: 'result', ok: false, error: payload };
   }
   reply.durationMs = performance.now() - started;
-  reply.maxMemoryMB = sampleMemory();
+  // Only REPORT lines show it: not worth a heap walk per invocation when nobody keeps them.
+  reply.maxMemoryMB = config.reportMemory ? sampleMemory() : maxMemoryMB;
   endPartialLines();
   reply.logs = takeLogs();
   port.postMessage(reply);
