@@ -188,7 +188,12 @@ async function main(): Promise<void> {
   console.log(`Real system: ${functions} functions, ${routes} routes; startRuntime() ready in ${(readyMs / 1000).toFixed(2)} s (assembly already synthesized)`);
   console.log('');
 
-  const stateDir = (name: string) => mkdtempSync(join(tmpdir(), `local-runtime-system-bench-${name}-`));
+  const stateDirs: string[] = [];
+  const stateDir = (name: string) => {
+    const dir = mkdtempSync(join(tmpdir(), `local-runtime-system-bench-${name}-`));
+    stateDirs.push(dir);
+    return dir;
+  };
   const off = [
     await coldStarts(assemblyDir, stateDir('off'), false, async (runtime, client) => {
       await steadyLoad(loadTest, runtime, client);
@@ -213,6 +218,7 @@ async function main(): Promise<void> {
     console.log(`| ${label} | ${median(off, label, 'initMs')} | ${median(off, label, 'cpuMs')} | ${median(on, label, 'initMs')} | ${median(on, label, 'cpuMs')} |`);
   }
   console.log(`(load average after: ${load()})`);
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 }
 
 /** GET /loc/{userId} at a steady 50 requests/s, open model. */
