@@ -452,9 +452,12 @@ async function invoke(handler, message) {
   reply.maxMemoryMB = config.reportMemory ? sampleMemory() : maxMemoryMB;
   endPartialLines();
   reply.logs = takeLogs();
-  port.postMessage(reply);
   // Tells the parent this environment is done even before it reads the answer (see `running`).
+  // Before posting, never after: once the parent reads the answer it may hand this environment the
+  // next invocation and set the flag again; a store after postMessage could land after that (this
+  // thread descheduled in between, as on a loaded machine) and mark a running invocation answered.
   Atomics.store(running, 0, 0);
+  port.postMessage(reply);
 }
 
 /**
