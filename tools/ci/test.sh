@@ -31,8 +31,9 @@ print_summary() {
   printf '%s\n' "${summary[@]}"
   # Jest's own totals, summed over every project (Nx prints one "Tests:" line per project).
   local passed failed
-  passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'Tests: +([0-9]+ failed, )?([0-9]+ skipped, )?[0-9]+ passed' | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-  failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'Tests: +[0-9]+ failed' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  # `|| true`: grep finds no "failed" line in a green run, which pipefail would turn into an exit.
+  passed=$( (sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'Tests: +([0-9]+ failed, )?([0-9]+ skipped, )?[0-9]+ passed' | grep -oE '[0-9]+ passed' || true) | awk '{s+=$1} END {print s+0}')
+  failed=$( (sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'Tests: +[0-9]+ failed' | grep -oE '[0-9]+' || true) | awk '{s+=$1} END {print s+0}')
   echo "jest: ${passed} passed, ${failed} failed"
 }
 
