@@ -5,13 +5,9 @@
 export type { components, operations, paths } from './generated/types';
 export { operationManifest } from './generated/operations';
 export type { OperationId, OperationManifestEntry } from './generated/operations';
-export { validators } from './generated/validators.cjs';
-export type {
-  OperationValidators,
-  ValidateFunction,
-  ValidationError,
-  Validators,
-} from './generated/validators.cjs';
+// One export per operation (`getLocationValidators`: a Lambda imports only its own, and its
+// bundle carries no other operation's validators), `validators` (all of them) and their types.
+export * from './generated/validators';
 export { default as apiGatewayModels } from './generated/apigw-models.json';
 export { default as openApiDocument } from './generated/openapi.json';
 export { createProfileClient } from './generated/client';

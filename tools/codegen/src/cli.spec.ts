@@ -88,10 +88,11 @@ describe('codegen CLI', () => {
 
     expect(stale.status).toBe(1);
     // Bounds live in the validators, the models and the bundled document; the types do not change.
-    for (const file of ['validators.cjs', 'apigw-models.json', 'openapi.json']) {
+    for (const file of ['validators.ts', 'apigw-models.json', 'openapi.json']) {
       expect(stale.stderr).toContain(`${location}/${file} (differs)`);
     }
-    expect(stale.stderr).not.toContain('types.ts');
+    expect(stale.stderr).not.toContain(`${location}/types.ts`);
+    expect(stale.stderr).not.toContain('validator-types.ts');
 
     const generate = runCli(['--contract', 'location', '--root', root]);
 

@@ -1,4 +1,5 @@
 import AjvDraft04 from 'ajv-draft-04';
+import { build, transformSync, type Plugin } from 'esbuild';
 import { bundle, deref, isObject, type Json, type JsonObject } from './bundle';
 import { collectOperations } from './collect-operations';
 import { buildApiGatewayModels } from './emit-apigw-models';
@@ -6,6 +7,7 @@ import {
   addComponentSchemas,
   createAjv,
   emitValidators,
+  operationValidatorsName,
   parametersSchema,
   toAjvSchema,
 } from './emit-validators';
@@ -18,29 +20,76 @@ interface LoadedValidator {
   (data: unknown): boolean;
   errors?: { instancePath: string; keyword: string }[] | null;
 }
-type Loaded = Record<
-  string,
-  {
-    parameters: LoadedValidator;
-    body?: LoadedValidator;
-    responses: Record<string, LoadedValidator>;
-  }
->;
+interface LoadedOperation {
+  parameters: LoadedValidator;
+  body?: LoadedValidator;
+  responses: Record<string, LoadedValidator>;
+}
+type Loaded = Record<string, LoadedOperation>;
 
 /**
- * Runs a generated validators.cjs with a `require` that throws: it loads only if the bundle is
- * self-contained, which is what a Lambda bundle relies on.
+ * Runs JavaScript (or the generated TypeScript, its types stripped by esbuild) as CommonJS with a
+ * `require` that throws: it loads only if self-contained, which is what a Lambda bundle relies on.
  */
-function loadSelfContained(code: string): { validators: Loaded; required: string[] } {
+function loadSelfContained(code: string): { exports: Record<string, unknown>; required: string[] } {
+  const commonJs = transformSync(code, { loader: 'ts', format: 'cjs', target: 'node22' }).code;
   const required: string[] = [];
-  const module = { exports: {} as { validators?: Loaded } };
+  const module = { exports: {} as Record<string, unknown> };
   const refuse = (id: string) => {
     required.push(id);
-    throw new Error(`validators.cjs requires "${id}" at run time`);
+    throw new Error(`validators.ts requires "${id}" at run time`);
   };
-  new Function('module', 'exports', 'require', code)(module, module.exports, refuse);
-  if (!module.exports.validators) throw new Error('validators.cjs exports no validators');
-  return { validators: module.exports.validators, required };
+  new Function('module', 'exports', 'require', commonJs)(module, module.exports, refuse);
+  return { exports: module.exports, required };
+}
+
+function loadValidators(code: string): Loaded {
+  const { validators } = loadSelfContained(code).exports;
+  if (!validators) throw new Error('validators.ts exports no validators');
+  return validators as Loaded;
+}
+
+/**
+ * Bundles a module that imports `names` from the generated validators, as a Lambda bundle would
+ * (esbuild, tree-shaking). Not minified, so ajv's export names (`getLocationResponse200`) remain.
+ */
+async function bundleImporting(code: string, names: readonly string[]): Promise<string> {
+  const generatedModule: Plugin = {
+    name: 'generated-validators',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^generated:validators$/ }, () => ({
+        path: 'validators.ts',
+        namespace: 'generated',
+      }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'generated' }, () => ({
+        contents: code,
+        loader: 'ts',
+      }));
+    },
+  };
+  const entry =
+    names.length === 0
+      ? "import 'generated:validators';"
+      : `import { ${names.join(', ')} } from 'generated:validators';
+export const kept = [${names.join(', ')}];`;
+  const result = await build({
+    stdin: { contents: entry, loader: 'ts', resolveDir: toolWorkspaceRoot },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    logLevel: 'silent',
+    plugins: [generatedModule],
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+/** The ajv export names left in a bundle (`getLocationParameters`, `putLocationBody`, …). */
+function ajvExportsIn(bundled: string): string[] {
+  return [...bundled.matchAll(/^var (\w+?(?:Parameters|Body|Response\d{3})) = validate\d+;$/gm)]
+    .map((m) => m[1] as string)
+    .sort();
 }
 
 const documents = Object.fromEntries(
@@ -59,7 +108,7 @@ beforeAll(async () => {
   }
 });
 
-describe('validators.cjs', () => {
+describe('validators.ts', () => {
   it.each(contracts.map((c) => c.name))('%s: no require of ajv or ajv-formats is left', (name) => {
     const code = generated[name] as string;
     // ajv's ucs2length module carries its own require path as a string for code generation;
@@ -70,6 +119,59 @@ describe('validators.cjs', () => {
     expect(code).toContain('virtual:parameters');
     expect(loadSelfContained(code).required).toEqual([]);
   });
+
+  it.each(contracts.map((c) => c.name))(
+    '%s: exports each operation\'s validators and all of them as `validators`',
+    (name) => {
+      const { exports } = loadSelfContained(generated[name] as string);
+      const operations = collectOperations(documents[name] as JsonObject);
+      const validators = exports['validators'] as Loaded;
+
+      expect(Object.keys(validators)).toEqual(operations.map((o) => o.operationId));
+      for (const { operationId } of operations) {
+        expect(exports[operationValidatorsName(operationId)]).toBe(validators[operationId]);
+        expect(typeof validators[operationId]?.parameters).toBe('function');
+      }
+    },
+  );
+
+  it.each(contracts.map((c) => c.name))(
+    '%s: a bundle that imports none of the validators keeps nothing of them',
+    async (name) => {
+      const bundled = await bundleImporting(generated[name] as string, []);
+
+      // Every module-level statement is pure, so nothing is left, not even ajv's helpers.
+      expect(bundled.trim()).toBe('');
+    },
+  );
+
+  const operationCases = contracts.flatMap((c) =>
+    collectOperations(documents[c.name] as JsonObject).map((o) => ({
+      contract: c.name,
+      operationId: o.operationId,
+    })),
+  );
+
+  it.each(operationCases)(
+    '$contract: a bundle of $operationId\'s validators holds no other operation\'s and runs alone',
+    async ({ contract, operationId }) => {
+      const code = generated[contract] as string;
+      const all = ajvExportsIn(await bundleImporting(code, ['validators']));
+      const bundled = await bundleImporting(code, [operationValidatorsName(operationId)]);
+      const own = (exportName: string) =>
+        exportName.startsWith(operationId) &&
+        /^(Parameters|Body|Response\d{3})$/.test(exportName.slice(operationId.length));
+
+      expect(ajvExportsIn(bundled)).toEqual(all.filter(own));
+      expect(all.filter(own)).toContain(`${operationId}Parameters`);
+      const { exports, required } = loadSelfContained(bundled);
+      const [kept] = exports['kept'] as LoadedOperation[];
+      const whole = loadValidators(code)[operationId];
+      expect(required).toEqual([]);
+      expect(Object.keys(kept?.responses ?? {})).toEqual(Object.keys(whole?.responses ?? {}));
+      expect(kept?.body === undefined).toBe(whole?.body === undefined);
+    },
+  );
 });
 
 interface ExampleCase {
@@ -171,10 +273,12 @@ describe('every example in the contracts', () => {
   });
 
   it.each(allExamples)(
-    '$name is accepted by the generated validator',
-    ({ contract, operationId, target, value }) => {
-      const { validators } = loadSelfContained(generated[contract] as string);
-      const operation = validators[operationId];
+    '$name is accepted by the generated validator, bundled alone',
+    async ({ contract, operationId, target, value }) => {
+      const bundled = await bundleImporting(generated[contract] as string, [
+        operationValidatorsName(operationId),
+      ]);
+      const [operation] = loadSelfContained(bundled).exports['kept'] as LoadedOperation[];
       const validate =
         target === 'parameters'
           ? operation?.parameters

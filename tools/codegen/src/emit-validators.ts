@@ -17,7 +17,8 @@ const annotationKeywords = ['example', 'xml', 'externalDocs'];
  */
 export function createAjv(mode: 'parameters' | 'data'): Ajv {
   const options: Options = {
-    code: { source: true, lines: true },
+    // ES modules: each validator a binding of its own, so bundlers can drop the unused ones.
+    code: { source: true, lines: true, esm: true },
     strict: true,
     allErrors: true,
     discriminator: true,
@@ -109,7 +110,27 @@ function exportNames(operation: OperationInfo) {
   };
 }
 
-/** Compiles every operation's validators into two ajv standalone CommonJS modules. */
+/** The exported binding of one operation's validators: `getLocation` → `getLocationValidators`. */
+export function operationValidatorsName(operationId: string): string {
+  return `${operationId}Validators`;
+}
+
+/**
+ * ajv declares every run-time value a validator uses as a module-level `const`: its helpers and
+ * ajv-formats' format functions (`require("…").x`) and regular expressions (`new RegExp(…)`).
+ * To a bundler those are side effects, so a Lambda bundle would keep all of them, and the code
+ * they pull in, whichever validators it imports. Marked pure, esbuild drops the ones no kept
+ * validator uses. (Both are pure: ajv compiled every pattern already, and the helpers are
+ * side-effect-free modules.) Everything else at module level is a function declaration or a
+ * literal. `lines: true` puts each declaration on its own line.
+ */
+export function markRuntimeValuesPure(code: string): string {
+  return code
+    .replace(/^const (\w+) = (new RegExp\(.*\));$/gm, 'const $1 = /* @__PURE__ */ $2;')
+    .replace(/^const (\w+) = (require\(.*);$/gm, 'const $1 = /* @__PURE__ */ (() => $2)();');
+}
+
+/** Compiles every operation's validators into two ajv standalone ES modules. */
 export function compileStandalone(document: JsonObject, operations: readonly OperationInfo[]) {
   const parametersAjv = createAjv('parameters');
   const dataAjv = createAjv('data');
@@ -134,11 +155,15 @@ export function compileStandalone(document: JsonObject, operations: readonly Ope
     }
   }
   return {
-    parameters: standaloneCode(parametersAjv, exports.parameters),
-    data: standaloneCode(dataAjv, exports.data),
+    parameters: markRuntimeValuesPure(standaloneCode(parametersAjv, exports.parameters)),
+    data: markRuntimeValuesPure(standaloneCode(dataAjv, exports.data)),
   };
 }
 
+/** esbuild's name for the binding of one operation's validators, before the typed export. */
+const untypedName = (operationId: string) => `${operationId}$untyped`;
+
+/** The entry esbuild bundles: one binding per operation, nothing else exported. */
 function entryModule(operations: readonly OperationInfo[]): string {
   const lines = operations.map((operation) => {
     const names = exportNames(operation);
@@ -147,25 +172,23 @@ function entryModule(operations: readonly OperationInfo[]): string {
       .map((r) => `'${r.status}': data.${names.response(r.status)}`)
       .join(', ');
     const body = operation.requestBody ? ` body: data.${names.body},` : '';
-    return `  ${operation.operationId}: { parameters: parameters.${names.parameters},${body} responses: { ${responses} } },`;
+    return `export const ${untypedName(operation.operationId)} = { parameters: parameters.${names.parameters},${body} responses: { ${responses} } };`;
   });
   return [
-    "const parameters = require('virtual:parameters');",
-    "const data = require('virtual:data');",
-    'exports.validators = {',
+    "import * as parameters from 'virtual:parameters';",
+    "import * as data from 'virtual:data';",
     ...lines,
-    '};',
     '',
   ].join('\n');
 }
 
 /**
- * Bundles the standalone modules with esbuild into one CommonJS file. ajv's standalone output
+ * Bundles the standalone modules with esbuild into one ES module. ajv's standalone output
  * still `require`s small runtime helpers (`ajv/dist/runtime/ucs2length`, the ajv-formats
  * functions); bundling inlines them so a Lambda bundle never resolves ajv at run time.
  * Paths in esbuild's comments are relative to the tool's workspace, so output is machine-independent.
  */
-async function bundleValidators(header: string, modules: Record<string, string>): Promise<string> {
+async function bundleValidators(modules: Record<string, string>): Promise<string> {
   const virtual: Plugin = {
     name: 'virtual-modules',
     setup(pluginBuild) {
@@ -189,12 +212,11 @@ async function bundleValidators(header: string, modules: Record<string, string>)
     bundle: true,
     write: false,
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node22',
     charset: 'utf8',
     legalComments: 'none',
     logLevel: 'silent',
-    banner: { js: header },
     plugins: [virtual],
   });
   const [output] = result.outputFiles;
@@ -203,17 +225,82 @@ async function bundleValidators(header: string, modules: Record<string, string>)
   return output.text;
 }
 
-/** Emits `validators.cjs`: every operation's parameter, body and response validators. */
+/**
+ * esbuild ends an ES module with `export { a, b };`. The generated file re-exports each binding
+ * under its public name with a precise type instead, so that list is taken off (and checked).
+ */
+function withoutExportList(code: string, expected: readonly string[]): string {
+  const match = /\nexport \{\n([^}]*)\n\};\n$/.exec(code);
+  const names = match?.[1]?.split(',').map((name) => name.trim());
+  if (!match || JSON.stringify(names) !== JSON.stringify([...expected].sort()))
+    throw new Error(`esbuild's export list is not the expected ${expected.join(', ')}`);
+  return code.slice(0, match.index + 1);
+}
+
+/**
+ * esbuild wraps each inlined CommonJS module (ajv's helpers, ajv-formats) in a `__commonJS(…)`
+ * call. Marked pure, a module no kept validator requires is dropped from a Lambda bundle too.
+ */
+function markModuleWrappersPure(code: string): string {
+  return code.replace(/^var (require_\w+) = __commonJS\(/gm, 'var $1 = /* @__PURE__ */ __commonJS(');
+}
+
+/**
+ * Emits `validators.ts`: one export per operation (`getLocationValidators`: its parameter, body
+ * and response validators) and `validators`, all of them by operation id. Each export is a
+ * separate binding whose code is pure, so a bundle that imports one operation's validators
+ * carries only those and the ajv helpers they use. The body is ajv's generated JavaScript,
+ * checked by the codegen tests rather than by tsc (`@ts-nocheck`); the exports carry the precise
+ * types of `validator-types.ts`.
+ */
 export async function emitValidators(
   header: string,
   document: JsonObject,
   operations: readonly OperationInfo[],
 ): Promise<string> {
   const compiled = compileStandalone(document, operations);
-  return bundleValidators(header, { entry: entryModule(operations), ...compiled });
+  const bundled = await bundleValidators({ entry: entryModule(operations), ...compiled });
+  const body = markModuleWrappersPure(
+    withoutExportList(
+      bundled,
+      operations.map((o) => untypedName(o.operationId)),
+    ),
+  );
+  const typedExports = operations.map((operation) => {
+    const id = operation.operationId;
+    return `export const ${operationValidatorsName(id)}: Validators['${id}'] = ${untypedName(id)};`;
+  });
+  const all = operations.map(
+    (operation) =>
+      `  ${operation.operationId}: ${operationValidatorsName(operation.operationId)},`,
+  );
+  return `${header}
+// @ts-nocheck -- ajv's generated JavaScript: the codegen tests check it; the exports below are typed.
+
+import type { Validators } from './validator-types';
+
+export type {
+  OperationValidators,
+  ValidateFunction,
+  ValidationError,
+  Validators,
+} from './validator-types';
+
+${body}
+${typedExports.join('\n')}
+
+/**
+ * Every operation's validators by operation id, for whole-contract users (tests, fuzzing, the
+ * fake services of tests). A Lambda function imports its own operation's export instead, so its
+ * bundle carries no other operation's validators.
+ */
+export const validators: Validators = {
+${all.join('\n')}
+};
+`;
 }
 
-/** Emits `validators.d.cts`, typing each validator precisely (bodies as type guards). */
+/** Emits `validator-types.ts`, typing each validator precisely (bodies as type guards). */
 export function emitValidatorTypes(header: string, operations: readonly OperationInfo[]): string {
   const entries = operations.map((operation) => {
     const op = `operations['${operation.operationId}']`;
@@ -267,7 +354,5 @@ export interface OperationValidators {
  */
 export type Validators = {
 ${entries.join('')}};
-
-export declare const validators: Validators;
 `;
 }

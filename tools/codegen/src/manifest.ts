@@ -25,10 +25,13 @@ export const outputFiles = {
   types: 'types.ts',
   /** Runtime manifest of every operation (method, path, security, parameters, responses). */
   operations: 'operations.ts',
-  /** ajv standalone validators bundled into one self-contained CommonJS file. */
-  validators: 'validators.cjs',
-  /** Declarations for `validators.cjs` (`.d.cts` is the file TypeScript reads for a `.cjs`). */
-  validatorTypes: 'validators.d.cts',
+  /**
+   * ajv standalone validators bundled into one self-contained module, one export per operation
+   * (`getLocationValidators`) so a Lambda bundle keeps only its own, plus `validators` (all).
+   */
+  validators: 'validators.ts',
+  /** The validators' precise types: bodies and responses are type guards of the contract types. */
+  validatorTypes: 'validator-types.ts',
   /** API Gateway models (JSON Schema draft 4), request requirements and the conversion report. */
   apiGatewayModels: 'apigw-models.json',
   /** The bundled contract: every `$ref` to another file hoisted into `components`. */

@@ -73,5 +73,3 @@ export type Validators = {
     };
   };
 };
-
-export declare const validators: Validators;

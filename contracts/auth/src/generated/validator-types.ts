@@ -69,5 +69,3 @@ export type Validators = {
     };
   };
 };
-
-export declare const validators: Validators;

@@ -64,5 +64,3 @@ export type Validators = {
     };
   };
 };
-
-export declare const validators: Validators;
