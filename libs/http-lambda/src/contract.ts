@@ -53,10 +53,15 @@ export interface OperationManifestEntry {
 }
 
 /**
- * What `createApiHandler` needs from a contract package: `{ operationManifest, validators }`.
- * `Ops` is openapi-typescript's `operations` type of the same contract.
+ * What `createApiHandler` needs from a contract package: its `operationManifest` and the
+ * validators of the operations `Handled` serves (by default every operation). `Ops` is
+ * openapi-typescript's `operations` type of the same contract.
+ *
+ * A Lambda function passes only its own operation's validators,
+ * `{ getLocation: getLocationValidators }`, so its bundle carries no other operation's; a missing
+ * one does not compile.
  */
-export interface ApiContract<Ops> {
+export interface ApiContract<Ops, Handled extends keyof Ops = keyof Ops> {
   readonly operationManifest: { readonly [K in keyof Ops]: OperationManifestEntry };
-  readonly validators: { readonly [K in keyof Ops]: OperationValidators };
+  readonly validators: { readonly [K in Handled]: OperationValidators };
 }

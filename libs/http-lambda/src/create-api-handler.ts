@@ -48,9 +48,9 @@ const runningUnderJest = (): boolean => process.env.JEST_WORKER_ID !== undefined
 const routeKey = (method: string, resource: string): string =>
   `${method.toUpperCase()} ${resource}`;
 
-const buildRoutes = <Ops>(
-  contract: ApiContract<Ops>,
-  handlers: ApiHandlers<Ops>,
+const buildRoutes = <Ops, Handled extends keyof Ops>(
+  contract: ApiContract<Ops, Handled>,
+  handlers: ApiHandlers<Ops, Handled>,
 ): Map<string, Route> => {
   const manifest = contract.operationManifest as Readonly<Record<string, OperationManifestEntry>>;
   const validators = contract.validators as Readonly<Record<string, OperationValidators>>;
@@ -61,9 +61,14 @@ const buildRoutes = <Ops>(
     const entry = manifest[operationId];
     const operationValidators = validators[operationId];
     if (handler === undefined) continue;
-    if (entry === undefined || operationValidators === undefined) {
+    if (entry === undefined) {
       throw new Error(
         `createApiHandler: operation '${operationId}' is not in the contract (known: ${Object.keys(manifest).join(', ')})`,
+      );
+    }
+    if (operationValidators === undefined) {
+      throw new Error(
+        `createApiHandler: no validators given for operation '${operationId}' (given: ${Object.keys(validators).join(', ') || 'none'})`,
       );
     }
     routes.set(routeKey(entry.method, entry.path), {
@@ -86,12 +91,15 @@ const correlationIdOf = (event: APIGatewayProxyEvent): string | undefined =>
  * (v1) events. It routes by `httpMethod` + `resource` (the path template) to the operation's
  * handler, validates parameters and body with the contract's generated validators, requires a
  * principal on secured operations, serialises the typed response, and maps every error to an
- * `application/problem+json` response in one place. Pass `operations` (openapi-typescript) as
- * the type argument: `createApiHandler<operations>({ operationManifest, validators }, { … })`.
+ * `application/problem+json` response in one place. Pass `operations` (openapi-typescript) and
+ * the served operation ids as the type arguments, and only those operations' validators, so the
+ * function's bundle carries no other operation's:
+ * `createApiHandler<operations, 'getLocation'>({ operationManifest, validators: { getLocation: getLocationValidators } }, { getLocation: … })`.
+ * Without the second type argument every operation's validators are required (`validators`).
  */
-export const createApiHandler = <Ops>(
-  contract: ApiContract<Ops>,
-  handlers: ApiHandlers<Ops>,
+export const createApiHandler = <Ops, Handled extends keyof Ops = keyof Ops>(
+  contract: ApiContract<Ops, Handled>,
+  handlers: ApiHandlers<Ops, Handled>,
   options: ApiHandlerOptions = {},
 ): ApiGatewayHandler => {
   const routes = buildRoutes(contract, handlers);

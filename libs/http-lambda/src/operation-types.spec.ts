@@ -95,4 +95,35 @@ describe('handler types derived from the contract', () => {
 
     expect(create).toThrow(/not in the contract/);
   });
+
+  it("takes only the served operations' validators, and requires each of them", () => {
+    const getWidget = () => ({ status: 200 as const, body: widget, headers: { ETag: '"1"' } });
+    const served = createApiHandler<operations, 'getWidget'>(
+      { operationManifest, validators: { getWidget: validators.getWidget } },
+      { getWidget },
+    );
+    const missing = () =>
+      createApiHandler<operations, 'getWidget'>(
+        // @ts-expect-error the served operation's validators are missing
+        { operationManifest, validators: {} },
+        { getWidget },
+      );
+    const notServed = () =>
+      createApiHandler<operations, 'getWidget'>(
+        { operationManifest, validators: { getWidget: validators.getWidget } },
+        // @ts-expect-error putWidget is not among the served operations, so it has no validators
+        { getWidget, putWidget: () => ({ status: 200, body: widget }) },
+      );
+    const allByDefault = () =>
+      createApiHandler<operations>(
+        // @ts-expect-error without the served operations named, every operation's validators are needed
+        { operationManifest, validators: { getWidget: validators.getWidget } },
+        { getWidget },
+      );
+
+    expect(typeof served).toBe('function');
+    expect(missing).toThrow("no validators given for operation 'getWidget' (given: none)");
+    expect(notServed).toThrow("no validators given for operation 'putWidget' (given: getWidget)");
+    expect(allByDefault).not.toThrow();
+  });
 });

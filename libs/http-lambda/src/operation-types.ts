@@ -108,5 +108,10 @@ export type OperationHandler<Op> = (
   request: ApiRequest<Op>,
 ) => Promise<ApiResponse<Op>> | ApiResponse<Op>;
 
-/** Handlers by operation id; a Lambda function usually serves exactly one. */
-export type ApiHandlers<Ops> = { readonly [K in keyof Ops]?: OperationHandler<Ops[K]> };
+/**
+ * Handlers by operation id, for operations among `Handled` (by default every operation); a Lambda
+ * function usually serves exactly one.
+ */
+export type ApiHandlers<Ops, Handled extends keyof Ops = keyof Ops> = {
+  readonly [K in Handled]?: OperationHandler<Ops[K]>;
+};
