@@ -1,4 +1,4 @@
-import { operationManifest, validators, type operations } from '@sm/contract-auth';
+import { createTokenValidators, operationManifest, type operations } from '@sm/contract-auth';
 import { createApiHandler } from '@sm/http-lambda';
 import { createIssueToken } from '../domain/issue-token';
 import { DynamoTokenStore } from '../repository/dynamo-token-store';
@@ -16,8 +16,8 @@ const issueToken = createIssueToken({
  * POST /tokens (createToken): 201 with a new bearer token, shown this once; 401
  * `invalid-credentials` for an unknown user or a wrong password alike.
  */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'createToken'>(
+  { operationManifest, validators: { createToken: createTokenValidators } },
   {
     createToken: async ({ body }) => {
       const token = await issueToken(body);

@@ -1,4 +1,4 @@
-import { operationManifest, validators, type operations } from '@sm/contract-auth';
+import { createUserValidators, operationManifest, type operations } from '@sm/contract-auth';
 import { createApiHandler } from '@sm/http-lambda';
 import { createRegisterUser } from '../domain/register-user';
 import { DynamoUserStore } from '../repository/dynamo-user-store';
@@ -8,8 +8,8 @@ const { config, observability, documentClient } = createRuntime();
 const registerUser = createRegisterUser({ users: new DynamoUserStore(documentClient, config.usersTableName) });
 
 /** POST /users (createUser): 201 with the new user, 409 when the username is taken. */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'createUser'>(
+  { operationManifest, validators: { createUser: createUserValidators } },
   {
     createUser: async ({ body }) => {
       const user = await registerUser(body);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { operationManifest, validators, type operations } from '@sm/contract-auth';
+import { revokeCurrentTokenValidators, operationManifest, type operations } from '@sm/contract-auth';
 import { UnauthorizedError } from '@sm/errors';
 import { createApiHandler } from '@sm/http-lambda';
 import { createRevokeToken } from '../domain/revoke-token';
@@ -20,8 +20,8 @@ const presentedToken = (event: APIGatewayProxyEvent): string | undefined => {
  * DELETE /tokens/current (revokeCurrentToken): deletes the presented token's hash, so every later
  * authorizer evaluation refuses it (API Gateway may serve a cached Allow for up to its cache TTL).
  */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'revokeCurrentToken'>(
+  { operationManifest, validators: { revokeCurrentToken: revokeCurrentTokenValidators } },
   {
     revokeCurrentToken: async ({ event, principal }) => {
       const token = presentedToken(event);

@@ -1,10 +1,10 @@
-import { operationManifest, validators, type operations } from '@sm/contract-location';
+import { getLocationValidators, operationManifest, type operations } from '@sm/contract-location';
 import { createApiHandler } from '@sm/http-lambda';
 import { locationService, observability } from './support/runtime';
 
 /** `GET /loc/{userId}` (getLocation): anyone signed in reads a user's current location. */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'getLocation'>(
+  { operationManifest, validators: { getLocation: getLocationValidators } },
   {
     getLocation: async ({ params }) => ({
       status: 200,

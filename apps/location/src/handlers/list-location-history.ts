@@ -1,11 +1,11 @@
-import { operationManifest, validators, type operations } from '@sm/contract-location';
+import { listLocationHistoryValidators, operationManifest, type operations } from '@sm/contract-location';
 import { createApiHandler } from '@sm/http-lambda';
 import { callerId } from './support/caller';
 import { locationService, observability } from './support/runtime';
 
 /** `GET /loc/{userId}/history` (listLocationHistory): the owner pages through their history. */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'listLocationHistory'>(
+  { operationManifest, validators: { listLocationHistory: listLocationHistoryValidators } },
   {
     listLocationHistory: async ({ params, principal }) => {
       const { limit, cursor } = params.query;

@@ -1,11 +1,11 @@
-import { operationManifest, validators, type operations } from '@sm/contract-location';
+import { putLocationValidators, operationManifest, type operations } from '@sm/contract-location';
 import { createApiHandler } from '@sm/http-lambda';
 import { callerId } from './support/caller';
 import { locationService, observability } from './support/runtime';
 
 /** `PUT /loc/{userId}` (putLocation): the owner reports their current location. */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'putLocation'>(
+  { operationManifest, validators: { putLocation: putLocationValidators } },
   {
     putLocation: async ({ params, body, principal }) => {
       const location = await locationService.putLocation(

@@ -1,4 +1,4 @@
-import { createLocationClient, validators, type components } from '@sm/contract-location';
+import { createLocationClient, getLocationValidators, type components } from '@sm/contract-location';
 import type {
   LocationLookup,
   LocationLookupFailure,
@@ -30,8 +30,9 @@ export interface HttpLocationLookupOptions {
 }
 
 const NOT_FOUND_TYPE = 'urn:problem-type:not-found';
-const validateLocation = validators.getLocation.responses['200'];
-const validateNotFound = validators.getLocation.responses['404'];
+// getLocation's alone: the get-profile bundle carries no other location validator.
+const validateLocation = getLocationValidators.responses['200'];
+const validateNotFound = getLocationValidators.responses['404'];
 
 /**
  * Reads current locations through the location service's published contract: its generated

@@ -1,4 +1,4 @@
-import { operationManifest, validators, type operations } from '@sm/contract-profile';
+import { getProfileValidators, operationManifest, type operations } from '@sm/contract-profile';
 import { createApiHandler } from '@sm/http-lambda';
 import { createGetProfile, lookupBudgetMs } from '../domain';
 import { locationLookup, lookupConfig, reportLocationLookupFailed } from './support/location';
@@ -15,8 +15,8 @@ const getProfile = createGetProfile({
  * `GET /profile/{userId}` (getProfile): any signed-in caller reads a profile with the user's
  * current location, looked up with the caller's own token; `ETag` names the stored version.
  */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'getProfile'>(
+  { operationManifest, validators: { getProfile: getProfileValidators } },
   {
     getProfile: async ({ params, event, context }) => {
       const { profile, etag } = await getProfile({

@@ -1,4 +1,4 @@
-import { operationManifest, validators, type operations } from '@sm/contract-profile';
+import { putProfileValidators, operationManifest, type operations } from '@sm/contract-profile';
 import { createApiHandler } from '@sm/http-lambda';
 import { createPutProfile } from '../domain';
 import { principalIdOf } from './support/request';
@@ -13,8 +13,8 @@ const putProfile = createPutProfile({
  * `PUT /profile/{userId}` (putProfile): the owner creates (201) or replaces (200) their profile;
  * with `If-Match` only while it still names the stored version (else 412). Answers the new `ETag`.
  */
-export const handler = createApiHandler<operations>(
-  { operationManifest, validators },
+export const handler = createApiHandler<operations, 'putProfile'>(
+  { operationManifest, validators: { putProfile: putProfileValidators } },
   {
     putProfile: async ({ params, body, event }) => {
       const { profile, etag, created } = await putProfile({
