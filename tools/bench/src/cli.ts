@@ -1,11 +1,13 @@
 /**
  * `npm run bench:bundles`: per Lambda function of every service, the bundle size, the time to
  * import the bundle in a fresh Node process (median of N, beside an empty-handler bundle and a
- * bare DynamoDB DocumentClient bundle built with the same esbuild options, in the same run), and
- * p50/p99 of a warm invocation of the real bundle against dynalite.
+ * bare DynamoDB DocumentClient bundle built with the same esbuild options, in the same run), the
+ * first invocation in a fresh process (import, then one call: the cold start) and p50/p99 of a
+ * warm invocation of the real bundle against dynalite.
  *
  * Options: --skip-build (use dist/ as it is), --runs <n> (imports per bundle, default 10),
- * --only <service> (repeatable), --no-invoke (sizes and imports only).
+ * --first-calls <n> (cold starts per function, default 10), --only <service> (repeatable),
+ * --no-invoke (sizes and imports only).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -13,11 +15,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureImports } from './import-time';
-import { measureWarmInvocations } from './invoke';
+import { measureInvocations } from './invoke';
 import { buildReferenceBundles } from './reference-bundles';
 import { formatReport, type ReportRow } from './report';
 import { scenarios } from './scenarios';
-import { percentile } from './stats';
+import { median, percentile } from './stats';
 import { loadTables, tableEnvName } from './tables';
 import { discoverServices, readBuildOptions, type FunctionBundle, type ServiceBuildOptions } from './workspace';
 
@@ -68,11 +70,15 @@ const main = async (): Promise<void> => {
       'skip-build': { type: 'boolean', default: false },
       'no-invoke': { type: 'boolean', default: false },
       runs: { type: 'string', default: '10' },
+      'first-calls': { type: 'string', default: '10' },
       only: { type: 'string', multiple: true },
     },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new Error(`--runs must be a whole number from 1 to 100, got '${values.runs}'`);
+  const firstCalls = Number(values['first-calls']);
+  if (!Number.isInteger(firstCalls) || firstCalls < 0 || firstCalls > 100)
+    throw new Error(`--first-calls must be a whole number from 0 to 100, got '${values['first-calls']}'`);
   const root = resolve(__dirname, '..', '..', '..');
 
   const discovered = discoverServices(root);
@@ -138,6 +144,7 @@ const main = async (): Promise<void> => {
     for (const [key, timing] of imports) if (timing.error !== undefined) notes.set(key, timing.error.split('\n').slice(0, 2).join(' | '));
 
     const warm = new Map<string, { p50: number; p99: number; n: number }>();
+    const cold = new Map<string, { firstCallMs: number; coldMs: number }>();
     if (!values['no-invoke']) {
       for (const service of services) {
         const available = (discovered.get(service) ?? []).filter((fn) => bundles.has(`${service}/${fn.name}`));
@@ -146,11 +153,12 @@ const main = async (): Promise<void> => {
           for (const fn of available) notes.set(`${service}/${fn.name}`, 'no warm-invocation scenario (tools/bench/src/scenarios)');
           continue;
         }
-        log(`invoking ${service} warm against dynalite…`);
-        const results = await measureWarmInvocations(
+        log(`invoking ${service} warm, then ${firstCalls} cold start(s) per function, against dynalite…`);
+        const results = await measureInvocations(
           root,
           service,
           Object.fromEntries(available.map((fn) => [fn.name, bundles.get(`${service}/${fn.name}`) as string])),
+          firstCalls,
         );
         for (const fn of available) {
           const key = `${service}/${fn.name}`;
@@ -158,6 +166,12 @@ const main = async (): Promise<void> => {
           if (result === undefined) notes.set(key, notes.get(key) ?? 'no warm-invocation scenario (tools/bench/src/scenarios)');
           else if (result.error !== undefined) notes.set(key, `warm invocation failed: ${result.error}`);
           else warm.set(key, { p50: percentile(result.samples, 50), p99: percentile(result.samples, 99), n: result.samples.length });
+          const starts = result?.error === undefined ? (result?.firstCalls ?? []) : [];
+          if (starts.length > 0)
+            cold.set(key, {
+              firstCallMs: median(starts.map((start) => start.firstCallMs)),
+              coldMs: median(starts.map((start) => start.importMs + start.firstCallMs)),
+            });
         }
       }
     }
@@ -165,6 +179,7 @@ const main = async (): Promise<void> => {
     const rows: ReportRow[] = [...bundles.keys(), ...functions.map((fn) => `${fn.service}/${fn.name}`).filter((key) => !bundles.has(key))].map(
       (key) => {
         const figures = warm.get(key);
+        const coldStart = cold.get(key);
         const timing = imports.get(key);
         const baselineKey = baselineKeyOf.get(key) ?? baselineKeyOf.get(key.split('/')[0] as string);
         const baseline = baselineKey === undefined ? undefined : imports.get(baselineKey);
@@ -175,6 +190,7 @@ const main = async (): Promise<void> => {
           ...(timing === undefined ? {} : { importMs: timing.median, importMinMs: timing.min, importCpuMs: timing.cpuMedian }),
           reference: key.startsWith('reference: '),
           ...(figures === undefined ? {} : { warmP50Ms: figures.p50, warmP99Ms: figures.p99, warmCount: figures.n }),
+          ...(coldStart === undefined ? {} : coldStart),
           ...(notes.has(key) ? { note: notes.get(key) } : {}),
         };
       },
@@ -186,6 +202,8 @@ const main = async (): Promise<void> => {
         `Lambda bundle benchmark — node ${process.version}, ${cpus().length} CPUs, load average ${load1?.toFixed(1)} / ${load5?.toFixed(1)} (1 / 5 min)`,
         `import ms: median (and min) wall-clock time of ${runs} require() calls, each in a fresh Node process with a Lambda-like environment (tracing off);`,
         `cpu ms: median CPU time (user + system) of the same imports, which waiting for a busy core does not inflate`,
+        `first call ms: median wall-clock time of the first invocation in ${firstCalls} fresh Node processes, each importing the bundle, then invoking it once against dynalite;`,
+        `  cold ms: median of import + first call in those processes, the real cold start. Work a function defers from import to its first call (get-profile's fetch) shows here`,
         `warm: one invocation as warm-up, then n invocations of the real bundle's handler in-process, against dynalite over HTTP`,
         `target: each bundle imports within +${IMPORT_BUDGET_MS} ms of the bare DynamoDB-client bundle built with the same esbuild options`,
         '',

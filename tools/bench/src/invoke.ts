@@ -5,14 +5,16 @@ import type { FunctionSamples, WorkerReply, WorkerRequest } from './invoke-worke
 const WORKER_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * Times warm invocations of one service's bundles in a child process (see invoke-worker.ts),
- * against its own dynalite. Resolves with samples per function; a failed worker resolves with
- * the same error for every function instead of aborting the whole benchmark.
+ * Times warm invocations of one service's bundles, and `firstCalls` cold starts of each (fresh
+ * process: import, first invocation), in a child process (see invoke-worker.ts) against its own
+ * dynalite. Resolves with samples per function; a failed worker resolves with the same error for
+ * every function instead of aborting the whole benchmark.
  */
-export const measureWarmInvocations = (
+export const measureInvocations = (
   root: string,
   service: string,
   bundles: Readonly<Record<string, string>>,
+  firstCalls: number,
 ): Promise<Record<string, FunctionSamples>> =>
   new Promise((resolve) => {
     const failAll = (error: string) => resolve(Object.fromEntries(Object.keys(bundles).map((name) => [name, { samples: [], error }])));
@@ -39,6 +41,6 @@ export const measureWarmInvocations = (
       clearTimeout(timer);
       if (!replied) failAll(`worker exited (${signal ?? code}) without a result: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
     });
-    const request: WorkerRequest = { root, service, bundles };
+    const request: WorkerRequest = { root, service, bundles, firstCalls };
     child.send(request);
   });

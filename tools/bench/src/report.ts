@@ -14,6 +14,10 @@ export interface ReportRow {
   readonly baselineCpuMs?: number;
   /** Whether this row is one of the reference bundles (no target, no invocation). */
   readonly reference?: boolean;
+  /** Median wall-clock time of the first invocation in a fresh process, after the import. */
+  readonly firstCallMs?: number;
+  /** Median of import + first invocation in those fresh processes: the cold start. */
+  readonly coldMs?: number;
   readonly warmP50Ms?: number;
   readonly warmP99Ms?: number;
   readonly warmCount?: number;
@@ -39,7 +43,7 @@ export const verdict = (importMs: number | undefined, baselineMs: number, budget
 
 /** The report as an aligned plain-text table, one line per bundle, then the notes. */
 export const formatReport = ({ rows, budgetMs }: ReportInput): string => {
-  const header = ['bundle', 'size KiB', 'import ms', 'min', 'vs DDB', `≤ +${budgetMs} ms`, 'cpu ms', 'cpu vs DDB', 'warm p50 ms', 'warm p99 ms', 'n'];
+  const header = ['bundle', 'size KiB', 'import ms', 'min', 'vs DDB', `≤ +${budgetMs} ms`, 'cpu ms', 'cpu vs DDB', 'first call ms', 'cold ms', 'warm p50 ms', 'warm p99 ms', 'n'];
   const delta = (value: number | undefined, baseline: number) =>
     value === undefined || Number.isNaN(value) || Number.isNaN(baseline) ? '–' : signed(value - baseline);
   const lines = rows.map(({ baselineImportMs = Number.NaN, baselineCpuMs = Number.NaN, ...row }) => [
@@ -51,6 +55,8 @@ export const formatReport = ({ rows, budgetMs }: ReportInput): string => {
     row.reference ? '' : verdict(row.importMs, baselineImportMs, budgetMs),
     fixed(row.importCpuMs),
     delta(row.importCpuMs, baselineCpuMs),
+    row.reference ? '' : fixed(row.firstCallMs),
+    row.reference ? '' : fixed(row.coldMs),
     row.reference ? '' : fixed(row.warmP50Ms),
     row.reference ? '' : fixed(row.warmP99Ms),
     row.warmCount === undefined ? '' : String(row.warmCount),
