@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
@@ -98,10 +100,35 @@ export const createObservability = (options: ObservabilityOptions = {}): Observa
   };
 };
 
-/** Loaded on demand (bundlers keep a nested require lazy), see {@link Observability.tracer}. */
-const loadTracer = (): typeof Tracer =>
-  (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer'))
-    .Tracer;
+/**
+ * File name of the tracer bundle (`nx run observability:build`), which each service ships beside
+ * its functions' bundles and every function's asset includes (ServiceFunction in `@sm/infra`).
+ */
+export const TRACER_BUNDLE_FILE = 'tracer.js';
+
+const TRACER_PACKAGE = '@aws-lambda-powertools/tracer';
+
+/**
+ * Loads the Powertools Tracer on demand, see {@link Observability.tracer}. A function's bundle does
+ * not contain it: the Tracer and the X-Ray SDK (some 150 KB minified) are `tracer.js` beside the
+ * bundle, so a cold start with tracing off does not even parse them. In a bundle `__dirname` is the
+ * bundle's directory; from source (Jest, tsx) it is this one, which has no `tracer.js`, and the
+ * package is loaded instead. The specifiers are variables so esbuild leaves both requires to run
+ * time rather than bundling the package.
+ */
+const loadTracer = (): typeof Tracer => {
+  const besideBundle = join(__dirname, TRACER_BUNDLE_FILE);
+  const specifier = existsSync(besideBundle) ? besideBundle : TRACER_PACKAGE;
+  try {
+    return (require(specifier) as typeof import('@aws-lambda-powertools/tracer')).Tracer;
+  } catch (error) {
+    throw new Error(
+      `Tracing is on, but the tracer cannot be loaded from ${besideBundle} nor from the ${TRACER_PACKAGE} package: ` +
+        `ship ${TRACER_BUNDLE_FILE} (npx nx run observability:build) beside the function's bundle`,
+      { cause: error },
+    );
+  }
+};
 
 /**
  * Powertools only knows POWERTOOLS_TRACE_ENABLED; POWERTOOLS_TRACE_DISABLED is accepted as well

@@ -1,5 +1,6 @@
 export {
   createObservability,
+  TRACER_BUNDLE_FILE,
   type Observability,
   type ObservabilityOptions,
 } from './create-observability';
