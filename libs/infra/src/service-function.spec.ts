@@ -82,11 +82,11 @@ describe('ServiceFunction', () => {
     });
     afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-    it('holds only the function’s bundle and its source map', () => {
+    it('holds only the function’s bundle and the tracer bundle, with their source maps', () => {
       const outdir = join(work, 'cdk.out');
       const { template } = synth(join(work, 'bundles'), ['get-note'], outdir);
       const hash = assetKeys(template)['get-note']!.replace(/\.zip$/, '');
-      expect(readdirSync(join(outdir, `asset.${hash}`)).sort()).toEqual(['get-note.js', 'get-note.js.map']);
+      expect(readdirSync(join(outdir, `asset.${hash}`)).sort()).toEqual(['get-note.js', 'get-note.js.map', 'tracer.js', 'tracer.js.map']);
     });
 
     it('changes only when the function’s own bundle changes', () => {
@@ -97,6 +97,21 @@ describe('ServiceFunction', () => {
       const after = assetKeys(synth(bundles, ['get-note', 'put-note']).template);
       expect(after['get-note']).not.toEqual(before['get-note']);
       expect(after['put-note']).toEqual(before['put-note']);
+    });
+
+    it('changes for every function when the tracer bundle changes', () => {
+      const bundles = join(work, 'bundles');
+      const before = assetKeys(synth(bundles, ['get-note', 'put-note']).template);
+      writeFileSync(join(bundles, 'tracer.js'), '"use strict";exports.Tracer=class Tracer{};\n');
+      const after = assetKeys(synth(bundles, ['get-note', 'put-note']).template);
+      expect(after['get-note']).not.toEqual(before['get-note']);
+      expect(after['put-note']).not.toEqual(before['put-note']);
+    });
+
+    it('fails early, telling the user to build, when the tracer bundle is missing', () => {
+      const bundles = join(work, 'bundles');
+      rmSync(join(bundles, 'tracer.js'));
+      expect(() => synth(bundles, ['get-note'])).toThrow(/the tracer bundle .*tracer\.js does not exist\. .*npx nx run notes:build/);
     });
   });
 

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { TRACER_BUNDLE_FILE } from '@sm/observability';
 import { InfraConfigError } from './errors';
 import { defineServiceLimits, type FunctionLimits } from './limits';
 import { workspaceRoot } from './workspace';
@@ -60,9 +61,11 @@ const RESERVED_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAM
  * log group and X-Ray, and whatever `grant…` calls add), reserved concurrency, memory and timeout
  * from the service's limits, active tracing and Powertools configuration.
  *
- * The asset is the bundle directory filtered to this function's two files (`<entry>.js` and its
- * source map), so each function's asset hash, and therefore its deployment, changes only when its
- * own bundle does.
+ * The asset is the bundle directory filtered to this function's bundle (`<entry>.js`, its source
+ * map) and the service's tracer bundle (`tracer.js`, its source map: the Powertools Tracer and the
+ * X-Ray SDK, which `@sm/observability` loads from beside the bundle only when tracing is on, so a
+ * cold start does not parse them otherwise). Each function's asset hash, and therefore its
+ * deployment, changes only when its own bundle or the tracer bundle does.
  *
  * Construct ids are a contract: `Role`, `LogGroup`, `Function`.
  */
@@ -101,6 +104,14 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         `${this.node.path}: the bundle ${relative(root, bundle) || bundle} does not exist. Build it first: npx nx run ${service}:build`,
       );
     }
+    // Tracing is active, so the function loads the tracer at cold start: without it, it would fail there.
+    const tracerBundle = join(bundleDir, TRACER_BUNDLE_FILE);
+    if (!existsSync(tracerBundle)) {
+      throw new InfraConfigError(
+        `${this.node.path}: the tracer bundle ${relative(root, tracerBundle) || tracerBundle} does not exist. ` +
+          `The service's build copies it from dist/libs/observability: npx nx run ${service}:build`,
+      );
+    }
 
     this.service = service;
     this.entry = entry;
@@ -125,8 +136,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       architecture: lambda.Architecture.ARM_64,
       handler: `${entry}.handler`,
       code: lambda.Code.fromAsset(bundleDir, {
-        // Only this function's bundle and its source map: the asset hash follows this bundle alone.
-        exclude: ['*', `!${entry}.js`, `!${entry}.js.map`],
+        // Only this function's bundle and the tracer bundle, with their source maps: the asset hash
+        // follows these alone, never another function's bundle.
+        exclude: ['*', `!${entry}.js`, `!${entry}.js.map`, `!${TRACER_BUNDLE_FILE}`, `!${TRACER_BUNDLE_FILE}.map`],
         ignoreMode: IgnoreMode.GLOB,
       }),
       memorySize: props.limits.memoryMb,

@@ -1,0 +1,2 @@
+"use strict";exports.Tracer=class{};
+//# sourceMappingURL=tracer.js.map
