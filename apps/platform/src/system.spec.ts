@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CfnResource, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -135,6 +138,42 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
     const template = templateOf(stack).toJSON();
     expect(JSON.stringify(template)).not.toContain('Fn::ImportValue');
     expect(Object.values(template.Outputs ?? {}).filter((o: any) => o.Export)).toEqual([]);
+  });
+});
+
+describe('function assets (what deploys, and what the local runtime loads from cdk.out)', () => {
+  const functions = services.flatMap(({ name, stack }) =>
+    ofType(resourcesOf(stack), 'AWS::Lambda::Function').map(([, fn]) => ({
+      service: name,
+      entry: String(fn.Properties['Handler']).replace(/\.handler$/, ''),
+      assetDir: join(app.outdir, `asset.${String(fn.Properties['Code']['S3Key']).replace(/\.zip$/, '')}`),
+      variables: (fn.Properties['Environment']?.['Variables'] ?? {}) as Record<string, unknown>,
+    })),
+  );
+
+  /** Requires the asset's bundle in a fresh process, as Lambda does; reports whether tracer.js was loaded. */
+  const importBundle = ({ entry, assetDir, variables }: (typeof functions)[number], env: Record<string, string>) => {
+    // Table names and the location URL are CloudFormation references until deployment.
+    const placeholders = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : name.endsWith('_URL') ? 'https://api.example.invalid/prod' : 'placeholder']),
+    );
+    const child = spawnSync(
+      process.execPath,
+      ['-e', "require(process.argv[1]); process.stdout.write(JSON.stringify(Object.keys(require.cache).map((f) => require('node:path').basename(f)).sort()))", join(assetDir, `${entry}.js`)],
+      { env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...placeholders, ...env }, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(child.stderr).toBe('');
+    return JSON.parse(child.stdout) as string[];
+  };
+
+  it.each(functions)('$service $entry ships the tracer bundle beside its own bundle', ({ entry, assetDir }) => {
+    expect(readdirSync(assetDir).sort()).toEqual([`${entry}.js`, `${entry}.js.map`, 'tracer.js', 'tracer.js.map']);
+  });
+
+  it.each(functions)('$service $entry loads the tracer from its asset when tracing is on (in Lambda), never when off', (fn) => {
+    const lambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' };
+    expect(importBundle(fn, lambda)).toEqual([`${fn.entry}.js`, 'tracer.js']);
+    expect(importBundle(fn, {})).toEqual([`${fn.entry}.js`]);
   });
 });
 
