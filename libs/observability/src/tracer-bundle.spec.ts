@@ -36,7 +36,11 @@ beforeAll(async () => {
     },
     outfile: join(dir, 'fn', 'get-note.js'),
   });
-  await build({ ...esbuildOptions, entryPoints: [join(__dirname, 'bundles', 'tracer.ts')], outfile: join(dir, 'fn', TRACER_BUNDLE_FILE) });
+  await build({
+    ...esbuildOptions,
+    entryPoints: [join(__dirname, 'bundles', 'tracer.ts')],
+    outfile: join(dir, 'fn', TRACER_BUNDLE_FILE),
+  });
   // The same function bundle, without the tracer bundle beside it.
   mkdirSync(join(dir, 'alone'));
   copyFileSync(join(dir, 'fn', 'get-note.js'), join(dir, 'alone', 'get-note.js'));
@@ -55,9 +59,22 @@ const load = (bundle: string, env: Record<string, string>) => {
        process.stdout.write(JSON.stringify({ tracingEnabled: fn.tracingEnabled, tracerClass: fn.tracerClass, tracerLoaded }));`,
       bundle,
     ],
-    { env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR', ...env }, encoding: 'utf8', timeout: 30_000 },
+    {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+        ...env,
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
   );
-  return { status: child.status, stderr: child.stderr, result: child.status === 0 ? JSON.parse(child.stdout) : undefined };
+  return {
+    status: child.status,
+    stderr: child.stderr,
+    result: child.status === 0 ? JSON.parse(child.stdout) : undefined,
+  };
 };
 
 describe('the tracer bundle', () => {
@@ -68,24 +85,36 @@ describe('the tracer bundle', () => {
   });
 
   it('is loaded from beside the function bundle with tracing on (in Lambda), and creates the tracer', () => {
-    const { result, stderr } = load(join(dir, 'fn', 'get-note.js'), { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' });
+    const { result, stderr } = load(join(dir, 'fn', 'get-note.js'), {
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    });
 
     expect(stderr).toBe('');
     expect(result).toEqual({ tracingEnabled: true, tracerClass: 'Tracer', tracerLoaded: true });
   });
 
   it('is never loaded with tracing off', () => {
-    expect(load(join(dir, 'fn', 'get-note.js'), {}).result).toEqual({ tracingEnabled: false, tracerLoaded: false });
+    expect(load(join(dir, 'fn', 'get-note.js'), {}).result).toEqual({
+      tracingEnabled: false,
+      tracerLoaded: false,
+    });
     expect(
-      load(join(dir, 'fn', 'get-note.js'), { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'false' }).result,
+      load(join(dir, 'fn', 'get-note.js'), {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      }).result,
     ).toEqual({ tracingEnabled: false, tracerLoaded: false });
   });
 
   it('when missing beside a function traced in Lambda, fails its cold start saying what to ship', () => {
-    const { status, stderr } = load(join(dir, 'alone', 'get-note.js'), { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' });
+    const { status, stderr } = load(join(dir, 'alone', 'get-note.js'), {
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    });
 
     expect(status).not.toBe(0);
-    expect(stderr).toContain(`Tracing is on, but the tracer cannot be loaded from ${join(dir, 'alone', TRACER_BUNDLE_FILE)}`);
+    expect(stderr).toContain(
+      `Tracing is on, but the tracer cannot be loaded from ${join(dir, 'alone', TRACER_BUNDLE_FILE)}`,
+    );
     expect(stderr).toContain('npx nx run observability:build');
   });
 });

@@ -40,7 +40,13 @@ describe('firstCallOnce', () => {
     const sample = await firstCallOnce(input(path));
 
     // Assess
-    expect(sample.result).toEqual({ statusCode: 200, body: 'hello', fn: 'bench-fn', left: true, mark: 'from-env' });
+    expect(sample.result).toEqual({
+      statusCode: 200,
+      body: 'hello',
+      fn: 'bench-fn',
+      left: true,
+      mark: 'from-env',
+    });
     expect(sample.error).toBeUndefined();
     expect(sample.importMs).toBeGreaterThan(0);
     expect(sample.firstCallMs).toBeGreaterThan(0);
@@ -65,7 +71,10 @@ describe('firstCallOnce', () => {
   });
 
   it('reports a function that throws as an error, not a result', async () => {
-    const path = bundle('throws', `exports.handler = async () => { throw new Error('Unauthorized'); };`);
+    const path = bundle(
+      'throws',
+      `exports.handler = async () => { throw new Error('Unauthorized'); };`,
+    );
 
     const sample = await firstCallOnce(input(path));
 
@@ -76,7 +85,9 @@ describe('firstCallOnce', () => {
   it('rejects when the bundle cannot even be imported', async () => {
     const path = bundle('broken', `throw new Error('config: PROFILES_TABLE_NAME is missing');`);
 
-    await expect(firstCallOnce(input(path))).rejects.toThrow(/gave no result \(exit 1\).*PROFILES_TABLE_NAME is missing/);
+    await expect(firstCallOnce(input(path))).rejects.toThrow(
+      /gave no result \(exit 1\).*PROFILES_TABLE_NAME is missing/,
+    );
   });
 });
 
@@ -93,6 +104,10 @@ describe('functionEnvironment', () => {
       JEST_WORKER_ID: '1',
     });
 
-    expect(env).toEqual({ PATH: '/bin', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1234', USERS_TABLE_NAME: 'bench-users' });
+    expect(env).toEqual({
+      PATH: '/bin',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1234',
+      USERS_TABLE_NAME: 'bench-users',
+    });
   });
 });

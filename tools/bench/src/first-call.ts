@@ -53,7 +53,10 @@ export interface FirstCallInput {
 export const firstCallOnce = (input: FirstCallInput): Promise<FirstCallSample> => {
   const dir = mkdtempSync(join(tmpdir(), 'sm-bench-first-call-'));
   const inputPath = join(dir, 'input.json');
-  writeFileSync(inputPath, JSON.stringify({ event: input.event, context: input.context, timeoutMs: input.timeoutMs }));
+  writeFileSync(
+    inputPath,
+    JSON.stringify({ event: input.event, context: input.context, timeoutMs: input.timeoutMs }),
+  );
   return new Promise<FirstCallSample>((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', PROBE, input.bundlePath, inputPath], {
       env: input.env,
@@ -77,7 +80,11 @@ export const firstCallOnce = (input: FirstCallInput): Promise<FirstCallSample> =
         // Node prints the uncaught error's first line among the stack trace: that says why.
         const lines = stderr.trim().split('\n');
         const why = lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.slice(-3).join(' | ');
-        reject(new Error(`first call of ${input.bundlePath} gave no result (${signal ?? `exit ${code}`}): ${why}`));
+        reject(
+          new Error(
+            `first call of ${input.bundlePath} gave no result (${signal ?? `exit ${code}`}): ${why}`,
+          ),
+        );
       }
     });
   }).finally(() => rmSync(dir, { recursive: true, force: true }));

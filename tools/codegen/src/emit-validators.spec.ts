@@ -121,7 +121,7 @@ describe('validators.ts', () => {
   });
 
   it.each(contracts.map((c) => c.name))(
-    '%s: exports each operation\'s validators and all of them as `validators`',
+    "%s: exports each operation's validators and all of them as `validators`",
     (name) => {
       const { exports } = loadSelfContained(generated[name] as string);
       const operations = collectOperations(documents[name] as JsonObject);
@@ -153,7 +153,7 @@ describe('validators.ts', () => {
   );
 
   it.each(operationCases)(
-    '$contract: a bundle of $operationId\'s validators holds no other operation\'s and runs alone',
+    "$contract: a bundle of $operationId's validators holds no other operation's and runs alone",
     async ({ contract, operationId }) => {
       const code = generated[contract] as string;
       const all = ajvExportsIn(await bundleImporting(code, ['validators']));

@@ -242,7 +242,10 @@ function withoutExportList(code: string, expected: readonly string[]): string {
  * call. Marked pure, a module no kept validator requires is dropped from a Lambda bundle too.
  */
 function markModuleWrappersPure(code: string): string {
-  return code.replace(/^var (require_\w+) = __commonJS\(/gm, 'var $1 = /* @__PURE__ */ __commonJS(');
+  return code.replace(
+    /^var (require_\w+) = __commonJS\(/gm,
+    'var $1 = /* @__PURE__ */ __commonJS(',
+  );
 }
 
 /**
@@ -271,8 +274,7 @@ export async function emitValidators(
     return `export const ${operationValidatorsName(id)}: Validators['${id}'] = ${untypedName(id)};`;
   });
   const all = operations.map(
-    (operation) =>
-      `  ${operation.operationId}: ${operationValidatorsName(operation.operationId)},`,
+    (operation) => `  ${operation.operationId}: ${operationValidatorsName(operation.operationId)},`,
   );
   return `${header}
 // @ts-nocheck -- ajv's generated JavaScript: the codegen tests check it; the exports below are typed.

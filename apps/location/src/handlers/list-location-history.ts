@@ -1,4 +1,8 @@
-import { listLocationHistoryValidators, operationManifest, type operations } from '@sm/contract-location';
+import {
+  listLocationHistoryValidators,
+  operationManifest,
+  type operations,
+} from '@sm/contract-location';
 import { createApiHandler } from '@sm/http-lambda';
 import { callerId } from './support/caller';
 import { locationService, observability } from './support/runtime';
