@@ -41,9 +41,32 @@ type WorkerMessage =
       body?: string;
       error?: ErrorPayload;
       durationMs: number;
+      /** `performance.timeOrigin + performance.now()` in the worker when it answered. */
+      endedAt: number;
       maxMemoryMB: number;
       logs: unknown[] | null;
     };
+
+/** One invocation as the Lambda service hands it to an environment. */
+export interface Invocation {
+  readonly requestId: string;
+  /** The event as JSON text: what Lambda hands its runtime. */
+  readonly payload: string;
+  readonly traceId: string;
+  readonly resolve: (result: InvokeResult) => void;
+}
+
+/**
+ * A busy environment takes invocations to run after its current one (see `enqueue`) only when its
+ * last invocation took less than this…
+ */
+const QUEUE_MAX_DURATION_MS = 5;
+/** …its current one has not been running (as far as this thread knows) longer than this… */
+const QUEUE_MAX_ELAPSED_MS = 50;
+/** …and fewer than this many are queued on it already. */
+const QUEUE_MAX_DEPTH = 8;
+/** Claim words in the shared control block: more than an environment ever has outstanding. */
+const CLAIM_SLOTS = 16;
 
 /** What an environment needs from the service that owns it. */
 export interface EnvironmentHost {
@@ -64,6 +87,8 @@ export interface EnvironmentHost {
   settled(env: ExecutionEnvironment): void;
   /** Called when an idle environment dies (e.g. a background timer threw after the response). */
   died(env: ExecutionEnvironment): void;
+  /** Invocations queued on this environment, taken back before it started them (it died), in order. */
+  requeue(invocations: Invocation[]): void;
 }
 
 interface Pending {
@@ -90,8 +115,18 @@ export class ExecutionEnvironment {
   private readonly spawnedAt = performance.now();
   private readonly logStreamName = newLogStreamName();
   private readonly initTimer: NodeJS.Timeout;
-  /** Shared with the worker: 1 while an invocation runs there (set here on hand-over, cleared there). */
-  private readonly running = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * Shared with the worker. [0]: invocations handed over and not answered yet (incremented here on
+   * hand-over, decremented there just before each answer). [1 + seq % CLAIM_SLOTS]: the sequence
+   * number of a queued invocation while nobody has claimed it, else 0: the worker claims it to run
+   * it, this thread to take it back, each with a compare-and-exchange, so exactly one of them does.
+   */
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (1 + CLAIM_SLOTS)));
+  /** Invocations handed over to start after the current one, in order (see `enqueue`). */
+  private readonly queued: { invocation: Invocation; seq: number }[] = [];
+  private nextSeq = 1;
+  /** How long the last invocation ran in the worker. */
+  private lastDurationMs = Number.POSITIVE_INFINITY;
   private initDurationMs: number | undefined;
   /** START/END/REPORT lines are only worth formatting for a sink that keeps them. */
   private readonly platformLines: boolean;
@@ -122,7 +157,7 @@ export class ExecutionEnvironment {
         captureLogs: host.logSink !== undefined,
         sdkBaseDir: host.sdkBaseDir,
         compileCacheDir: host.compileCacheDir,
-        running: this.running.buffer,
+        control: this.control.buffer,
         reportMemory: this.platformLines,
       },
     });
@@ -145,7 +180,33 @@ export class ExecutionEnvironment {
    * was busy with other work). Such an environment is as good as free.
    */
   get isAnswered(): boolean {
-    return this.state === 'busy' && Atomics.load(this.running, 0) === 0;
+    return this.state === 'busy' && Atomics.load(this.control, 0) === 0;
+  }
+
+  /** How many invocations are queued here, handed over behind the running one. */
+  get queuedCount(): number {
+    return this.queued.length;
+  }
+
+  /**
+   * Whether this busy environment takes an invocation to start as soon as its current one ends:
+   * its invocations are short (the last one took under QUEUE_MAX_DURATION_MS and the current one
+   * has not been running long) and few are queued on it yet.
+   */
+  get acceptsQueued(): boolean {
+    const pending = this.pending;
+    return (
+      this.state === 'busy' &&
+      this.queued.length < QUEUE_MAX_DEPTH &&
+      pending !== undefined &&
+      this.lastDurationMs < QUEUE_MAX_DURATION_MS &&
+      performance.now() - pending.startedAt < QUEUE_MAX_ELAPSED_MS
+    );
+  }
+
+  /** How long (this thread's clock) the current invocation has been running; 0 when none. */
+  get runningForMs(): number {
+    return this.pending ? performance.now() - this.pending.startedAt : 0;
   }
 
   /** Milliseconds from spawn to ready (0 until then). */
@@ -160,40 +221,69 @@ export class ExecutionEnvironment {
   idleSince = 0;
 
   /** Runs one invocation; the environment must be idle (INIT done, nothing running). */
-  invoke(requestId: string, event: unknown, traceId: string): Promise<InvokeResult> {
-    if (this.state !== 'idle') {
-      return Promise.reject(new Error(`execution environment is ${this.state}, not idle`));
-    }
+  invoke(invocation: Invocation): void {
+    if (this.state !== 'idle') throw new Error(`execution environment is ${this.state}, not idle`);
     const coldStart = !this.served;
     this.served = true;
-    return new Promise<InvokeResult>((resolve) => {
-      const pending: Pending = { requestId, resolve, coldStart, startedAt: 0, timer: undefined };
-      this.pending = pending;
-      this.platformLog(startLine(requestId), requestId);
-      Atomics.store(this.running, 0, 1);
-      try {
-        // [requestId, event, traceId]: an array clones faster than an object with named fields.
-        this.worker.postMessage([requestId, event, traceId]);
-      } catch (error) {
-        // Lambda takes JSON: an event that cannot even be copied never reaches the function.
-        Atomics.store(this.running, 0, 0);
-        this.pending = undefined;
-        this.host.settled(this);
-        resolve({
-          kind: 'error',
-          errorType: 'InvalidRequestContentException',
-          errorMessage: `Could not parse request body into json: ${(error as Error).message}`,
-          durationMs: 0,
-        });
-        return;
-      }
-      this.state = 'busy';
-      pending.startedAt = performance.now();
-      pending.timer = setTimeout(
-        () => this.onTimeout(pending),
-        this.host.spec.timeoutSeconds * 1000,
-      );
-    });
+    this.state = 'busy';
+    this.begin(invocation, coldStart, performance.now());
+    this.handOver(invocation, 0);
+  }
+
+  /**
+   * Hands over an invocation to start in the worker itself the moment the ones ahead of it end:
+   * under load the next invocation then costs no wake-up of a sleeping worker thread (on a shared
+   * or virtual machine, the dearest part of a hand-over) and no round trip through this thread,
+   * which may be slow to read answers. The environment still runs one invocation at a time, in
+   * order. Until the worker starts it, `withdraw` can take it back (another environment freed
+   * first, or the current invocation runs long); if the environment dies first it goes back to the
+   * host (`requeue`): never lost, never run twice.
+   */
+  enqueue(invocation: Invocation): void {
+    if (!this.acceptsQueued)
+      throw new Error('execution environment does not take a queued invocation now');
+    const seq = this.nextSeq++;
+    this.queued.push({ invocation, seq });
+    Atomics.store(this.control, 1 + (seq % CLAIM_SLOTS), seq);
+    this.handOver(invocation, seq);
+  }
+
+  /**
+   * Takes back the last queued invocation if the worker has not started it (it runs them in
+   * order: when the last has started, so have all the others).
+   */
+  withdraw(): Invocation | undefined {
+    const last = this.queued[this.queued.length - 1];
+    if (!last || !this.claim(last.seq)) return undefined;
+    this.queued.pop();
+    Atomics.sub(this.control, 0, 1);
+    return last.invocation;
+  }
+
+  /** Claims a queued invocation for this thread; false when the worker has claimed it first. */
+  private claim(seq: number): boolean {
+    return Atomics.compareExchange(this.control, 1 + (seq % CLAIM_SLOTS), seq, 0) === seq;
+  }
+
+  /** [requestId, event JSON, traceId, seq]: an array clones faster than an object with named fields. */
+  private handOver(invocation: Invocation, seq: number): void {
+    Atomics.add(this.control, 0, 1);
+    this.worker.postMessage([invocation.requestId, invocation.payload, invocation.traceId, seq]);
+  }
+
+  /** Makes `invocation` the current one, started at `startedAt` (this thread's clock). */
+  private begin(invocation: Invocation, coldStart: boolean, startedAt: number): void {
+    const pending: Pending = {
+      requestId: invocation.requestId,
+      resolve: invocation.resolve,
+      coldStart,
+      startedAt,
+      timer: undefined,
+    };
+    this.pending = pending;
+    this.platformLog(startLine(invocation.requestId), invocation.requestId);
+    const remainingMs = this.host.spec.timeoutSeconds * 1000 - (performance.now() - startedAt);
+    pending.timer = setTimeout(() => this.onTimeout(pending), Math.max(0, remainingMs));
   }
 
   /**
@@ -278,6 +368,7 @@ export class ExecutionEnvironment {
     const pending = this.pending;
     if (!pending) return;
     this.maxMemoryMB = message.maxMemoryMB;
+    this.lastDurationMs = message.durationMs;
     this.state = 'idle';
     let result: InvokeResult;
     if (message.ok) {
@@ -291,7 +382,7 @@ export class ExecutionEnvironment {
     } else {
       result = this.errorResult(message.error as ErrorPayload, message.durationMs);
     }
-    this.finish(pending, result, undefined, undefined, message.durationMs);
+    this.finish(pending, result, undefined, undefined, message.durationMs, message.endedAt);
   }
 
   private onTimeout(pending: Pending): void {
@@ -373,6 +464,27 @@ export class ExecutionEnvironment {
     this.state = 'dead';
     clearTimeout(this.initTimer);
     void this.worker.terminate();
+    this.releaseQueued();
+  }
+
+  /**
+   * The environment is dead: a queued invocation the worker never started goes back to the host;
+   * one it had started (its predecessor answered, the answer unread here) ended with the worker.
+   */
+  private releaseQueued(): void {
+    const queued = this.queued.splice(0);
+    const unstarted: Invocation[] = [];
+    for (const { invocation, seq } of queued) {
+      if (this.claim(seq)) {
+        unstarted.push(invocation);
+        continue;
+      }
+      this.host.settled(this);
+      invocation.resolve(
+        this.exitError(invocation.requestId, 'Runtime exited: the environment ended'),
+      );
+    }
+    if (unstarted.length > 0) this.host.requeue(unstarted);
   }
 
   private errorResult(error: ErrorPayload, durationMs: number): InvokeResult {
@@ -402,6 +514,7 @@ export class ExecutionEnvironment {
     status?: 'timeout' | 'error',
     errorType?: string,
     durationMs = 0,
+    endedAt?: number,
   ): void {
     if (this.pending !== pending) return;
     clearTimeout(pending.timer);
@@ -420,6 +533,16 @@ export class ExecutionEnvironment {
           errorType,
         }),
         requestId,
+      );
+    }
+    // The worker went on with the next queued invocation the moment it answered this one.
+    const queued = this.state === 'idle' && endedAt !== undefined ? this.queued.shift() : undefined;
+    if (queued && endedAt !== undefined) {
+      this.state = 'busy';
+      this.begin(
+        queued.invocation,
+        false,
+        Math.min(performance.now(), endedAt - performance.timeOrigin),
       );
     }
     this.host.settled(this);

@@ -360,6 +360,104 @@ describe('starting environments on shared cores', () => {
   });
 });
 
+describe('invocations queued on a busy environment', () => {
+  interface Echoed {
+    event: { i: number };
+    requestId: string;
+    threadId: number;
+    invocations: number;
+  }
+
+  it('runs a burst of short calls on the warm environment one after another, each exactly once', async () => {
+    const lambda = service();
+    const fn = spec('Echo', 'echo.handler');
+    lambda.register(fn);
+    const warm = expectKind(await lambda.invoke(fn.id, { i: -1 }), 'ok').payload as Echoed;
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => lambda.invoke(fn.id, { i }, { requestId: `req-${i}` })),
+    );
+
+    const echoed = results.map((result) => expectKind(result, 'ok').payload as Echoed);
+    // Every call got its own answer…
+    expect(echoed.map((e) => [e.event.i, e.requestId])).toEqual(
+      Array.from({ length: 50 }, (_, i) => [i, `req-${i}`]),
+    );
+    // …and ran once, one at a time per environment: the per-environment counters never repeat.
+    const runs = echoed.map((e) => `${e.threadId}:${e.invocations}`);
+    expect(new Set(runs).size).toBe(50);
+    expect(echoed.filter((e) => e.threadId === warm.threadId).length).toBeGreaterThan(0);
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 0, waiting: 0 });
+  });
+
+  it('takes a queued call back when the one ahead runs long: it waits about one INIT, then runs elsewhere', async () => {
+    const lambda = service();
+    const fn = spec('Sleep', 'sleep.handler', { timeoutSeconds: 60 });
+    lambda.register(fn);
+    const warm = expectKind(await lambda.invoke(fn.id, { ms: 0 }), 'ok');
+    expectKind(await lambda.invoke(fn.id, { ms: 0 }), 'ok');
+    const initMs = warm.initDurationMs as number;
+
+    const long = lambda.invoke(fn.id, { ms: 30_000 });
+    const started = performance.now();
+    const queued = lambda.invoke(fn.id, { ms: 0 });
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 1, waiting: 1 });
+    const served = expectKind(await queued, 'ok');
+    const waitedMs = performance.now() - started;
+
+    expect(served.coldStart).toBe(true);
+    expect((served.payload as { threadId: number }).threadId).not.toBe(
+      (warm.payload as { threadId: number }).threadId,
+    );
+    expect(waitedMs).toBeGreaterThanOrEqual(initMs);
+    expect(waitedMs).toBeLessThan(15_000);
+    await lambda.close();
+    expect(await long).toMatchObject({ kind: 'error', errorType: 'Runtime.ExitError' });
+  }, 30_000);
+
+  it('gives a queued call its environment never started to another one when that environment dies', async () => {
+    const lambda = service();
+    const fn = spec('Throws', 'throws.handler');
+    lambda.register(fn);
+    const warm = expectKind(await lambda.invoke(fn.id, { mode: 'ok' }), 'ok');
+
+    const exiting = lambda.invoke(fn.id, { mode: 'exit' });
+    const queued = lambda.invoke(fn.id, { mode: 'ok' });
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 1, waiting: 1 });
+
+    expect(await exiting).toMatchObject({ kind: 'error', errorType: 'Runtime.ExitError' });
+    const served = expectKind(await queued, 'ok');
+    expect(served.coldStart).toBe(true);
+    expect((served.payload as { threadId: number }).threadId).not.toBe(
+      (warm.payload as { threadId: number }).threadId,
+    );
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 1, busy: 0, waiting: 0, coldStarts: 2 });
+  });
+
+  it('hands a queued call to the environment that frees first', async () => {
+    const lambda = service();
+    const fn = spec('Sleep', 'sleep.handler', { timeoutSeconds: 60 });
+    lambda.register(fn);
+    // Two warm environments, both last used for short calls.
+    await Promise.all([lambda.invoke(fn.id, { ms: 300 }), lambda.invoke(fn.id, { ms: 300 })]);
+    expectKind(await lambda.invoke(fn.id, { ms: 0 }), 'ok');
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 2, coldStarts: 2 });
+
+    const long = lambda.invoke(fn.id, { ms: 30_000 });
+    const short = lambda.invoke(fn.id, { ms: 20 });
+    // Both environments busy; this one is queued on one of them.
+    const queued = lambda.invoke(fn.id, { ms: 0 });
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 2, waiting: 1 });
+
+    const shortThread = (expectKind(await short, 'ok').payload as { threadId: number }).threadId;
+    const served = expectKind(await queued, 'ok');
+    expect(served.coldStart).toBe(false);
+    expect((served.payload as { threadId: number }).threadId).toBe(shortThread);
+    await lambda.close();
+    expect(await long).toMatchObject({ kind: 'error', errorType: 'Runtime.ExitError' });
+  }, 30_000);
+});
+
 describe('timeouts', () => {
   it.each([
     ['waiting on a timer', false],
@@ -670,22 +768,28 @@ describe('events', () => {
     const fn = spec('Echo', 'echo.handler');
     lambda.register(fn);
 
-    const refused = await lambda.invoke(fn.id, { callback: () => undefined });
-
-    expect(refused).toMatchObject({ kind: 'error', errorType: 'InvalidRequestContentException' });
-    expect(lambda.stats(fn.id).busy).toBe(0);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const event of [{ count: 1n }, cyclic]) {
+      expect(await lambda.invoke(fn.id, event)).toMatchObject({
+        kind: 'error',
+        errorType: 'InvalidRequestContentException',
+      });
+    }
+    // Refused before it reached Lambda: nothing started, nothing counted against concurrency.
+    expect(lambda.stats(fn.id)).toMatchObject({ busy: 0, waiting: 0, coldStarts: 0 });
     expect(await lambda.invoke(fn.id, { fine: true })).toMatchObject({
       kind: 'ok',
       payload: { event: { fine: true } },
     });
   });
 
-  it('answers with what survives JSON, as the runtime serializes the result', async () => {
+  it('passes the event and answers with what survives JSON, as Lambda and its runtime serialize both', async () => {
     const lambda = service();
     const fn = spec('Echo', 'echo.handler');
     lambda.register(fn);
     const { payload } = expectKind(
-      await lambda.invoke(fn.id, { at: new Date(0), gone: undefined }),
+      await lambda.invoke(fn.id, { at: new Date(0), gone: undefined, callback: () => undefined }),
       'ok',
     );
     expect((payload as { event: unknown }).event).toEqual({ at: '1970-01-01T00:00:00.000Z' });

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LogSink } from '../logs/types';
-import { ExecutionEnvironment, type EnvironmentHost } from './execution-environment';
+import { ExecutionEnvironment, type EnvironmentHost, type Invocation } from './execution-environment';
 import {
   defaultLabel,
   functionArn,
@@ -24,6 +24,12 @@ const RESERVED_THROTTLE: InvokeResult = {
   kind: 'throttled',
   reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
 };
+const SHUTTING_DOWN: InvokeResult = {
+  kind: 'error',
+  errorType: 'Runtime.ExitError',
+  errorMessage: 'Error: Runtime exited: the local runtime is shutting down',
+  durationMs: 0,
+};
 const ACCOUNT_THROTTLE: InvokeResult = {
   kind: 'throttled',
   reason: 'ConcurrentInvocationLimitExceeded',
@@ -33,13 +39,9 @@ const ACCOUNT_THROTTLE: InvokeResult = {
 const UNRESERVED_MINIMUM = 100;
 
 /** An accepted invocation waiting for an execution environment of its function. */
-interface Waiter {
+interface Waiter extends Invocation {
   /** performance.now() when it started waiting. */
   since: number;
-  requestId: string;
-  event: unknown;
-  traceId: string;
-  resolve: (result: InvokeResult) => void;
 }
 
 /**
@@ -100,14 +102,50 @@ class FunctionRuntime implements EnvironmentHost {
     return this.waiters.length - this.head;
   }
 
-  /** Runs an accepted invocation: on an idle environment at once, else when one is free. */
-  dispatch(requestId: string, event: unknown, traceId: string): Promise<InvokeResult> {
+  /** Invocations queued on busy environments (see `ExecutionEnvironment.enqueue`). */
+  get queued(): number {
+    let count = 0;
+    for (const env of this.live) count += env.queuedCount;
+    return count;
+  }
+
+  /**
+   * Runs an accepted invocation: on an idle environment at once; else queued on a busy environment
+   * whose invocations are short, to start there the moment the ones ahead end; else when an
+   * environment is free.
+   */
+  dispatch(invocation: Invocation): void {
     const env = this.idle.pop();
-    if (env) return this.run(env, requestId, event, traceId);
-    return new Promise((resolve) => {
-      this.waiters.push({ since: performance.now(), requestId, event, traceId, resolve });
-      this.startEnvironments();
-    });
+    if (env) {
+      this.run(env, invocation);
+      return;
+    }
+    for (const busy of this.live) {
+      if (!busy.acceptsQueued) continue;
+      this.running++;
+      busy.enqueue(invocation);
+      // Queued behind an invocation that turns out long, it waits no longer than a waiter would.
+      this.checkAgainIn(Math.max(1, this.lastInitMs));
+      return;
+    }
+    this.waiters.push({ ...invocation, since: performance.now() });
+    this.startEnvironments();
+  }
+
+  /** Invocations queued on an environment that died before starting them wait again, first in line. */
+  requeue(invocations: Invocation[]): void {
+    this.running -= invocations.length;
+    if (this.slots.closed) {
+      for (const invocation of invocations) {
+        this.inFlight--;
+        this.release(this);
+        invocation.resolve(SHUTTING_DOWN);
+      }
+      return;
+    }
+    const since = performance.now();
+    this.waiters.splice(this.head, 0, ...invocations.map((invocation) => ({ ...invocation, since })));
+    this.startEnvironments();
   }
 
   /**
@@ -124,6 +162,31 @@ class FunctionRuntime implements EnvironmentHost {
    */
   startEnvironments(): void {
     const now = performance.now();
+    // An invocation queued behind one that has run longer than an INIT takes is taken back to wait
+    // like any other (and may get an environment of its own).
+    if (this.lastInitMs > 0) {
+      for (const env of this.live) {
+        if (env.queuedCount === 0) continue;
+        const runningForMs = env.runningForMs;
+        if (runningForMs < this.lastInitMs) {
+          this.checkAgainIn(this.lastInitMs - runningForMs + 1);
+          continue;
+        }
+        for (let invocation = env.withdraw(); invocation; invocation = env.withdraw()) {
+          this.running--;
+          this.waiters.splice(this.head, 0, { ...invocation, since: now - runningForMs });
+        }
+      }
+      // Taken back, they go to an idle environment first, if there is one.
+      for (let env = this.idle.pop(); env; env = this.idle.pop()) {
+        const waiter = this.nextWaiter();
+        if (!waiter) {
+          this.idle.push(env);
+          break;
+        }
+        this.run(env, waiter);
+      }
+    }
     // Never more environments than the reserved concurrency (an admitted call may exceed it for
     // the moment an answered environment's answer is unread: that environment serves it).
     const maxEnvironments = this.spec.reservedConcurrency ?? Number.POSITIVE_INFINITY;
@@ -200,7 +263,8 @@ class FunctionRuntime implements EnvironmentHost {
     if (env.isDead) {
       this.live.delete(env);
       this.startEnvironments();
-    } else {
+    } else if (!env.isBusy) {
+      // Not busy: it has not gone on with a queued invocation.
       this.handOff(env);
     }
   }
@@ -233,25 +297,31 @@ class FunctionRuntime implements EnvironmentHost {
     }
   }
 
-  /** A free environment serves the oldest waiting invocation, or waits for the next one. */
+  /**
+   * A free environment serves the oldest waiting invocation; else one queued on a busy
+   * environment that has not started it yet (it would wait there); else it waits for the next one.
+   */
   private handOff(env: ExecutionEnvironment): void {
     const waiter = this.nextWaiter();
     if (waiter) {
-      void this.run(env, waiter.requestId, waiter.event, waiter.traceId).then(waiter.resolve);
-    } else {
-      env.idleSince = performance.now();
-      this.idle.push(env);
+      this.run(env, waiter);
+      return;
     }
+    for (const busy of this.live) {
+      if (busy === env || busy.queuedCount === 0) continue;
+      const invocation = busy.withdraw();
+      if (!invocation) continue;
+      this.running--;
+      this.run(env, invocation);
+      return;
+    }
+    env.idleSince = performance.now();
+    this.idle.push(env);
   }
 
-  private run(
-    env: ExecutionEnvironment,
-    requestId: string,
-    event: unknown,
-    traceId: string,
-  ): Promise<InvokeResult> {
+  private run(env: ExecutionEnvironment, invocation: Invocation): void {
     this.running++;
-    return env.invoke(requestId, event, traceId);
+    env.invoke(invocation);
   }
 
   private nextWaiter(): Waiter | undefined {
@@ -382,6 +452,21 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
         );
       }
       if (closed) return Promise.reject(new Error('The Lambda service is closed'));
+      let payload: string;
+      try {
+        // Lambda hands its runtime the event as JSON: what JSON drops (undefined members,
+        // functions) is dropped here too, and one string copies to the worker faster than the
+        // object clones. No payload at all is `{}` in AWS.
+        payload = JSON.stringify(event) ?? '{}';
+      } catch (error) {
+        // An event that cannot be serialized never reaches Lambda, nor counts against concurrency.
+        return Promise.resolve({
+          kind: 'error',
+          errorType: 'InvalidRequestContentException',
+          errorMessage: `Could not parse request body into json: ${(error as Error).message}`,
+          durationMs: 0,
+        });
+      }
       // An invocation whose environment has answered is over, even while this thread has not
       // read the answer yet: it no longer holds concurrency (counted only at the limit: a scan).
       if (fn.reserved) {
@@ -397,16 +482,17 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       fn.inFlight++;
       const requestId = invokeOpts?.requestId ?? randomUUID();
       const traceId = invokeOpts?.traceId ?? newTraceId(randomUUID(), Date.now());
-      return fn.dispatch(requestId, event, traceId);
+      return new Promise((resolve) => fn.dispatch({ requestId, payload, traceId, resolve }));
     },
 
     stats(functionId) {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`No function ${functionId}`);
+      const queued = fn.queued;
       const stats: FunctionStats = {
         warm: fn.live.size,
-        busy: fn.running,
-        waiting: fn.waiting,
+        busy: fn.running - queued,
+        waiting: fn.waiting + queued,
         initializing: fn.starting,
         coldStarts: fn.coldStarts,
       };
@@ -420,14 +506,7 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       clearInterval(reaper);
       slots.closed = true;
       const reason = 'the local runtime is shutting down';
-      for (const fn of functions.values()) {
-        fn.drain({
-          kind: 'error',
-          errorType: 'Runtime.ExitError',
-          errorMessage: `Error: Runtime exited: ${reason}`,
-          durationMs: 0,
-        });
-      }
+      for (const fn of functions.values()) fn.drain(SHUTTING_DOWN);
       const all: Promise<void>[] = [];
       for (const fn of functions.values()) {
         for (const env of [...fn.live]) all.push(env.destroy(reason));

@@ -7,8 +7,10 @@
  * Plain CommonJS on purpose: a worker thread cannot use the parent's TypeScript loader (jest,
  * tsx), and the bundle it loads is plain JavaScript anyway.
  *
- * Protocol (parent → worker): [requestId, event, traceId], one invocation at a time (timeoutMs is in
- * workerData: it never changes)
+ * Protocol (parent → worker): [requestId, eventJson, traceId, seq] (the event as JSON text, as
+ * Lambda hands it to its runtime; timeoutMs is in workerData: it never changes). Invocations run
+ * one at a time, in order. seq 0: run it. seq > 0: handed over while another one ran, to start
+ * right after it; claimed first (see `control`), since the parent may have taken it back.
  * Protocol (worker → parent):
  *   { type: 'ready', maxMemoryMB, cpuMs, logs }               INIT succeeded (cpuMs: this thread's CPU time)
  *   { type: 'init-error', error, logs }                       INIT failed; the parent destroys us
@@ -20,7 +22,7 @@
  */
 'use strict';
 
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -32,13 +34,17 @@ if (!parentPort) throw new Error('bootstrap.cjs runs only as a worker thread');
 const port = parentPort;
 
 /**
- * `running[0]` is 1 from the moment the parent hands over an invocation until this thread has
- * answered it: a parent busy with other work can tell an environment that is still running from
- * one whose answer it has not read yet.
+ * Shared with the parent. `control[0]` counts invocations handed over and not answered yet (the
+ * parent adds one per hand-over, this thread takes one off just before each answer): a parent busy
+ * with other work can tell an environment still running from one whose answer it has not read.
+ * `control[1 + seq % CLAIM_SLOTS]` holds the seq of a queued invocation nobody has claimed yet:
+ * this thread claims it to run it, the parent to take it back, each with compareExchange, so
+ * exactly one of them does.
  */
-const running = new Int32Array(workerData.running);
+const control = new Int32Array(workerData.control);
+const CLAIM_SLOTS = control.length - 1;
 
-/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; running: SharedArrayBuffer; reportMemory: boolean }} */
+/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; control: SharedArrayBuffer; reportMemory: boolean }} */
 const config = workerData;
 
 // ---------------------------------------------------------------------------------------------
@@ -396,10 +402,11 @@ function runHandler(handler, event, context) {
 
 /**
  * @param {Function} handler
- * @param {[string, unknown, string]} message [requestId, event, traceId]
+ * @param {[string, string, string, number]} message [requestId, eventJson, traceId, seq]
  */
 async function invoke(handler, message) {
-  const [requestId, event, traceId] = message;
+  const [requestId, eventJson, traceId] = message;
+  const event = JSON.parse(eventJson);
   currentRequestId = requestId;
   process.env._X_AMZN_TRACE_ID = traceId;
   const deadline = Date.now() + config.timeoutMs;
@@ -452,12 +459,37 @@ async function invoke(handler, message) {
   reply.maxMemoryMB = config.reportMemory ? sampleMemory() : maxMemoryMB;
   endPartialLines();
   reply.logs = takeLogs();
-  // Tells the parent this environment is done even before it reads the answer (see `running`).
+  // Tells the parent this environment is done even before it reads the answer (see `control`).
   // Before posting, never after: once the parent reads the answer it may hand this environment the
-  // next invocation and set the flag again; a store after postMessage could land after that (this
+  // next invocation and count it; a decrement after postMessage could land after that (this
   // thread descheduled in between, as on a loaded machine) and mark a running invocation answered.
-  Atomics.store(running, 0, 0);
+  reply.endedAt = performance.timeOrigin + performance.now();
+  Atomics.sub(control, 0, 1);
   port.postMessage(reply);
+  invoking = false;
+  // An invocation queued behind this one may be in the port already: take it now, without a trip
+  // through the event loop (and without the parent having to wake this thread up again).
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) {
+    inbox.push(next.message);
+  }
+  runNext(handler);
+}
+
+/** Invocations handed over, in order, not started yet. @type {Array<[string, string, string, number]>} */
+const inbox = [];
+let invoking = false;
+
+/** Starts the next invocation of the inbox unless one is running; skips those taken back. */
+/** @param {Function} handler */
+function runNext(handler) {
+  while (!invoking && inbox.length > 0) {
+    const message = /** @type {[string, string, string, number]} */ (inbox.shift());
+    const seq = message[3];
+    if (seq !== 0 && Atomics.compareExchange(control, 1 + (seq % CLAIM_SLOTS), seq, 0) !== seq)
+      continue;
+    invoking = true;
+    void invoke(handler, message);
+  }
 }
 
 /**
@@ -492,7 +524,10 @@ async function main() {
     return;
   }
   flushCompileCache();
-  port.on('message', (message) => void invoke(handler, message));
+  port.on('message', (message) => {
+    inbox.push(message);
+    runNext(handler);
+  });
   idleResources = countResources();
   endPartialLines();
   const cpu = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : undefined;
