@@ -479,8 +479,10 @@ async function invoke(handler, message) {
 const inbox = [];
 let invoking = false;
 
-/** Starts the next invocation of the inbox unless one is running; skips those taken back. */
-/** @param {Function} handler */
+/**
+ * Starts the next invocation of the inbox unless one is running; skips those taken back.
+ * @param {Function} handler
+ */
 function runNext(handler) {
   while (!invoking && inbox.length > 0) {
     const message = /** @type {[string, string, string, number]} */ (inbox.shift());
