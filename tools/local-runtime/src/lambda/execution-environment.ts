@@ -194,13 +194,12 @@ export class ExecutionEnvironment {
    * has not been running long) and few are queued on it yet.
    */
   get acceptsQueued(): boolean {
-    const pending = this.pending;
     return (
       this.state === 'busy' &&
       this.queued.length < QUEUE_MAX_DEPTH &&
-      pending !== undefined &&
+      this.pending !== undefined &&
       this.lastDurationMs < QUEUE_MAX_DURATION_MS &&
-      performance.now() - pending.startedAt < QUEUE_MAX_ELAPSED_MS
+      this.runningForMs < QUEUE_MAX_ELAPSED_MS
     );
   }
 
@@ -536,7 +535,7 @@ export class ExecutionEnvironment {
       );
     }
     // The worker went on with the next queued invocation the moment it answered this one.
-    const queued = this.state === 'idle' && endedAt !== undefined ? this.queued.shift() : undefined;
+    const queued = endedAt !== undefined && this.state === 'idle' ? this.queued.shift() : undefined;
     if (queued && endedAt !== undefined) {
       this.state = 'busy';
       this.begin(

@@ -143,9 +143,13 @@ class FunctionRuntime implements EnvironmentHost {
       }
       return;
     }
-    const since = performance.now();
-    this.waiters.splice(this.head, 0, ...invocations.map((invocation) => ({ ...invocation, since })));
+    this.waitFirst(invocations, performance.now());
     this.startEnvironments();
+  }
+
+  /** Puts invocations taken back from an environment at the head of the waiters, in order. */
+  private waitFirst(invocations: readonly Invocation[], since: number): void {
+    this.waiters.splice(this.head, 0, ...invocations.map((invocation) => ({ ...invocation, since })));
   }
 
   /**
@@ -163,7 +167,8 @@ class FunctionRuntime implements EnvironmentHost {
   startEnvironments(): void {
     const now = performance.now();
     // An invocation queued behind one that has run longer than an INIT takes is taken back to wait
-    // like any other (and may get an environment of its own).
+    // like any other (and may get an environment of its own). No environment is idle meanwhile:
+    // invocations are queued only when none is, and one that frees takes a queued one (handOff).
     if (this.lastInitMs > 0) {
       for (const env of this.live) {
         if (env.queuedCount === 0) continue;
@@ -172,19 +177,12 @@ class FunctionRuntime implements EnvironmentHost {
           this.checkAgainIn(this.lastInitMs - runningForMs + 1);
           continue;
         }
+        const takenBack: Invocation[] = [];
         for (let invocation = env.withdraw(); invocation; invocation = env.withdraw()) {
-          this.running--;
-          this.waiters.splice(this.head, 0, { ...invocation, since: now - runningForMs });
+          takenBack.unshift(invocation);
         }
-      }
-      // Taken back, they go to an idle environment first, if there is one.
-      for (let env = this.idle.pop(); env; env = this.idle.pop()) {
-        const waiter = this.nextWaiter();
-        if (!waiter) {
-          this.idle.push(env);
-          break;
-        }
-        this.run(env, waiter);
+        this.running -= takenBack.length;
+        this.waitFirst(takenBack, now - runningForMs);
       }
     }
     // Never more environments than the reserved concurrency (an admitted call may exceed it for
