@@ -38,6 +38,9 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const DEFAULT_ITERATIONS = 200;
 const TIMEOUT_MS = 30_000;
 
+/** A cold start's times, without the handler's result (which stays in this process). */
+const timesOf = ({ importMs, firstCallMs }: FirstCallSample) => ({ importMs, firstCallMs });
+
 const message = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 const run = async ({ root, service, bundles, firstCalls }: WorkerRequest): Promise<Record<string, FunctionSamples>> => {
@@ -101,9 +104,9 @@ const run = async ({ root, service, bundles, firstCalls }: WorkerRequest): Promi
           if (problem !== undefined) throw new Error(`first call in a fresh process: ${problem}`);
           coldStarts.push(sample);
         }
-        results[name] = { samples, firstCalls: coldStarts.map(({ importMs, firstCallMs }) => ({ importMs, firstCallMs })) };
+        results[name] = { samples, firstCalls: coldStarts.map(timesOf) };
       } catch (error) {
-        results[name] = { samples, firstCalls: coldStarts.map(({ importMs, firstCallMs }) => ({ importMs, firstCallMs })), error: message(error) };
+        results[name] = { samples, firstCalls: coldStarts.map(timesOf), error: message(error) };
       }
     }
     return results;
