@@ -1,3 +1,4 @@
+export { captureOutput, type CapturedOutput } from './capture-output';
 export { createTables, type CreateTablesOptions } from './create-tables';
 export { buildLambdaContext, type LambdaContextInput } from './lambda-context';
 export { LOCAL_CREDENTIALS, LOCAL_REGION, useLocalAwsEnv } from './local-aws';

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import {
   buildLambdaContext,
   buildProxyEvent,
+  captureOutput,
   createTables,
   startDynalite,
   useLocalAwsEnv,
@@ -86,39 +87,6 @@ export const startHarness = async (
       for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];
       Object.assign(process.env, previous);
     },
-  };
-};
-
-/** Captures Powertools' stdout/stderr lines (JSON logs and EMF) of one invocation. */
-const captureOutput = () => {
-  const lines: string[] = [];
-  const record = (chunk: string | Uint8Array): boolean => {
-    lines.push(
-      ...String(chunk)
-        .split('\n')
-        .filter((line) => line.trim() !== ''),
-    );
-    return true;
-  };
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(record),
-    jest.spyOn(process.stderr, 'write').mockImplementation(record),
-  ];
-  return {
-    restore: () => spies.forEach((spy) => spy.mockRestore()),
-    metricNames: (): string[] =>
-      lines.flatMap((line) => {
-        try {
-          const entry = JSON.parse(line) as {
-            _aws?: { CloudWatchMetrics?: { Metrics?: { Name: string }[] }[] };
-          };
-          return (entry._aws?.CloudWatchMetrics ?? []).flatMap((block) =>
-            (block.Metrics ?? []).map((m) => m.Name),
-          );
-        } catch {
-          return [];
-        }
-      }),
   };
 };
 

@@ -5,9 +5,11 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   buildLambdaContext,
   buildProxyEvent,
+  captureOutput,
   createTables,
   startDynalite,
   useLocalAwsEnv,
+  type CapturedOutput,
   type ProxyEventInput,
 } from '@sm/testing';
 import { tables } from '../../src/tables';
@@ -118,7 +120,7 @@ export const startHarness = async (env: Readonly<Record<string, string>>): Promi
       } finally {
         output.restore();
       }
-      return toReply(result, output.lines);
+      return toReply(result, output);
     },
     invokeAll: async (fn, inputs) => {
       const output = captureOutput();
@@ -129,8 +131,8 @@ export const startHarness = async (env: Readonly<Record<string, string>>): Promi
         output.restore();
       }
       return {
-        replies: results.map((result) => toReply(result, [])),
-        metrics: metricNames(output.lines),
+        replies: results.map((result) => toReply(result)),
+        metrics: output.metricNames(),
       };
     },
     scan: async () => {
@@ -149,54 +151,20 @@ export const startHarness = async (env: Readonly<Record<string, string>>): Promi
   };
 };
 
-const toReply = (result: APIGatewayProxyResult, lines: readonly string[]): Reply => {
+/** A handler's result as tests read it, with what it logged when its output was captured alone. */
+const toReply = (result: APIGatewayProxyResult, output?: CapturedOutput): Reply => {
   const headers = result.headers ?? {};
   const contentType = String(headers['content-type'] ?? '');
   return {
     status: result.statusCode,
     headers,
     body: contentType.includes('json') && result.body ? JSON.parse(result.body) : result.body,
-    metrics: metricNames(lines),
-    logs: parsed(lines).filter((entry) => !('_aws' in entry)),
-    output: lines.join('\n'),
+    metrics: output?.metricNames() ?? [],
+    logs: (output?.records() ?? []).filter((entry) => !('_aws' in entry)),
+    output: output?.lines.join('\n') ?? '',
   };
 };
 
-/** Captures Powertools' stdout/stderr lines (JSON logs and EMF). */
-const captureOutput = () => {
-  const lines: string[] = [];
-  const record = (chunk: string | Uint8Array): boolean => {
-    lines.push(
-      ...String(chunk)
-        .split('\n')
-        .filter((line) => line.trim() !== ''),
-    );
-    return true;
-  };
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(record),
-    jest.spyOn(process.stderr, 'write').mockImplementation(record),
-  ];
-  return { lines, restore: () => spies.forEach((spy) => spy.mockRestore()) };
-};
-
-const parsed = (lines: readonly string[]): Record<string, unknown>[] =>
-  lines.flatMap((line) => {
-    try {
-      const entry: unknown = JSON.parse(line);
-      return typeof entry === 'object' && entry !== null ? [entry as Record<string, unknown>] : [];
-    } catch {
-      return [];
-    }
-  });
-
-const metricNames = (lines: readonly string[]): string[] =>
-  parsed(lines).flatMap((entry) => {
-    const blocks = (
-      entry._aws as { CloudWatchMetrics?: { Metrics?: { Name: string }[] }[] } | undefined
-    )?.CloudWatchMetrics;
-    return (blocks ?? []).flatMap((block) => (block.Metrics ?? []).map((metric) => metric.Name));
-  });
 
 /** A new user with a token shaped like auth's (32 random bytes, base64url). */
 export const newCaller = (username = 'user'): Caller => ({
