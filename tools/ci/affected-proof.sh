@@ -51,6 +51,16 @@ must_exclude() {
   done
 }
 
+# must_be_exactly <label> <list> <why> <project>...: the list is those projects and nothing else.
+must_be_exactly() {
+  local label="$1" list="$2" why="$3"
+  shift 3
+  if [[ "$list" != "$(printf '%s\n' "$@" | sort)" ]]; then
+    echo "MISMATCH: $label must be exactly $* ($why)" >&2
+    failures=$((failures + 1))
+  fi
+}
+
 label='affected by contracts/location/openapi.yaml'
 list="$(projects --affected --files=contracts/location/openapi.yaml)"
 show "$label" "$list"
@@ -77,36 +87,24 @@ else
   label='deploys for apps/auth/src/index.ts'
   list="$(projects --affected --files=apps/auth/src/index.ts -t deploy)"
   show "$label" "$list"
-  if [[ "$list" != "auth" ]]; then
-    echo "MISMATCH: $label must be exactly auth (a service change deploys that service alone)" >&2
-    failures=$((failures + 1))
-  fi
+  must_be_exactly "$label" "$list" 'a service change deploys that service alone' auth
 
   label='deploys for apps/auth/src/handlers/create-user.ts'
   list="$(projects --affected --files=apps/auth/src/handlers/create-user.ts -t deploy)"
   show "$label" "$list"
-  if [[ "$list" != "auth" ]]; then
-    echo "MISMATCH: $label must be exactly auth (a handler change deploys its service alone)" >&2
-    failures=$((failures + 1))
-  fi
+  must_be_exactly "$label" "$list" 'a handler change deploys its service alone' auth
 
   label='deploys for libs/infra/src/service-function.ts'
   list="$(projects --affected --files=libs/infra/src/service-function.ts -t deploy)"
   show "$label" "$list"
-  if [[ "$list" != $'auth\nlocation\nprofile' ]]; then
-    echo "MISMATCH: $label must be exactly auth, location and profile (the shared constructs reach every service)" >&2
-    failures=$((failures + 1))
-  fi
+  must_be_exactly "$label" "$list" 'the shared constructs reach every service' auth location profile
 
   label='deploys for contracts/location/openapi.yaml'
   list="$(projects --affected --files=contracts/location/openapi.yaml -t deploy)"
   show "$label" "$list"
   must_include "$label" "$list" location profile
   must_exclude "$label" "$list" auth platform
-  if [[ "$list" != $'location\nprofile' ]]; then
-    echo "MISMATCH: $label must be exactly location and profile (the provider and its consumer)" >&2
-    failures=$((failures + 1))
-  fi
+  must_be_exactly "$label" "$list" 'the provider and its consumer' location profile
 fi
 
 if ((failures > 0)); then
