@@ -1,10 +1,11 @@
 import { isAbsolute, join } from 'node:path';
 import type { TableSpec } from '../dynamodb';
 import type { FunctionSpec } from '../lambda/types';
-import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleSettings } from './api-model';
+import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodFlags, MethodModel, ThrottleSettings } from './api-model';
 import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
+import { readMonitoring, type MonitoringModel } from './read-monitoring';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
 export interface LocalSystem {
@@ -16,6 +17,8 @@ export interface LocalSystem {
    * as CDK's deploy-time custom-resource handlers. One an API uses is a startup error instead.
    */
   skipped: { id: string; reason: string }[];
+  /** Alarms, metric filters, dashboards and SNS topics: what CloudWatch would run. */
+  monitoring: MonitoringModel;
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -76,7 +79,7 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
-  return { functions, tables, apis, skipped };
+  return { functions, tables, apis, skipped, monitoring: readMonitoring(resolver, stacks) };
 }
 
 interface ResourceRef {
@@ -320,6 +323,7 @@ function readApi(
     authorizers,
     gatewayResponses,
     throttling: readThrottling(stage?.methodSettings ?? []),
+    metricsEnabled: readMetricsEnabled(stage?.methodSettings ?? []),
   };
 }
 
@@ -353,6 +357,21 @@ function readIntegration(
     return { type, statusCode: Number(first['StatusCode'] ?? 200), headers, body: templates['application/json'] ?? '' };
   }
   return { type: 'UNSUPPORTED', description: `${type} integration of ${stack.stackName}/${logicalId}` };
+}
+
+/** Stage MethodSettings' `MetricsEnabled` (detailed CloudWatch metrics per method). */
+function readMetricsEnabled(methodSettings: Record<string, unknown>[]): MethodFlags {
+  const flags: MethodFlags = { perMethod: new Map() };
+  for (const setting of methodSettings) {
+    if (setting['MetricsEnabled'] === undefined) continue;
+    const enabled = setting['MetricsEnabled'] === true || setting['MetricsEnabled'] === 'true';
+    const raw = String(setting['ResourcePath'] ?? '/*');
+    const path = raw === '/*' ? raw : raw.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+    const method = String(setting['HttpMethod'] ?? '*').toUpperCase();
+    if (path === '/*' && method === '*') flags.stageDefault = enabled;
+    else flags.perMethod.set(`${path} ${method}`, enabled);
+  }
+  return flags;
 }
 
 /** Stage MethodSettings: `/*` + `*` is the stage default; `/~1items~1{id}` + `GET` one method. */
