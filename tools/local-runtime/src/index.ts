@@ -5,3 +5,9 @@ export { findContractSpecs, type DocsSpec } from './docs/docs';
 export * from './lambda';
 export * from './dynamodb';
 export * from './logs';
+// CloudWatch emulation: metrics, alarms, dashboards.
+export * from './metrics';
+export * from './alarms';
+export * from './dashboards';
+export { startDynamoProxy, type DynamoProxy, type DynamoProxyOptions } from './dynamodb/proxy';
+export { replyJson, errorType, type DynamoCall, type DynamoProxyLayer, type DynamoReply } from './dynamodb/proxy-types';

@@ -4,12 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readAssembly, type LocalSystem } from './assembly';
+import { AlarmService } from './alarms';
+import { createConsoleHandler, LOCAL_CONSOLE_PATH } from './dashboards';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
+import { startDynamoProxy, type DynamoProxy } from './dynamodb/proxy';
 import { Gateway } from './gateway/gateway';
 import { createLambdaService, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
+import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
 
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
@@ -36,6 +40,19 @@ export interface RuntimeOptions {
   compileCache?: boolean;
   /** Gateway diagnostics (5xx explanations). @default console.error unless quiet */
   log?: (line: string) => void;
+  /**
+   * Publish CloudWatch's metrics (API Gateway, Lambda, DynamoDB, EMF, metric filters), evaluate the
+   * assembly's alarms and serve its dashboards under `/_local/`. @default true
+   */
+  metrics?: boolean;
+  /**
+   * Multiplies every alarm period, the evaluation interval and the metrics' 10 s resolution
+   * (`--alarm-period-scale`): 0.01 makes a 5-minute alarm period 3 s, for tests and short runs.
+   * @default 1
+   */
+  alarmPeriodScale?: number;
+  /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
+  monitorLog?: (line: string) => void;
 }
 
 export interface RouteInfo {
@@ -57,6 +74,12 @@ export interface RunningRuntime {
   dataDir: string | undefined;
   logsDir: string | undefined;
   lambda: LambdaService;
+  /** The local CloudWatch metrics; `undefined` with `metrics: false`. */
+  metrics: MetricStore | undefined;
+  /** The assembly's alarms as CloudWatch would evaluate them; `undefined` with `metrics: false`. */
+  alarms: AlarmService | undefined;
+  /** What functions call as DynamoDB: the proxy in front of dynalite (add layers with `use`). */
+  dynamoProxy: DynamoProxy;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
@@ -72,6 +95,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const dataDir = inMemory ? undefined : join(stateDir, 'data');
   const logsDir = inMemory ? undefined : join(stateDir, 'logs');
   const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const monitorLog = options.monitorLog ?? ((line: string) => console.error(`local-runtime: ${line}`));
+  const withMetrics = options.metrics ?? true;
+  const scale = options.alarmPeriodScale ?? 1;
+  if (!(scale > 0 && scale <= 1)) throw new Error(`alarmPeriodScale must be in (0, 1], got ${scale}`);
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
@@ -83,31 +110,61 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const origin = `http://${host}:${port}`;
 
   let dynamo: LocalDynamo | undefined;
+  let proxy: DynamoProxy | undefined;
   let logSink: LogSink | undefined;
   let lambda: LambdaService | undefined;
+  let store: MetricStore | undefined;
+  let alarms: AlarmService | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    // Functions get dynalite's endpoint in their environment, so the assembly is read after it listens.
+    // Functions get the DynamoDB proxy's endpoint in their environment, so the assembly is read after it listens.
     dynamo = await startLocalDynamo({ dataDir, inMemory });
+    proxy = await startDynamoProxy({ target: dynamo.endpoint, host });
     const system = readAssembly(options.assemblyDir, {
       origin,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
+      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
     });
-    logSink = createLogSink({ logsDir, quiet: options.quiet });
-    lambda = createLambdaService({
+    if (withMetrics) {
+      store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
+      for (const warning of system.monitoring.unsupported) monitorLog(`warning: ${warning}`);
+      alarms = new AlarmService({
+        store,
+        alarms: system.monitoring.alarms,
+        topics: system.monitoring.topics,
+        timeScale: scale,
+        stateDir: inMemory ? undefined : stateDir,
+        log: monitorLog,
+        warn: (line) => monitorLog(`warning: ${line}`),
+      });
+      proxy.use(dynamoMetricsLayer(store, system.tables));
+    }
+    const sink = createLogSink({ logsDir, quiet: options.quiet });
+    logSink = store ? observeLogs(sink, store, system.monitoring.metricFilters, (line) => monitorLog(`warning: ${line}`)) : sink;
+    const service = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
       compileCacheDir: options.compileCache ? (inMemory ? join(tmpdir(), 'local-runtime-compile-cache') : join(stateDir, 'compile-cache')) : undefined,
     });
+    lambda = store ? observeLambda(service, store) : service;
     for (const fn of system.functions) lambda.register(fn);
-    const gateway = new Gateway({ apis: system.apis, functions: system.functions, lambda, reservedPaths: [DOCS_PATH], log });
+    const gateway = new Gateway({
+      apis: system.apis,
+      functions: system.functions,
+      lambda,
+      reservedPaths: [DOCS_PATH, LOCAL_CONSOLE_PATH],
+      log,
+      observer: store ? gatewayMetrics(store, system.apis) : undefined,
+    });
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
+    const localConsole = store && alarms ? createConsoleHandler({ store, alarms, dashboards: system.monitoring.dashboards, startedAt: store.now() }) : undefined;
     handler = (req, res) => {
       const url = req.url ?? '/';
       if (url.startsWith(DOCS_PATH) && docs(req, res, url.split('?')[0]!)) return;
+      if (localConsole && url.startsWith(LOCAL_CONSOLE_PATH) && localConsole(req, res)) return;
       gateway.handle(req, res);
     };
+    alarms?.evaluate();
     const routes = gateway.router.routes().map((route) => ({
       method: route.method,
       path: route.path,
@@ -116,21 +173,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
-    const [started, sink, store] = [lambda, logSink, dynamo];
+    const [started, openSink, db, dbProxy, metrics, evaluator] = [lambda, logSink, dynamo, proxy, store, alarms];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         await closeServer(server);
         await started.close();
-        await sink.close();
-        await store.close();
+        await openSink.close();
+        evaluator?.close();
+        metrics?.close();
+        await dbProxy.close();
+        await db.close();
       })());
-    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
+    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, metrics, alarms, dynamoProxy: dbProxy, close };
   } catch (error) {
     server.close();
     server.closeAllConnections();
     await lambda?.close().catch(() => undefined);
     await logSink?.close().catch(() => undefined);
+    alarms?.close();
+    store?.close();
+    await proxy?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
     throw error;
   }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
 import type { FunctionSpec, InvokeResult, LambdaService } from '../lambda/types';
+import type { GatewayObserver } from '../metrics/gateway-metrics';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
 import { buildProxyEvent, extendedRequestId, readHeaders, readProxyResult, readQuery, requestTime, type RequestHeaders } from './proxy-event';
@@ -20,6 +22,8 @@ export interface GatewayOptions {
   reservedPaths?: string[];
   /** Explains 5xx answers the way API Gateway's execution log would. */
   log?: (line: string) => void;
+  /** Told of every answered request (CloudWatch metrics). */
+  observer?: GatewayObserver;
 }
 
 /** Everything about one request that templates and the event need. */
@@ -34,6 +38,9 @@ interface RequestState {
   extendedRequestId: string;
   requestTimeEpoch: number;
   authorizer?: Record<string, unknown>;
+  /** performance.now() when the gateway took the request, and how long the integration took. */
+  startedAt: number;
+  integrationMs?: number;
 }
 
 /**
@@ -50,6 +57,7 @@ export class Gateway {
   private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
   private readonly functionTimeoutsMs: Map<string, number>;
   private readonly log: (line: string) => void;
+  private readonly observer: GatewayObserver | undefined;
 
   constructor(options: GatewayOptions) {
     this.router = new Router(options.apis, options.reservedPaths);
@@ -57,6 +65,7 @@ export class Gateway {
     this.authorizers = new TokenAuthorizers(options.lambda);
     this.functionTimeoutsMs = new Map(options.functions.map((fn) => [fn.id, fn.timeoutSeconds * 1000]));
     this.log = options.log ?? (() => undefined);
+    this.observer = options.observer;
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
       for (const method of api.methods) this.methodBuckets.set(method, bucketFor(api, method));
@@ -109,6 +118,7 @@ export class Gateway {
       requestId,
       extendedRequestId: extendedRequestId(requestId),
       requestTimeEpoch: Date.now(),
+      startedAt: performance.now(),
     };
     const method = match?.method;
     if (!method) {
@@ -139,6 +149,7 @@ export class Gateway {
     if (integration.type === 'MOCK') {
       res.writeHead(integration.statusCode, { ...integration.headers, 'x-amzn-requestid': state.requestId });
       res.end(integration.body);
+      this.observe(state, integration.statusCode);
       return;
     }
     if (integration.type !== 'AWS_PROXY') {
@@ -167,7 +178,9 @@ export class Gateway {
       authorizer: state.authorizer,
       body: body === '' ? null : body,
     });
+    const integrationStarted = performance.now();
     const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
+    state.integrationMs = performance.now() - integrationStarted;
     if (result === 'integration-timeout') {
       this.log(`gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`);
       return this.fail(req, res, state, { type: 'INTEGRATION_TIMEOUT' });
@@ -194,6 +207,11 @@ export class Gateway {
     responseHeaders['x-amz-apigw-id'] = state.extendedRequestId;
     res.writeHead(proxy.status, responseHeaders);
     res.end(proxy.body);
+    this.observe(state, proxy.status);
+  }
+
+  private observe(state: RequestState, status: number): void {
+    this.observer?.requestDone(state.api, state.method, status, performance.now() - state.startedAt, state.integrationMs);
   }
 
   /** Invokes the function, giving up (as API Gateway does) once the integration timeout passes. */
@@ -242,6 +260,7 @@ export class Gateway {
     });
     res.writeHead(rendered.status, rendered.headers);
     res.end(rendered.body);
+    this.observe(state, rendered.status);
   }
 }
 
