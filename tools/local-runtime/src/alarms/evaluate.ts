@@ -60,8 +60,9 @@ const WORDS: Record<string, string> = {
  * 1. With at least N (EvaluationPeriods) real datapoints in the range, the N most recent real ones
  *    decide and missing data is not considered: ALARM when at least M (DatapointsToAlarm) breach,
  *    else OK.
- * 2. With fewer, the last N periods decide and each missing one is filled as TreatMissingData says:
- *    `breaching` counts as breaching, `notBreaching` as not, `missing` and `ignore` leave it out.
+ * 2. With fewer, every real datapoint of the range counts and the most recent missing periods fill
+ *    up to N, each as TreatMissingData says: `breaching` counts as breaching, `notBreaching` as not,
+ *    `missing` and `ignore` leave it out.
  *    ALARM when at least M breach; else OK when some datapoint was evaluated; with none: `missing`
  *    → INSUFFICIENT_DATA, `ignore` → the state stays.
  * 3. Percentile alarms with `EvaluateLowSampleCountPercentile: ignore` keep their state while the
@@ -93,14 +94,18 @@ export function evaluateAlarm(range: PeriodValue[], rule: EvaluationRule): Evalu
     return { state: 'OK', reason: `Threshold Crossed: ${n - breaching} out of the last ${n} datapoints ${list} ${n - breaching === 1 ? 'was' : 'were'} not ${words} the threshold (${format(rule.threshold)}) (minimum ${n - m + 1} datapoint${n - m + 1 === 1 ? '' : 's'} for ALARM -> OK transition).`, used };
   }
 
-  const window = newestFirst.slice(0, n);
+  // Every real datapoint of the range counts; missing periods fill the rest up to N, the most
+  // recent first ("CloudWatch uses missing data points only as few times as possible").
   const used: Evaluation['used'] = [];
   let missing = 0;
-  for (const p of window) {
+  let fillable = n - real.length;
+  for (const p of newestFirst) {
     if (p.value !== undefined) {
       used.push({ timestamp: p.timestamp, value: p.value, breaching: breach(p.value) });
       continue;
     }
+    if (fillable <= 0) continue;
+    fillable--;
     missing++;
     if (rule.treatMissingData === 'breaching') used.push({ timestamp: p.timestamp, value: undefined, breaching: true });
     else if (rule.treatMissingData === 'notBreaching') used.push({ timestamp: p.timestamp, value: undefined, breaching: false });
