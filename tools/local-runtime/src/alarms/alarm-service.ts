@@ -69,7 +69,7 @@ interface Compiled {
 
 /**
  * CloudWatch alarms on the local metrics: every `AWS::CloudWatch::Alarm` of the assembly,
- * evaluated every (scaled) minute over periods that end at the evaluation time, with CloudWatch's
+ * evaluated every (scaled) minute over its most recent complete periods, with CloudWatch's
  * rules (see {@link evaluateAlarm}); alarms on AWS/DynamoDB metrics ignore missing data whatever
  * they say, as CloudWatch documents. A transition is a console line, a line of
  * `.local/alarms.jsonl`, and for each SNS topic among the new state's actions the notification SNS
@@ -120,10 +120,12 @@ export class AlarmService {
   evaluate(): AlarmTransition[] {
     const store = this.options.store;
     const now = store.now();
-    const end = now - (now % store.resolutionMs);
     const transitions: AlarmTransition[] = [];
     for (const c of this.compiled) {
       if (c.status.unsupported) continue;
+      // The most recent complete periods, aligned to the epoch as CloudWatch timestamps datapoints:
+      // an evaluation that runs late still sees every period whole.
+      const end = now - (now % c.periodMs);
       const result = evaluateAlarm(c.range(end, c.spec.evaluationPeriods + EXTRA_PERIODS), {
         evaluationPeriods: c.spec.evaluationPeriods,
         datapointsToAlarm: c.spec.datapointsToAlarm,
