@@ -102,7 +102,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"Starting"}');
+    res
+      .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
+      .end('{"message":"Starting"}');
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler!(req, res));
   await listen(server, options.port ?? 3000, host);
@@ -143,13 +145,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     const service = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
-      compileCacheDir: options.compileCache ? (inMemory ? join(tmpdir(), 'local-runtime-compile-cache') : join(stateDir, 'compile-cache')) : undefined,
+      compileCacheDir: options.compileCache
+        ? inMemory
+          ? join(tmpdir(), 'local-runtime-compile-cache')
+          : join(stateDir, 'compile-cache')
+        : undefined,
     });
     lambda = store ? observeLambda(service, store) : service;
     for (const fn of system.functions) lambda.register(fn);
     const gateway = new Gateway({
       apis: system.apis,
-      functions: system.functions,
       lambda,
       reservedPaths: [DOCS_PATH, LOCAL_CONSOLE_PATH],
       log,
@@ -204,7 +209,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     server.once('error', (error: NodeJS.ErrnoException) =>
       rejectListen(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, { cause: error })
+          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, {
+              cause: error,
+            })
           : error,
       ),
     );

@@ -69,6 +69,7 @@ export function observeLambda(service: LambdaService, store: MetricStore): Lambd
       );
     },
     stats: (functionId) => service.stats(functionId),
+    checkInvariants: () => service.checkInvariants(),
     close: () => service.close(),
   };
 }
