@@ -62,7 +62,7 @@ it.each(['sm-auth', 'sm-location', 'sm-profile'])('draws dashboard %s with data 
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(`${runtime.origin}/_local/dashboards/${name}`);
   await page.waitForSelector('body[data-rendered]');
-  const widgets = await page.$$eval('.w', (els) => els.map((el) => ({ type: (el as HTMLElement).dataset.type, title: el.querySelector('h3')?.textContent ?? '', points: Number((el as HTMLElement).dataset.points ?? 0), canvas: el.querySelector('canvas') !== null })));
+  const widgets = await page.$$eval('.w', (els) => els.map((el) => ({ type: el.getAttribute('data-type'), title: el.querySelector('h3')?.textContent ?? '', points: Number(el.getAttribute('data-points') ?? 0), canvas: el.querySelector('canvas') !== null })));
   const dashboard = runtime.system.monitoring.dashboards.find((d) => d.dashboardName === name)!;
   expect(widgets).toHaveLength((dashboard.body.widgets ?? []).length);
   // Throttles, system errors and ERROR lines never happened: those lines are empty, but each graph
