@@ -6,8 +6,13 @@
  *   npm run load -- --quick           # 3 s per phase (CI)
  *   npm run load -- --url https://<api>.execute-api.<region>.amazonaws.com/prod/   # a deployed stage
  *   npm run load -- --only 'PUT /loc' --verbose   # one scenario, with the local functions' logs
+ *
+ * Every run writes load-reports/<time>/report.json and report.html (`--report-dir`, `--no-report`).
  */
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LocalMetrics } from './report/local-metrics';
+import { capacityCheck, collectLocal, scenarioEntry, writeReport, type LoadReport, type RanScenario } from './report/report';
 import { scenarios, seed, USERS, type ScenarioResult } from './scenarios';
 import { signUpAndSignIn } from './session';
 import { openTarget } from './target';
@@ -22,8 +27,13 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       only: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      'report-dir': { type: 'string', default: 'load-reports' },
+      'no-report': { type: 'boolean', default: false },
+      'alarm-period-scale': { type: 'string', default: '0.1' },
     },
   });
+  const alarmPeriodScale = Number(values['alarm-period-scale']);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be in (0, 1], got ${values['alarm-period-scale']}`);
   const seconds = Number(values.seconds ?? (values.quick ? 3 : 20));
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
     throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
@@ -32,9 +42,12 @@ async function main(): Promise<number> {
     url: values.url,
     assemblyDir: values.assembly ?? 'cdk.out',
     verbose: values.verbose,
+    alarmPeriodScale,
   });
   console.log(`load-tests against ${target.describe}, ${seconds} s per phase`);
   const results: ScenarioResult[] = [];
+  const ran: RanScenario[] = [];
+  let report: LoadReport | undefined;
   try {
     const sessions = await Promise.all(
       Array.from({ length: USERS }, () => signUpAndSignIn(target.baseUrl)),
@@ -43,6 +56,7 @@ async function main(): Promise<number> {
     for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ''))) {
       // Let the previous phase's token buckets refill so phases do not disturb each other.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const start = Date.now();
       const result = await scenario.run({
         baseUrl: target.baseUrl,
         system: target.system,
@@ -50,13 +64,39 @@ async function main(): Promise<number> {
         seconds,
       });
       results.push(result);
+      // The load phase proper: the first and last second the client saw answers (not the warm-up).
+      const answered = result.outcome.timeline?.list() ?? [];
+      ran.push({ result, start: answered[0]?.t ?? start, end: (answered.at(-1)?.t ?? Date.now()) + 1000 });
       console.log(
         `${result.verdict.passed ? 'PASS' : 'FAIL'}  ${scenario.name} — ${scenario.summary}`,
       );
       for (const failure of result.verdict.failures) console.log(`      ${failure}`);
     }
+    if (!values['no-report'] && ran.length > 0) {
+      const local = target.localOrigin ? await collectLocal(ran, target.system, new LocalMetrics(target.localOrigin)) : undefined;
+      report = {
+        createdAt: new Date().toISOString(),
+        target: target.describe,
+        local: local !== undefined,
+        secondsPerPhase: seconds,
+        alarmPeriodScale: local ? alarmPeriodScale : undefined,
+        scenarios: ran.map((run) => scenarioEntry(run, local?.functions.get(run.result.name))),
+        concurrency: local?.concurrency,
+        alarms: local?.alarms,
+        capacity: local?.capacity ?? { measured: [] },
+        cost: local?.cost,
+      };
+    }
   } finally {
     await target.close();
+  }
+  if (report) {
+    const dir = resolve(values['report-dir'] ?? 'load-reports', report.createdAt.replace(/[:.]/g, '-'));
+    const { json } = writeReport(dir, report);
+    // The static check with the durations this run measured (writes the file first: the check reads it).
+    report.capacity = { ...report.capacity, ...capacityCheck(json, resolve(values.assembly ?? 'cdk.out')) };
+    const { html } = writeReport(dir, report);
+    console.log(`report: ${relative(process.cwd(), html)} and ${relative(process.cwd(), join(dir, 'report.json'))}`);
   }
   printTable(results);
   const failed = results.filter((r) => !r.verdict.passed).length;

@@ -6,6 +6,8 @@ import { readAssembly, type LocalSystem } from '@sm/local-runtime';
 
 export interface Target {
   baseUrl: string;
+  /** The local runtime's origin (its `/_local/` metrics and alarms); undefined for a deployed stage. */
+  localOrigin?: string;
   /** The system as the cloud assembly describes it: where the limits come from. */
   system: LocalSystem;
   describe: string;
@@ -24,6 +26,8 @@ export async function openTarget(options: {
   url?: string;
   assemblyDir: string;
   verbose?: boolean;
+  /** The local runtime's `--alarm-period-scale`. @default 1 */
+  alarmPeriodScale?: number;
 }): Promise<Target> {
   const assemblyDir = resolve(options.assemblyDir);
   if (!existsSync(resolve(assemblyDir, 'manifest.json'))) {
@@ -46,6 +50,7 @@ export async function openTarget(options: {
       '--port',
       String(port),
       ...(options.verbose ? [] : ['--quiet']),
+      ...(options.alarmPeriodScale === undefined ? [] : ['--alarm-period-scale', String(options.alarmPeriodScale)]),
     ],
     { cwd: WORKSPACE_ROOT, stdio: options.verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'] },
   );
@@ -57,6 +62,7 @@ export async function openTarget(options: {
   }
   return {
     baseUrl: `${origin}/`,
+    localOrigin: origin,
     system: readAssembly(assemblyDir, { origin }),
     describe: `local runtime ${origin} (its own process, from ${assemblyDir})`,
     close: () => stop(child),

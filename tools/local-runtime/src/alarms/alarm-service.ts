@@ -172,7 +172,7 @@ export class AlarmService {
   /** Console: one line per transition, except the first evaluation's many INSUFFICIENT_DATA → OK. */
   private report(transitions: AlarmTransition[]): void {
     const quietOk = this.first ? transitions.filter((t) => t.oldState === 'INSUFFICIENT_DATA' && t.newState === 'OK') : [];
-    if (quietOk.length > 0) this.options.log(`alarms: ${quietOk.length} of ${this.compiled.length} OK at the first evaluation (each in .local/alarms.jsonl)`);
+    if (quietOk.length > 0) this.options.log(`alarms: ${quietOk.length} of ${this.compiled.length} OK at the first evaluation${this.options.stateDir ? ' (each in .local/alarms.jsonl)' : ''}`);
     for (const t of transitions) {
       if (quietOk.includes(t)) continue;
       this.options.log(`alarm ${t.newState.padEnd(17)} ${t.alarmName}: ${t.oldState} -> ${t.newState}: ${t.reason}${t.notified.length ? ` → SNS ${t.notified.map((arn) => arn.slice(arn.lastIndexOf(':') + 1)).join(', ')}` : ''}`);

@@ -136,6 +136,7 @@ function readFunction(
     memorySizeMB: Number(resolver.resolve(props['MemorySize'] ?? 128, at('MemorySize'))),
     reservedConcurrency: reserved === undefined ? undefined : Number(resolver.resolve(reserved, at('ReservedConcurrentExecutions'))),
     logGroupName,
+    architecture: props['Architectures'] === undefined ? undefined : String((resolver.resolve(props['Architectures'], at('Architectures')) as unknown[])[0]),
   };
 }
 

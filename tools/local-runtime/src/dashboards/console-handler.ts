@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DashboardSpec } from '../assembly';
 import type { AlarmService, AlarmStatus } from '../alarms/alarm-service';
 import type { MetricStore } from '../metrics/metric-store';
+import { statisticFn } from '../metrics/statistics';
 import { renderPage, type PageSection, type PageWidget } from './page';
 import { dashboardData } from './widget-data';
 
@@ -27,6 +28,7 @@ export interface ConsoleOptions {
  * | `GET /_local/api/dashboards/<name>`, `/_local/api/alarms` | the same as JSON (`{ sections }`, what the pages redraw from) |
  * | `GET /_local/api/metrics` | every series: identity and unit |
  * | `GET /_local/api/metric-data?namespace=&name=&dim.<Name>=<value>&stat=&period=&start=&end=` | datapoints, like GetMetricData |
+ * | `GET /_local/api/metric-statistics?namespace=&name=&dim.<Name>=<value>&stat=&start=&end=` | one statistic over [start, end) (buckets of the store's resolution), with its sample count |
  */
 export function createConsoleHandler(options: ConsoleOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { store, alarms } = options;
@@ -87,6 +89,19 @@ export function createConsoleHandler(options: ConsoleOptions): (req: IncomingMes
     }
     if (rest === '/api/alarms') return json(res, { sections: alarmSections(), alarms: alarms.statuses().map((s) => ({ name: s.alarm.alarmName, arn: s.alarm.arn, stackName: s.alarm.stackName, state: s.state, reason: s.reason, since: s.since, unsupported: s.unsupported, history: s.history })) });
     if (rest === '/api/metrics') return json(res, { resolutionMs: store.resolutionMs, timeScale: alarms.timeScale, series: store.list().map((s) => ({ namespace: s.namespace, name: s.name, dimensions: s.dimensions, unit: s.unit })) });
+    if (rest === '/api/metric-statistics') {
+      const q = url.searchParams;
+      const dimensions: Record<string, string> = {};
+      for (const [key, value] of q) if (key.startsWith('dim.')) dimensions[key.slice(4)] = value;
+      const series = store.find({ namespace: q.get('namespace') ?? '', name: q.get('name') ?? '', dimensions });
+      const aggregate = series?.aggregate(Number(q.get('start') ?? 0), Number(q.get('end') ?? store.now() + store.resolutionMs));
+      try {
+        const value = aggregate ? statisticFn(q.get('stat') ?? 'Sum')(aggregate) : undefined;
+        return json(res, { unit: series?.unit, value: value ?? null, sampleCount: aggregate?.count ?? 0 });
+      } catch (error) {
+        return json(res, { message: (error as Error).message }, 400);
+      }
+    }
     if (rest === '/api/metric-data') {
       const q = url.searchParams;
       const dimensions: Record<string, string> = {};
