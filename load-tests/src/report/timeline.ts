@@ -30,8 +30,10 @@ export class Timeline {
     for (const timeline of timelines) {
       for (const second of timeline?.list() ?? []) {
         let into = merged.seconds.get(second.t);
-        if (!into) merged.seconds.set(second.t, (into = { t: second.t, statuses: {}, latencies: [] }));
-        for (const [status, n] of Object.entries(second.statuses)) into.statuses[status] = (into.statuses[status] ?? 0) + n;
+        if (!into)
+          merged.seconds.set(second.t, (into = { t: second.t, statuses: {}, latencies: [] }));
+        for (const [status, n] of Object.entries(second.statuses))
+          into.statuses[status] = (into.statuses[status] ?? 0) + n;
         into.latencies.push(...second.latencies);
       }
     }

@@ -22,7 +22,8 @@ let auth: { authorization: string };
 let userId: string;
 
 /** What the store does to calls on the Locations table (nothing by default). */
-let storeFault: { kind: 'latency'; ms: number } | { kind: 'error'; status: number; type: string } | undefined;
+let storeFault:
+  { kind: 'latency'; ms: number } | { kind: 'error'; status: number; type: string } | undefined;
 const storeFaults: DynamoProxyLayer = {
   name: 'test-store-faults',
   async handle(call, next) {
@@ -32,7 +33,17 @@ const storeFaults: DynamoProxyLayer = {
       await sleep(fault.ms);
       return next(call);
     }
-    return { kind: 'response', status: fault.status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`, message: 'injected by the alarms test' })) };
+    return {
+      kind: 'response',
+      status: fault.status,
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: Buffer.from(
+        JSON.stringify({
+          __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`,
+          message: 'injected by the alarms test',
+        }),
+      ),
+    };
   },
 };
 
@@ -46,11 +57,20 @@ function state(alarmName: string): AlarmState {
  * Waits until the alarm is in `expected`, or went there since `since` (a slow phase may outlast the
  * scaled periods: an alarm can fire and recover before the phase ends), or fails with its reason.
  */
-async function until(alarmName: string, expected: AlarmState, withinMs = 6 * PERIOD_MS, since = phaseStart): Promise<void> {
+async function until(
+  alarmName: string,
+  expected: AlarmState,
+  withinMs = 6 * PERIOD_MS,
+  since = phaseStart,
+): Promise<void> {
   const deadline = Date.now() + withinMs;
   const status = () => runtime.alarms!.statuses().find((s) => s.alarm.alarmName === alarmName)!;
   while (Date.now() < deadline) {
-    if (status().state === expected || status().history.some((t) => t.newState === expected && t.timestamp >= since)) return;
+    if (
+      status().state === expected ||
+      status().history.some((t) => t.newState === expected && t.timestamp >= since)
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${alarmName} is ${status().state}, expected ${expected}: ${status().reason}`);
@@ -60,13 +80,18 @@ async function until(alarmName: string, expected: AlarmState, withinMs = 6 * PER
 async function staysOk(alarmNames: string[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    for (const name of alarmNames) expect({ name, state: state(name) }).toEqual({ name, state: 'OK' });
+    for (const name of alarmNames)
+      expect({ name, state: state(name) }).toEqual({ name, state: 'OK' });
     await sleep(200);
   }
 }
 
 /** `count` requests spread evenly over `ms`; resolves with their statuses. */
-async function steady(count: number, ms: number, send: (i: number) => Promise<number>): Promise<number[]> {
+async function steady(
+  count: number,
+  ms: number,
+  send: (i: number) => Promise<number>,
+): Promise<number[]> {
   const pending: Promise<number>[] = [];
   for (let i = 0; i < count; i++) {
     pending.push(send(i));
@@ -78,16 +103,44 @@ async function steady(count: number, ms: number, send: (i: number) => Promise<nu
 const getLocation = () => call(origin, `/loc/${userId}`, { headers: auth }).then((r) => r.status);
 
 beforeAll(async () => {
-  runtime = await startRuntime({ assemblyDir: synthSystem(), port: 0, inMemory: true, quiet: true, log: () => undefined, alarmPeriodScale: SCALE, monitorLog: (line) => lines.push(line) });
+  runtime = await startRuntime({
+    assemblyDir: synthSystem(),
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    log: () => undefined,
+    alarmPeriodScale: SCALE,
+    monitorLog: (line) => lines.push(line),
+  });
   runtime.dynamoProxy.use(storeFaults);
   origin = runtime.origin;
   const json = { 'content-type': 'application/json' };
-  const user = { username: `alarms_${Date.now().toString(36)}`, password: 'correct horse battery staple', displayName: 'Alarms' };
-  const created = await call(origin, '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
+  const user = {
+    username: `alarms_${Date.now().toString(36)}`,
+    password: 'correct horse battery staple',
+    displayName: 'Alarms',
+  };
+  const created = await call(origin, '/users', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(user),
+  });
   userId = String(created.json()['userId']);
-  const token = await call(origin, '/tokens', { method: 'POST', headers: json, body: JSON.stringify({ username: user.username, password: user.password }) });
+  const token = await call(origin, '/tokens', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ username: user.username, password: user.password }),
+  });
   auth = { authorization: `Bearer ${String(token.json()['token'])}` };
-  expect((await call(origin, `/loc/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: '{"latitude":1,"longitude":2}' })).status).toBe(200);
+  expect(
+    (
+      await call(origin, `/loc/${userId}`, {
+        method: 'PUT',
+        headers: { ...auth, ...json },
+        body: '{"latitude":1,"longitude":2}',
+      })
+    ).status,
+  ).toBe(200);
 });
 
 afterAll(() => runtime?.close());
@@ -107,18 +160,38 @@ it('reads every alarm of the templates and evaluates all of them locally', () =>
 });
 
 it('stays OK under ordinary traffic with an occasional 4xx (1 in 60)', async () => {
-  const names = ['sm-location-api5xx', 'sm-location-api4xx-rate', 'sm-location-api-latency-p99', 'sm-location-get-location-errors', 'sm-location-get-location-error-logs', 'sm-location-get-location-duration-p99', 'sm-location-get-location-concurrency', 'sm-location-table-locations-system-errors', 'sm-location-table-locations-throttled'];
+  const names = [
+    'sm-location-api5xx',
+    'sm-location-api4xx-rate',
+    'sm-location-api-latency-p99',
+    'sm-location-get-location-errors',
+    'sm-location-get-location-error-logs',
+    'sm-location-get-location-duration-p99',
+    'sm-location-get-location-concurrency',
+    'sm-location-table-locations-system-errors',
+    'sm-location-table-locations-throttled',
+  ];
   for (const name of names) await until(name, 'OK', 6 * PERIOD_MS, Number.POSITIVE_INFINITY);
-  const statuses = steady(60, 3 * PERIOD_MS, (i) => (i === 30 ? call(origin, `/loc/${userId}`).then((r) => r.status) : getLocation()));
+  const statuses = steady(60, 3 * PERIOD_MS, (i) =>
+    i === 30 ? call(origin, `/loc/${userId}`).then((r) => r.status) : getLocation(),
+  );
   await staysOk(names, 3 * PERIOD_MS);
   expect((await statuses).filter((s) => s === 200)).toHaveLength(59);
 });
 
 it('fires the 4XX-rate alarm (2 of 3 periods at ≥ 5 %) on a run of unauthenticated requests', async () => {
-  const statuses = await steady(40, 2.5 * PERIOD_MS, () => call(origin, `/loc/${userId}`).then((r) => r.status));
+  const statuses = await steady(40, 2.5 * PERIOD_MS, () =>
+    call(origin, `/loc/${userId}`).then((r) => r.status),
+  );
   expect(new Set(statuses)).toEqual(new Set([401]));
   await until('sm-location-api4xx-rate', 'ALARM');
-  expect(lines.some((line) => line.includes('sm-location-api4xx-rate: OK -> ALARM: Threshold Crossed: 2 out of the last 3 datapoints'))).toBe(true);
+  expect(
+    lines.some((line) =>
+      line.includes(
+        'sm-location-api4xx-rate: OK -> ALARM: Threshold Crossed: 2 out of the last 3 datapoints',
+      ),
+    ),
+  ).toBe(true);
 });
 
 it('fires the API 5XX, ERROR-log-line and table system-error alarms when the store fails, not the function-error alarm', async () => {
@@ -130,8 +203,15 @@ it('fires the API 5XX, ERROR-log-line and table system-error alarms when the sto
   await until('sm-location-table-locations-system-errors', 'ALARM');
   // The handler answered a problem (500): a handled failure is not a Lambda error.
   expect(state('sm-location-get-location-errors')).toBe('OK');
-  const notification = runtime.alarms!.delivered().find((n) => n.Subject === 'ALARM: "sm-location-api5xx" in US East (N. Virginia)');
-  expect(JSON.parse(notification!.Message)).toMatchObject({ AlarmName: 'sm-location-api5xx', NewStateValue: 'ALARM', OldStateValue: 'OK', Trigger: { MetricName: '5XXError', Namespace: 'AWS/ApiGateway' } });
+  const notification = runtime
+    .alarms!.delivered()
+    .find((n) => n.Subject === 'ALARM: "sm-location-api5xx" in US East (N. Virginia)');
+  expect(JSON.parse(notification!.Message)).toMatchObject({
+    AlarmName: 'sm-location-api5xx',
+    NewStateValue: 'ALARM',
+    OldStateValue: 'OK',
+    Trigger: { MetricName: '5XXError', Namespace: 'AWS/ApiGateway' },
+  });
   storeFault = undefined;
   // Back to OK once periods without 5XX pass (missing data is not breaching).
   await steady(10, PERIOD_MS, getLocation);
@@ -161,11 +241,18 @@ it('fires the function-error and p99-duration alarms when the function times out
 
 it('fires the concurrency alarm (≥ 80 % of reserved) on a full burst at the stage limit, not on 40 at once', async () => {
   storeFault = { kind: 'latency', ms: 1_500 };
-  await until('sm-location-get-location-concurrency', 'OK', 6 * PERIOD_MS, Number.POSITIVE_INFINITY);
+  await until(
+    'sm-location-get-location-concurrency',
+    'OK',
+    6 * PERIOD_MS,
+    Number.POSITIVE_INFINITY,
+  );
   const forty = await Promise.all(Array.from({ length: 40 }, getLocation));
   expect(forty.filter((s) => s === 200)).toHaveLength(40);
   await sleep(3 * 60_000 * SCALE);
-  const history = runtime.alarms!.statuses().find((s) => s.alarm.alarmName === 'sm-location-get-location-concurrency')!.history;
+  const history = runtime
+    .alarms!.statuses()
+    .find((s) => s.alarm.alarmName === 'sm-location-get-location-concurrency')!.history;
   expect(history.filter((t) => t.timestamp >= phaseStart)).toEqual([]);
   phaseStart = Date.now();
   const burst = await Promise.all(Array.from({ length: 55 }, getLocation));
@@ -178,8 +265,29 @@ it('fires the concurrency alarm (≥ 80 % of reserved) on a full burst at the st
 it('fires the throttle alarm when more than the reserved concurrency invoke the function directly', async () => {
   storeFault = { kind: 'latency', ms: 1_500 };
   const fn = runtime.system.functions.find((f) => f.functionName.includes('GetLocation'))!;
-  const event = { resource: '/loc/{userId}', path: `/loc/${userId}`, httpMethod: 'GET', headers: {}, multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: { userId }, stageVariables: null, requestContext: { authorizer: { principalId: userId, userId }, resourcePath: '/loc/{userId}', httpMethod: 'GET', stage: 'prod', requestId: 'direct' }, body: null, isBase64Encoded: false };
-  const results = await Promise.all(Array.from({ length: fn.reservedConcurrency! + 10 }, () => runtime.lambda.invoke(fn.id, event)));
+  const event = {
+    resource: '/loc/{userId}',
+    path: `/loc/${userId}`,
+    httpMethod: 'GET',
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { userId },
+    stageVariables: null,
+    requestContext: {
+      authorizer: { principalId: userId, userId },
+      resourcePath: '/loc/{userId}',
+      httpMethod: 'GET',
+      stage: 'prod',
+      requestId: 'direct',
+    },
+    body: null,
+    isBase64Encoded: false,
+  };
+  const results = await Promise.all(
+    Array.from({ length: fn.reservedConcurrency! + 10 }, () => runtime.lambda.invoke(fn.id, event)),
+  );
   expect(results.filter((r) => r.kind === 'throttled').length).toBeGreaterThanOrEqual(10);
   await until('sm-location-get-location-throttles', 'ALARM');
 });

@@ -4,8 +4,18 @@ import type { AlarmSpec, TopicSpec } from '../assembly';
 import type { MetricStore } from '../metrics/metric-store';
 import { DYNAMODB } from '../metrics/namespaces';
 import { percentileOf, statisticFn, UnsupportedStatisticError } from '../metrics/statistics';
-import { evaluateAlarm, type AlarmState, type PeriodValue, type TreatMissingData } from './evaluate';
-import { compileExpression, MetricMathError, type CompiledExpression, type TimeSeries } from './metric-math';
+import {
+  evaluateAlarm,
+  type AlarmState,
+  type PeriodValue,
+  type TreatMissingData,
+} from './evaluate';
+import {
+  compileExpression,
+  MetricMathError,
+  type CompiledExpression,
+  type TimeSeries,
+} from './metric-math';
 import { alarmNotification, type SnsNotification } from './sns-message';
 
 /** Periods the evaluation range holds beyond EvaluationPeriods, to look past missing data. */
@@ -85,24 +95,43 @@ export class AlarmService {
 
   constructor(private readonly options: AlarmServiceOptions) {
     this.timeScale = options.timeScale ?? 1;
-    if (!(this.timeScale > 0 && this.timeScale <= 1)) throw new Error(`alarm period scale must be in (0, 1], got ${this.timeScale}`);
+    if (!(this.timeScale > 0 && this.timeScale <= 1))
+      throw new Error(`alarm period scale must be in (0, 1], got ${this.timeScale}`);
     this.topicNames = new Map(options.topics.map((t) => [t.arn, t.topicName]));
     const now = options.store.now();
     for (const spec of options.alarms) {
-      const status: AlarmStatus = { alarm: spec, state: 'INSUFFICIENT_DATA', reason: 'Unchecked: Initial alarm creation', since: now, history: [], lastDatapoints: [] };
+      const status: AlarmStatus = {
+        alarm: spec,
+        state: 'INSUFFICIENT_DATA',
+        reason: 'Unchecked: Initial alarm creation',
+        since: now,
+        history: [],
+        lastDatapoints: [],
+      };
       try {
         if (spec.unsupported.length > 0) throw new Error(spec.unsupported.join('; '));
         this.compiled.push(this.compile(spec, status));
       } catch (error) {
         status.unsupported = (error as Error).message;
         status.reason = `Not evaluated locally: ${status.unsupported}`;
-        this.compiled.push({ spec, status, periodMs: 0, treatMissingData: 'missing', range: () => [] });
-        options.warn(`alarm ${spec.alarmName} (${spec.id}) is not evaluated locally: ${status.unsupported}`);
+        this.compiled.push({
+          spec,
+          status,
+          periodMs: 0,
+          treatMissingData: 'missing',
+          range: () => [],
+        });
+        options.warn(
+          `alarm ${spec.alarmName} (${spec.id}) is not evaluated locally: ${status.unsupported}`,
+        );
       }
     }
     if (options.stateDir) mkdirSync(join(options.stateDir, 'sns'), { recursive: true });
     if (options.autoStart !== false) {
-      this.timer = setInterval(() => this.evaluate(), Math.max(50, 60_000 * this.timeScale)).unref();
+      this.timer = setInterval(
+        () => this.evaluate(),
+        Math.max(50, 60_000 * this.timeScale),
+      ).unref();
     }
   }
 
@@ -148,12 +177,32 @@ export class AlarmService {
     clearInterval(this.timer);
   }
 
-  private transition(c: Compiled, newState: AlarmState, reason: string, at: number): AlarmTransition {
+  private transition(
+    c: Compiled,
+    newState: AlarmState,
+    reason: string,
+    at: number,
+  ): AlarmTransition {
     const status = c.status;
     const oldState = status.state;
-    const actions = c.spec.actionsEnabled ? (newState === 'ALARM' ? c.spec.alarmActions : newState === 'OK' ? c.spec.okActions : c.spec.insufficientDataActions) : [];
+    const actions = c.spec.actionsEnabled
+      ? newState === 'ALARM'
+        ? c.spec.alarmActions
+        : newState === 'OK'
+          ? c.spec.okActions
+          : c.spec.insufficientDataActions
+      : [];
     const topics = actions.filter((arn) => arn.startsWith('arn:') && arn.split(':')[2] === 'sns');
-    const transition: AlarmTransition = { alarmName: c.spec.alarmName, alarmArn: c.spec.arn, stackName: c.spec.stackName, oldState, newState, reason, timestamp: at, notified: topics };
+    const transition: AlarmTransition = {
+      alarmName: c.spec.alarmName,
+      alarmArn: c.spec.arn,
+      stackName: c.spec.stackName,
+      oldState,
+      newState,
+      reason,
+      timestamp: at,
+      notified: topics,
+    };
     status.state = newState;
     status.reason = reason;
     status.since = at;
@@ -163,7 +212,13 @@ export class AlarmService {
       const notification = alarmNotification(c.spec, topicArn, oldState, newState, reason, at);
       this.notifications.push(notification);
       if (this.notifications.length > 1_000) this.notifications.shift();
-      this.append(join('sns', `${this.topicNames.get(topicArn) ?? topicArn.slice(topicArn.lastIndexOf(':') + 1)}.jsonl`), notification);
+      this.append(
+        join(
+          'sns',
+          `${this.topicNames.get(topicArn) ?? topicArn.slice(topicArn.lastIndexOf(':') + 1)}.jsonl`,
+        ),
+        notification,
+      );
     }
     this.append('alarms.jsonl', transition);
     return transition;
@@ -171,11 +226,18 @@ export class AlarmService {
 
   /** Console: one line per transition, except the first evaluation's many INSUFFICIENT_DATA → OK. */
   private report(transitions: AlarmTransition[]): void {
-    const quietOk = this.first ? transitions.filter((t) => t.oldState === 'INSUFFICIENT_DATA' && t.newState === 'OK') : [];
-    if (quietOk.length > 0) this.options.log(`alarms: ${quietOk.length} of ${this.compiled.length} OK at the first evaluation${this.options.stateDir ? ' (each in .local/alarms.jsonl)' : ''}`);
+    const quietOk = this.first
+      ? transitions.filter((t) => t.oldState === 'INSUFFICIENT_DATA' && t.newState === 'OK')
+      : [];
+    if (quietOk.length > 0)
+      this.options.log(
+        `alarms: ${quietOk.length} of ${this.compiled.length} OK at the first evaluation${this.options.stateDir ? ' (each in .local/alarms.jsonl)' : ''}`,
+      );
     for (const t of transitions) {
       if (quietOk.includes(t)) continue;
-      this.options.log(`alarm ${t.newState.padEnd(17)} ${t.alarmName}: ${t.oldState} -> ${t.newState}: ${t.reason}${t.notified.length ? ` → SNS ${t.notified.map((arn) => arn.slice(arn.lastIndexOf(':') + 1)).join(', ')}` : ''}`);
+      this.options.log(
+        `alarm ${t.newState.padEnd(17)} ${t.alarmName}: ${t.oldState} -> ${t.newState}: ${t.reason}${t.notified.length ? ` → SNS ${t.notified.map((arn) => arn.slice(arn.lastIndexOf(':') + 1)).join(', ')}` : ''}`,
+      );
     }
   }
 
@@ -192,12 +254,20 @@ export class AlarmService {
     const store = this.options.store;
     const periodMs = spec.periodSeconds * 1000 * this.timeScale;
     if (periodMs < store.resolutionMs) {
-      throw new Error(`its period (${spec.periodSeconds} s × scale ${this.timeScale}) is shorter than the metrics' resolution (${store.resolutionMs} ms)`);
+      throw new Error(
+        `its period (${spec.periodSeconds} s × scale ${this.timeScale}) is shorter than the metrics' resolution (${store.resolutionMs} ms)`,
+      );
     }
-    const namespaces = spec.metric ? [spec.metric.metric.namespace] : (spec.queries ?? []).flatMap((q) => (q.metricStat ? [q.metricStat.metric.namespace] : []));
+    const namespaces = spec.metric
+      ? [spec.metric.metric.namespace]
+      : (spec.queries ?? []).flatMap((q) => (q.metricStat ? [q.metricStat.metric.namespace] : []));
     // "Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore missing data."
-    const treatMissingData: TreatMissingData = namespaces.length > 0 && namespaces.every((ns) => ns === DYNAMODB) ? 'ignore' : spec.treatMissingData;
-    const windows = (end: number, count: number) => Array.from({ length: count }, (_, i) => end - (count - i) * periodMs);
+    const treatMissingData: TreatMissingData =
+      namespaces.length > 0 && namespaces.every((ns) => ns === DYNAMODB)
+        ? 'ignore'
+        : spec.treatMissingData;
+    const windows = (end: number, count: number) =>
+      Array.from({ length: count }, (_, i) => end - (count - i) * periodMs);
 
     if (spec.metric) {
       const { metric, statistic } = spec.metric;
@@ -212,19 +282,28 @@ export class AlarmService {
           const series = store.find(metric);
           return windows(end, count).map((start) => {
             const aggregate = series?.aggregate(start, start + periodMs);
-            return { timestamp: start, value: aggregate ? stat(aggregate) : undefined, sampleCount: aggregate?.count ?? 0 };
+            return {
+              timestamp: start,
+              value: aggregate ? stat(aggregate) : undefined,
+              sampleCount: aggregate?.count ?? 0,
+            };
           });
         },
       };
     }
 
     const queries = spec.queries ?? [];
-    const stats = new Map(queries.filter((q) => q.metricStat).map((q) => [q.id, statisticOrThrow(q.metricStat!.stat)]));
+    const stats = new Map(
+      queries.filter((q) => q.metricStat).map((q) => [q.id, statisticOrThrow(q.metricStat!.stat)]),
+    );
     const expressions = new Map<string, CompiledExpression>();
-    for (const q of queries) if (q.expression !== undefined) expressions.set(q.id, compileExpression(q.expression));
+    for (const q of queries)
+      if (q.expression !== undefined) expressions.set(q.id, compileExpression(q.expression));
     const returned = queries.find((q) => q.returnData)!;
     for (const expression of expressions.values()) {
-      for (const id of expression.ids) if (!queries.some((q) => q.id === id)) throw new MetricMathError(returned.expression ?? '', `no query with id ${id}`);
+      for (const id of expression.ids)
+        if (!queries.some((q) => q.id === id))
+          throw new MetricMathError(returned.expression ?? '', `no query with id ${id}`);
     }
     return {
       spec,
@@ -250,7 +329,13 @@ export class AlarmService {
               if (value !== undefined) result.set(start, value);
             }
           } else {
-            result = expressions.get(id)!.evaluate(seriesOf, () => queries.filter((q) => q.metricStat).map((q) => seriesOf(q.id)!), starts);
+            result = expressions
+              .get(id)!
+              .evaluate(
+                seriesOf,
+                () => queries.filter((q) => q.metricStat).map((q) => seriesOf(q.id)!),
+                starts,
+              );
           }
           values.set(id, result);
           return result;

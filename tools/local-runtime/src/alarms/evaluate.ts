@@ -76,22 +76,44 @@ export function evaluateAlarm(range: PeriodValue[], rule: EvaluationRule): Evalu
   const breach = (value: number) => breaches(value, rule.comparisonOperator, rule.threshold);
   const words = WORDS[rule.comparisonOperator] ?? rule.comparisonOperator;
 
-  if (rule.percentile !== undefined && rule.evaluateLowSampleCountPercentile === 'ignore' && real[0]) {
+  if (
+    rule.percentile !== undefined &&
+    rule.evaluateLowSampleCountPercentile === 'ignore' &&
+    real[0]
+  ) {
     const share = rule.percentile / 100;
     const needed = share >= 0.5 ? 10 / (1 - share) : 10 / share;
     if ((real[0].sampleCount ?? 0) < needed) {
-      return { state: undefined, reason: `Too few samples (${real[0].sampleCount ?? 0} < ${Math.ceil(needed)}) for p${rule.percentile}: the state is kept (EvaluateLowSampleCountPercentile: ignore)`, used: [] };
+      return {
+        state: undefined,
+        reason: `Too few samples (${real[0].sampleCount ?? 0} < ${Math.ceil(needed)}) for p${rule.percentile}: the state is kept (EvaluateLowSampleCountPercentile: ignore)`,
+        used: [],
+      };
     }
   }
 
   if (real.length >= n) {
-    const used = real.slice(0, n).map((p) => ({ timestamp: p.timestamp, value: p.value, breaching: breach(p.value as number) }));
+    const used = real
+      .slice(0, n)
+      .map((p) => ({
+        timestamp: p.timestamp,
+        value: p.value,
+        breaching: breach(p.value as number),
+      }));
     const breaching = used.filter((p) => p.breaching).length;
     const list = `[${used.map((p) => `${format(p.value as number)} (${stamp(p.timestamp)})`).join(', ')}]`;
     if (breaching >= m) {
-      return { state: 'ALARM', reason: `Threshold Crossed: ${breaching} out of the last ${n} datapoints ${list} ${breaching === 1 ? 'was' : 'were'} ${words} the threshold (${format(rule.threshold)}) (minimum ${m} datapoint${m === 1 ? '' : 's'} for OK -> ALARM transition).`, used };
+      return {
+        state: 'ALARM',
+        reason: `Threshold Crossed: ${breaching} out of the last ${n} datapoints ${list} ${breaching === 1 ? 'was' : 'were'} ${words} the threshold (${format(rule.threshold)}) (minimum ${m} datapoint${m === 1 ? '' : 's'} for OK -> ALARM transition).`,
+        used,
+      };
     }
-    return { state: 'OK', reason: `Threshold Crossed: ${n - breaching} out of the last ${n} datapoints ${list} ${n - breaching === 1 ? 'was' : 'were'} not ${words} the threshold (${format(rule.threshold)}) (minimum ${n - m + 1} datapoint${n - m + 1 === 1 ? '' : 's'} for ALARM -> OK transition).`, used };
+    return {
+      state: 'OK',
+      reason: `Threshold Crossed: ${n - breaching} out of the last ${n} datapoints ${list} ${n - breaching === 1 ? 'was' : 'were'} not ${words} the threshold (${format(rule.threshold)}) (minimum ${n - m + 1} datapoint${n - m + 1 === 1 ? '' : 's'} for ALARM -> OK transition).`,
+      used,
+    };
   }
 
   // Every real datapoint of the range counts; missing periods fill the rest up to N, the most
@@ -107,18 +129,52 @@ export function evaluateAlarm(range: PeriodValue[], rule: EvaluationRule): Evalu
     if (fillable <= 0) continue;
     fillable--;
     missing++;
-    if (rule.treatMissingData === 'breaching') used.push({ timestamp: p.timestamp, value: undefined, breaching: true });
-    else if (rule.treatMissingData === 'notBreaching') used.push({ timestamp: p.timestamp, value: undefined, breaching: false });
+    if (rule.treatMissingData === 'breaching')
+      used.push({ timestamp: p.timestamp, value: undefined, breaching: true });
+    else if (rule.treatMissingData === 'notBreaching')
+      used.push({ timestamp: p.timestamp, value: undefined, breaching: false });
   }
   const breaching = used.filter((p) => p.breaching).length;
-  const treated = rule.treatMissingData === 'breaching' ? 'Breaching' : rule.treatMissingData === 'notBreaching' ? 'NonBreaching' : undefined;
-  const missingNote = missing === 0 ? '' : ` ${missing} missing datapoint${missing === 1 ? '' : 's'}${treated ? ` ${missing === 1 ? 'was' : 'were'} treated as [${treated}]` : ''}.`;
-  const list = used.filter((p) => p.value !== undefined).map((p) => `${format(p.value as number)} (${stamp(p.timestamp)})`);
-  const received = list.length > 0 ? `${list.length} datapoint${list.length === 1 ? '' : 's'} [${list.join(', ')}]` : `no datapoints were received for ${n} period${n === 1 ? '' : 's'} and`;
-  if (breaching >= m) return { state: 'ALARM', reason: `Threshold Crossed: ${received}${missingNote} ${breaching} of ${n} ${words} the threshold (${format(rule.threshold)}).`, used };
-  if (used.length > 0) return { state: 'OK', reason: `Threshold Crossed: ${received}${missingNote} ${breaching} of ${n} ${words} the threshold (${format(rule.threshold)}).`, used };
-  if (rule.treatMissingData === 'ignore') return { state: undefined, reason: `No datapoints for ${n} period${n === 1 ? '' : 's'}: the state is kept (TreatMissingData: ignore).`, used };
-  return { state: 'INSUFFICIENT_DATA', reason: `Insufficient Data: ${n} datapoint${n === 1 ? ' was' : 's were'} unknown.`, used };
+  const treated =
+    rule.treatMissingData === 'breaching'
+      ? 'Breaching'
+      : rule.treatMissingData === 'notBreaching'
+        ? 'NonBreaching'
+        : undefined;
+  const missingNote =
+    missing === 0
+      ? ''
+      : ` ${missing} missing datapoint${missing === 1 ? '' : 's'}${treated ? ` ${missing === 1 ? 'was' : 'were'} treated as [${treated}]` : ''}.`;
+  const list = used
+    .filter((p) => p.value !== undefined)
+    .map((p) => `${format(p.value as number)} (${stamp(p.timestamp)})`);
+  const received =
+    list.length > 0
+      ? `${list.length} datapoint${list.length === 1 ? '' : 's'} [${list.join(', ')}]`
+      : `no datapoints were received for ${n} period${n === 1 ? '' : 's'} and`;
+  if (breaching >= m)
+    return {
+      state: 'ALARM',
+      reason: `Threshold Crossed: ${received}${missingNote} ${breaching} of ${n} ${words} the threshold (${format(rule.threshold)}).`,
+      used,
+    };
+  if (used.length > 0)
+    return {
+      state: 'OK',
+      reason: `Threshold Crossed: ${received}${missingNote} ${breaching} of ${n} ${words} the threshold (${format(rule.threshold)}).`,
+      used,
+    };
+  if (rule.treatMissingData === 'ignore')
+    return {
+      state: undefined,
+      reason: `No datapoints for ${n} period${n === 1 ? '' : 's'}: the state is kept (TreatMissingData: ignore).`,
+      used,
+    };
+  return {
+    state: 'INSUFFICIENT_DATA',
+    reason: `Insufficient Data: ${n} datapoint${n === 1 ? ' was' : 's were'} unknown.`,
+    used,
+  };
 }
 
 function format(value: number): string {

@@ -31,7 +31,11 @@ const FUNCTIONS = new Set(['SUM', 'AVG', 'MIN', 'MAX', 'ABS', 'FILL', 'METRICS']
 /** A parsed expression: its query ids (to fetch) and how to evaluate it. */
 export interface CompiledExpression {
   readonly ids: string[];
-  evaluate(series: (id: string) => TimeSeries | undefined, all: () => TimeSeries[], timestamps: number[]): TimeSeries;
+  evaluate(
+    series: (id: string) => TimeSeries | undefined,
+    all: () => TimeSeries[],
+    timestamps: number[],
+  ): TimeSeries;
 }
 
 export function compileExpression(expression: string): CompiledExpression {
@@ -67,7 +71,8 @@ export function compileExpression(expression: string): CompiledExpression {
     if (/^[A-Za-z_]/.test(token)) {
       if (peek() === '(') {
         const name = token.toUpperCase();
-        if (!FUNCTIONS.has(name)) fail(`function ${token} is not evaluated locally (${[...FUNCTIONS].join(', ')} are)`);
+        if (!FUNCTIONS.has(name))
+          fail(`function ${token} is not evaluated locally (${[...FUNCTIONS].join(', ')} are)`);
         next();
         const args: Node[] = [];
         if (peek() !== ')') {
@@ -93,12 +98,14 @@ export function compileExpression(expression: string): CompiledExpression {
   };
   const multiplicative = (): Node => {
     let left = power();
-    while (peek() === '*' || peek() === '/') left = { kind: 'binary', op: next() as string, left, right: power() };
+    while (peek() === '*' || peek() === '/')
+      left = { kind: 'binary', op: next() as string, left, right: power() };
     return left;
   };
   const additive = (): Node => {
     let left = multiplicative();
-    while (peek() === '+' || peek() === '-') left = { kind: 'binary', op: next() as string, left, right: multiplicative() };
+    while (peek() === '+' || peek() === '-')
+      left = { kind: 'binary', op: next() as string, left, right: multiplicative() };
     return left;
   };
   const root = additive();
@@ -110,12 +117,21 @@ export function compileExpression(expression: string): CompiledExpression {
       const value = evaluateNode(root, series, all, timestamps, expression);
       if (value instanceof Map) return value;
       if (typeof value === 'number') return new Map(timestamps.map((t) => [t, value]));
-      throw new MetricMathError(expression, 'an alarm needs one time series, the expression gives several');
+      throw new MetricMathError(
+        expression,
+        'an alarm needs one time series, the expression gives several',
+      );
     },
   };
 }
 
-function evaluateNode(node: Node, series: (id: string) => TimeSeries | undefined, all: () => TimeSeries[], timestamps: number[], source: string): Value {
+function evaluateNode(
+  node: Node,
+  series: (id: string) => TimeSeries | undefined,
+  all: () => TimeSeries[],
+  timestamps: number[],
+  source: string,
+): Value {
   const recurse = (n: Node) => evaluateNode(n, series, all, timestamps, source);
   switch (node.kind) {
     case 'number':
@@ -127,7 +143,13 @@ function evaluateNode(node: Node, series: (id: string) => TimeSeries | undefined
     case 'unary':
       return apply(recurse(node.operand), 0, (a) => -a, timestamps);
     case 'binary': {
-      const fn = { '+': (a: number, b: number) => a + b, '-': (a: number, b: number) => a - b, '*': (a: number, b: number) => a * b, '/': (a: number, b: number) => a / b, '^': (a: number, b: number) => a ** b }[node.op]!;
+      const fn = {
+        '+': (a: number, b: number) => a + b,
+        '-': (a: number, b: number) => a - b,
+        '*': (a: number, b: number) => a * b,
+        '/': (a: number, b: number) => a / b,
+        '^': (a: number, b: number) => a ** b,
+      }[node.op]!;
       return binary(recurse(node.left), recurse(node.right), fn, source);
     }
     case 'call': {
@@ -137,12 +159,18 @@ function evaluateNode(node: Node, series: (id: string) => TimeSeries | undefined
       if (node.name === 'FILL') {
         const target = args[0];
         const fill = args[1];
-        if (typeof fill !== 'number') throw new MetricMathError(source, 'FILL takes a number as its value here');
+        if (typeof fill !== 'number')
+          throw new MetricMathError(source, 'FILL takes a number as its value here');
         const fillOne = (s: TimeSeries) => new Map(timestamps.map((t) => [t, s.get(t) ?? fill]));
         if (Array.isArray(target)) return target.map(fillOne);
         return fillOne(asSeries(target ?? 0, timestamps, source));
       }
-      const reduce = { SUM: (v: number[]) => v.reduce((a, b) => a + b, 0), AVG: (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length, MIN: (v: number[]) => Math.min(...v), MAX: (v: number[]) => Math.max(...v) }[node.name]!;
+      const reduce = {
+        SUM: (v: number[]) => v.reduce((a, b) => a + b, 0),
+        AVG: (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length,
+        MIN: (v: number[]) => Math.min(...v),
+        MAX: (v: number[]) => Math.max(...v),
+      }[node.name]!;
       const arg = args[0];
       if (Array.isArray(arg)) {
         // Across the series, per timestamp, over the values present.
@@ -165,19 +193,33 @@ function asSeries(value: Value, timestamps: number[], source: string): TimeSerie
   throw new MetricMathError(source, 'an array inside an array');
 }
 
-function apply(value: Value, _unused: number, fn: (a: number) => number, timestamps: number[]): Value {
+function apply(
+  value: Value,
+  _unused: number,
+  fn: (a: number) => number,
+  timestamps: number[],
+): Value {
   if (typeof value === 'number') return fn(value);
   if (Array.isArray(value)) return value.map((s) => apply(s, 0, fn, timestamps) as TimeSeries);
   return new Map([...value].map(([t, v]) => [t, fn(v)]));
 }
 
-function binary(left: Value, right: Value, fn: (a: number, b: number) => number, source: string): Value {
+function binary(
+  left: Value,
+  right: Value,
+  fn: (a: number, b: number) => number,
+  source: string,
+): Value {
   if (typeof left === 'number' && typeof right === 'number') return fn(left, right);
   if (Array.isArray(left) || Array.isArray(right)) {
-    if (Array.isArray(left) && Array.isArray(right)) throw new MetricMathError(source, 'an operator between two arrays');
-    return Array.isArray(left) ? left.map((s) => binary(s, right, fn, source) as TimeSeries) : (right as TimeSeries[]).map((s) => binary(left, s, fn, source) as TimeSeries);
+    if (Array.isArray(left) && Array.isArray(right))
+      throw new MetricMathError(source, 'an operator between two arrays');
+    return Array.isArray(left)
+      ? left.map((s) => binary(s, right, fn, source) as TimeSeries)
+      : (right as TimeSeries[]).map((s) => binary(left, s, fn, source) as TimeSeries);
   }
-  if (typeof left === 'number') return new Map([...(right as TimeSeries)].map(([t, v]) => [t, fn(left, v)]));
+  if (typeof left === 'number')
+    return new Map([...(right as TimeSeries)].map(([t, v]) => [t, fn(left, v)]));
   if (typeof right === 'number') return new Map([...left].map(([t, v]) => [t, fn(v, right)]));
   const out: TimeSeries = new Map();
   for (const [t, v] of left) {

@@ -36,23 +36,49 @@ export interface SnsNotification {
  * and Amazon SNS": AlarmName, NewStateValue, NewStateReason, Trigger, …) inside SNS's envelope.
  * The signature fields are placeholders: nothing is signed locally.
  */
-export function alarmNotification(alarm: AlarmSpec, topicArn: string, oldState: AlarmState, newState: AlarmState, reason: string, at: number): SnsNotification {
+export function alarmNotification(
+  alarm: AlarmSpec,
+  topicArn: string,
+  oldState: AlarmState,
+  newState: AlarmState,
+  reason: string,
+  at: number,
+): SnsNotification {
   const region = REGION_NAMES[alarm.region] ?? alarm.region;
   const trigger: Record<string, unknown> = alarm.metric
     ? {
         MetricName: alarm.metric.metric.name,
         Namespace: alarm.metric.metric.namespace,
         StatisticType: /^p\d/i.test(alarm.metric.statistic) ? 'ExtendedStatistic' : 'Statistic',
-        Statistic: /^p\d/i.test(alarm.metric.statistic) ? alarm.metric.statistic : alarm.metric.statistic.toUpperCase(),
+        Statistic: /^p\d/i.test(alarm.metric.statistic)
+          ? alarm.metric.statistic
+          : alarm.metric.statistic.toUpperCase(),
         Unit: alarm.metric.unit ?? null,
-        Dimensions: Object.entries(alarm.metric.metric.dimensions).map(([name, value]) => ({ value, name })),
+        Dimensions: Object.entries(alarm.metric.metric.dimensions).map(([name, value]) => ({
+          value,
+          name,
+        })),
         Period: alarm.periodSeconds,
       }
     : {
         Metrics: (alarm.queries ?? []).map((q) => ({
           Id: q.id,
           ...(q.expression ? { Expression: q.expression } : {}),
-          ...(q.metricStat ? { MetricStat: { Metric: { Namespace: q.metricStat.metric.namespace, MetricName: q.metricStat.metric.name, Dimensions: Object.entries(q.metricStat.metric.dimensions).map(([name, value]) => ({ value, name })) }, Period: q.metricStat.periodSeconds, Stat: q.metricStat.stat } } : {}),
+          ...(q.metricStat
+            ? {
+                MetricStat: {
+                  Metric: {
+                    Namespace: q.metricStat.metric.namespace,
+                    MetricName: q.metricStat.metric.name,
+                    Dimensions: Object.entries(q.metricStat.metric.dimensions).map(
+                      ([name, value]) => ({ value, name }),
+                    ),
+                  },
+                  Period: q.metricStat.periodSeconds,
+                  Stat: q.metricStat.stat,
+                },
+              }
+            : {}),
           ReturnData: q.returnData,
           ...(q.label ? { Label: q.label } : {}),
         })),

@@ -82,8 +82,17 @@ const COMPARISONS = new Set([
 ]);
 
 /** Reads alarms, metric filters, dashboards and SNS topics, every intrinsic resolved. */
-export function readMonitoring(resolver: IntrinsicResolver, stacks: StackArtifact[]): MonitoringModel {
-  const model: MonitoringModel = { alarms: [], metricFilters: [], dashboards: [], topics: [], unsupported: [] };
+export function readMonitoring(
+  resolver: IntrinsicResolver,
+  stacks: StackArtifact[],
+): MonitoringModel {
+  const model: MonitoringModel = {
+    alarms: [],
+    metricFilters: [],
+    dashboards: [],
+    topics: [],
+    unsupported: [],
+  };
   for (const stack of stacks) {
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const at = (property: string): Location => ({ stack, resource: logicalId, property });
@@ -91,7 +100,14 @@ export function readMonitoring(resolver: IntrinsicResolver, stacks: StackArtifac
       const id = `${stack.stackName}/${logicalId}`;
       switch (resource.Type) {
         case 'AWS::CloudWatch::Alarm':
-          model.alarms.push(readAlarm(resolver, stack, logicalId, resolver.resolve(props, at('Properties')) as Record<string, unknown>));
+          model.alarms.push(
+            readAlarm(
+              resolver,
+              stack,
+              logicalId,
+              resolver.resolve(props, at('Properties')) as Record<string, unknown>,
+            ),
+          );
           break;
         case 'AWS::Logs::MetricFilter': {
           const resolved = resolver.resolve(props, at('Properties')) as Record<string, unknown>;
@@ -99,13 +115,22 @@ export function readMonitoring(resolver: IntrinsicResolver, stacks: StackArtifac
             id,
             logGroupName: String(resolved['LogGroupName']),
             filterPattern: String(resolved['FilterPattern'] ?? ''),
-            transformations: ((resolved['MetricTransformations'] ?? []) as Record<string, unknown>[]).map((t) => ({
+            transformations: (
+              (resolved['MetricTransformations'] ?? []) as Record<string, unknown>[]
+            ).map((t) => ({
               metricNamespace: String(t['MetricNamespace']),
               metricName: String(t['MetricName']),
               metricValue: String(t['MetricValue']),
               defaultValue: t['DefaultValue'] === undefined ? undefined : Number(t['DefaultValue']),
               unit: t['Unit'] === undefined ? undefined : String(t['Unit']),
-              dimensions: t['Dimensions'] ? Object.fromEntries((t['Dimensions'] as { Key: string; Value: string }[]).map((d) => [d.Key, d.Value])) : undefined,
+              dimensions: t['Dimensions']
+                ? Object.fromEntries(
+                    (t['Dimensions'] as { Key: string; Value: string }[]).map((d) => [
+                      d.Key,
+                      d.Value,
+                    ]),
+                  )
+                : undefined,
             })),
           });
           break;
@@ -116,14 +141,25 @@ export function readMonitoring(resolver: IntrinsicResolver, stacks: StackArtifac
           try {
             body = JSON.parse(text) as DashboardSpec['body'];
           } catch (error) {
-            throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property DashboardBody: not JSON once resolved (${(error as Error).message})`);
+            throw new AssemblyError(
+              `stack ${stack.stackName}, resource ${logicalId}, property DashboardBody: not JSON once resolved (${(error as Error).message})`,
+            );
           }
-          model.dashboards.push({ id, stackName: stack.stackName, dashboardName: resolver.physicalId(stack, logicalId), body });
+          model.dashboards.push({
+            id,
+            stackName: stack.stackName,
+            dashboardName: resolver.physicalId(stack, logicalId),
+            body,
+          });
           break;
         }
         case 'AWS::SNS::Topic': {
           const arn = resolver.physicalId(stack, logicalId);
-          model.topics.push({ arn, topicName: arn.slice(arn.lastIndexOf(':') + 1), stackName: stack.stackName });
+          model.topics.push({
+            arn,
+            topicName: arn.slice(arn.lastIndexOf(':') + 1),
+            stackName: stack.stackName,
+          });
           break;
         }
         case 'AWS::CloudWatch::CompositeAlarm':
@@ -137,13 +173,21 @@ export function readMonitoring(resolver: IntrinsicResolver, stacks: StackArtifac
   return model;
 }
 
-function readAlarm(resolver: IntrinsicResolver, stack: StackArtifact, logicalId: string, p: Record<string, unknown>): AlarmSpec {
+function readAlarm(
+  resolver: IntrinsicResolver,
+  stack: StackArtifact,
+  logicalId: string,
+  p: Record<string, unknown>,
+): AlarmSpec {
   const alarmName = resolver.physicalId(stack, logicalId);
   const region = resolver.region(stack);
   const accountId = resolver.accountId(stack);
   const unsupported: string[] = [];
   const strings = (value: unknown) => ((value ?? []) as unknown[]).map(String);
-  const dims = (value: unknown) => Object.fromEntries(((value ?? []) as { Name: string; Value: unknown }[]).map((d) => [d.Name, String(d.Value)]));
+  const dims = (value: unknown) =>
+    Object.fromEntries(
+      ((value ?? []) as { Name: string; Value: unknown }[]).map((d) => [d.Name, String(d.Value)]),
+    );
 
   let metric: AlarmSpec['metric'];
   let queries: MetricQuerySpec[] | undefined;
@@ -152,12 +196,22 @@ function readAlarm(resolver: IntrinsicResolver, stack: StackArtifact, logicalId:
     queries = (p['Metrics'] as Record<string, unknown>[]).map((q) => {
       const stat = q['MetricStat'] as Record<string, unknown> | undefined;
       const m = stat?.['Metric'] as Record<string, unknown> | undefined;
-      if (q['Expression'] === undefined && !stat) unsupported.push(`query ${String(q['Id'])} has neither Expression nor MetricStat`);
+      if (q['Expression'] === undefined && !stat)
+        unsupported.push(`query ${String(q['Id'])} has neither Expression nor MetricStat`);
       return {
         id: String(q['Id']),
         expression: q['Expression'] === undefined ? undefined : String(q['Expression']),
         metricStat: stat
-          ? { metric: { namespace: String(m?.['Namespace']), name: String(m?.['MetricName']), dimensions: dims(m?.['Dimensions']) }, periodSeconds: Number(stat['Period']), stat: String(stat['Stat']), unit: stat['Unit'] === undefined ? undefined : String(stat['Unit']) }
+          ? {
+              metric: {
+                namespace: String(m?.['Namespace']),
+                name: String(m?.['MetricName']),
+                dimensions: dims(m?.['Dimensions']),
+              },
+              periodSeconds: Number(stat['Period']),
+              stat: String(stat['Stat']),
+              unit: stat['Unit'] === undefined ? undefined : String(stat['Unit']),
+            }
           : undefined,
         returnData: q['ReturnData'] === undefined ? true : Boolean(q['ReturnData']),
         label: q['Label'] === undefined ? undefined : String(q['Label']),
@@ -165,21 +219,32 @@ function readAlarm(resolver: IntrinsicResolver, stack: StackArtifact, logicalId:
       };
     });
     const returned = queries.filter((q) => q.returnData);
-    if (returned.length !== 1) unsupported.push(`${returned.length} queries return data (CloudWatch requires exactly one)`);
-    periodSeconds = returned[0]?.metricStat?.periodSeconds ?? returned[0]?.periodSeconds ?? queries.find((q) => q.metricStat)?.metricStat?.periodSeconds ?? 60;
+    if (returned.length !== 1)
+      unsupported.push(`${returned.length} queries return data (CloudWatch requires exactly one)`);
+    periodSeconds =
+      returned[0]?.metricStat?.periodSeconds ??
+      returned[0]?.periodSeconds ??
+      queries.find((q) => q.metricStat)?.metricStat?.periodSeconds ??
+      60;
   } else {
     const statistic = p['ExtendedStatistic'] ?? p['Statistic'];
     if (statistic === undefined) unsupported.push('no Statistic or ExtendedStatistic');
     metric = {
-      metric: { namespace: String(p['Namespace']), name: String(p['MetricName']), dimensions: dims(p['Dimensions']) },
+      metric: {
+        namespace: String(p['Namespace']),
+        name: String(p['MetricName']),
+        dimensions: dims(p['Dimensions']),
+      },
       statistic: String(statistic ?? 'Average'),
       periodSeconds,
       unit: p['Unit'] === undefined ? undefined : String(p['Unit']),
     };
   }
-  if (p['ThresholdMetricId'] !== undefined) unsupported.push('ThresholdMetricId (anomaly detection band)');
+  if (p['ThresholdMetricId'] !== undefined)
+    unsupported.push('ThresholdMetricId (anomaly detection band)');
   const comparisonOperator = String(p['ComparisonOperator']);
-  if (!COMPARISONS.has(comparisonOperator)) unsupported.push(`ComparisonOperator ${comparisonOperator}`);
+  if (!COMPARISONS.has(comparisonOperator))
+    unsupported.push(`ComparisonOperator ${comparisonOperator}`);
   const treat = String(p['TreatMissingData'] ?? 'missing');
   return {
     id: `${stack.stackName}/${logicalId}`,
@@ -196,8 +261,13 @@ function readAlarm(resolver: IntrinsicResolver, stack: StackArtifact, logicalId:
     datapointsToAlarm: Number(p['DatapointsToAlarm'] ?? p['EvaluationPeriods'] ?? 1),
     threshold: Number(p['Threshold'] ?? 0),
     comparisonOperator,
-    treatMissingData: (['breaching', 'notBreaching', 'ignore', 'missing'].includes(treat) ? treat : 'missing') as AlarmSpec['treatMissingData'],
-    evaluateLowSampleCountPercentile: p['EvaluateLowSampleCountPercentile'] === undefined ? undefined : String(p['EvaluateLowSampleCountPercentile']),
+    treatMissingData: (['breaching', 'notBreaching', 'ignore', 'missing'].includes(treat)
+      ? treat
+      : 'missing') as AlarmSpec['treatMissingData'],
+    evaluateLowSampleCountPercentile:
+      p['EvaluateLowSampleCountPercentile'] === undefined
+        ? undefined
+        : String(p['EvaluateLowSampleCountPercentile']),
     actionsEnabled: p['ActionsEnabled'] === undefined ? true : Boolean(p['ActionsEnabled']),
     alarmActions: strings(p['AlarmActions']),
     okActions: strings(p['OKActions']),

@@ -1,3 +1,9 @@
 export { createConsoleHandler, LOCAL_CONSOLE_PATH, type ConsoleOptions } from './console-handler';
-export { renderPage, type PageOptions, type PageSection, type PageWidget, type TableCell } from './page';
+export {
+  renderPage,
+  type PageOptions,
+  type PageSection,
+  type PageWidget,
+  type TableCell,
+} from './page';
 export { dashboardData, type DashboardData, type Line, type WidgetData } from './widget-data';

@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import type { WidgetData } from './widget-data';
 
 /** A widget the page draws: a dashboard's, or a report's own (tables, plain graphs). */
-export type PageWidget = WidgetData | { type: 'table'; title: string; x: number; y: number; width: number; height: number; columns: string[]; rows: TableCell[][] };
+export type PageWidget =
+  | WidgetData
+  | {
+      type: 'table';
+      title: string;
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      columns: string[];
+      rows: TableCell[][];
+    };
 
 /** A table cell: text, a number, or an alarm state drawn as a badge. */
 export type TableCell = string | number | { state: string };

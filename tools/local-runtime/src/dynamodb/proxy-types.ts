@@ -34,7 +34,9 @@ export function replyJson(reply: DynamoReply): Record<string, unknown> | undefin
   if (reply.kind !== 'response' || reply.body.length === 0) return undefined;
   try {
     const value: unknown = JSON.parse(reply.body.toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

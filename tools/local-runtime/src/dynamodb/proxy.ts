@@ -1,4 +1,11 @@
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
@@ -36,13 +43,24 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
   const forward = (call: DynamoCall): Promise<DynamoReply> =>
     new Promise((resolve, reject) => {
       const body = call.changed ? Buffer.from(JSON.stringify(call.request)) : call.rawBody;
-      const headers: Record<string, string> = { ...call.headers, 'content-length': String(body.length), host: target.host };
+      const headers: Record<string, string> = {
+        ...call.headers,
+        'content-length': String(body.length),
+        host: target.host,
+      };
       const outgoing = httpRequest(
         { host: target.hostname, port: target.port, method: 'POST', path: '/', headers, agent },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ kind: 'response', status: response.statusCode ?? 500, headers: flatHeaders(response), body: Buffer.concat(chunks) }));
+          response.on('end', () =>
+            resolve({
+              kind: 'response',
+              status: response.statusCode ?? 500,
+              headers: flatHeaders(response),
+              body: Buffer.concat(chunks),
+            }),
+          );
           response.on('error', reject);
         },
       );
@@ -90,7 +108,12 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
             kind: 'response',
             status: 500,
             headers: { 'content-type': 'application/x-amz-json-1.0' },
-            body: Buffer.from(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local store unreachable: ${(error as Error).message}` })),
+            body: Buffer.from(
+              JSON.stringify({
+                __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+                message: `local store unreachable: ${(error as Error).message}`,
+              }),
+            ),
           });
         },
       );

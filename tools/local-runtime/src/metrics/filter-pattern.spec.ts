@@ -1,6 +1,7 @@
 import { compileFilterPattern, fieldValue, FilterPatternError } from './filter-pattern';
 
-const powertools = (level: string, extra: Record<string, unknown> = {}) => JSON.stringify({ level, message: 'x', service: 'location', ...extra });
+const powertools = (level: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ level, message: 'x', service: 'location', ...extra });
 
 describe('metric filter patterns', () => {
   it.each([
@@ -35,7 +36,9 @@ describe('metric filter patterns', () => {
 
   it('reads space-delimited fields, with quoted and bracketed fields whole and ... for the rest', () => {
     const pattern = compileFilterPattern('[ip, user, ..., status = 5*, bytes > 100]');
-    const hit = pattern.match('127.0.0.1 alice [27/Nov/2026:10:00:00 +0000] "GET /loc HTTP/1.1" 502 1234');
+    const hit = pattern.match(
+      '127.0.0.1 alice [27/Nov/2026:10:00:00 +0000] "GET /loc HTTP/1.1" 502 1234',
+    );
     expect(hit).toBeDefined();
     expect(fieldValue(hit!, '$status')).toBe('502');
     expect(fieldValue(hit!, '$user')).toBe('alice');
@@ -44,13 +47,17 @@ describe('metric filter patterns', () => {
   });
 
   it('reads Lambda REPORT lines for a duration metric', () => {
-    const pattern = compileFilterPattern('[type = "REPORT", requestIdLabel, requestId, durationLabel, duration, unit, ...]');
+    const pattern = compileFilterPattern(
+      '[type = "REPORT", requestIdLabel, requestId, durationLabel, duration, unit, ...]',
+    );
     const hit = pattern.match('REPORT RequestId: 1f2e Duration: 12.34 ms Billed Duration: 13 ms');
     expect(fieldValue(hit!, '$duration')).toBe('12.34');
   });
 
   it('gives JSON values to metric values and dimensions', () => {
-    const hit = compileFilterPattern('{ $.level = "ERROR" }').match(powertools('ERROR', { latency: 12 }));
+    const hit = compileFilterPattern('{ $.level = "ERROR" }').match(
+      powertools('ERROR', { latency: 12 }),
+    );
     expect(fieldValue(hit!, '$.latency')).toBe(12);
     expect(fieldValue(hit!, '$.service')).toBe('location');
   });

@@ -50,7 +50,8 @@ export function compileFilterPattern(source: string): CompiledPattern {
     };
   }
   if (text.startsWith('[')) {
-    if (!text.endsWith(']')) throw new FilterPatternError(source, 'a space-delimited pattern must end with ]');
+    if (!text.endsWith(']'))
+      throw new FilterPatternError(source, 'a space-delimited pattern must end with ]');
     return spaceDelimited(source, text.slice(1, -1));
   }
   return terms(source, text);
@@ -104,7 +105,8 @@ class JsonParser {
   parse(): Condition {
     const condition = this.or();
     this.space();
-    if (this.at < this.text.length) this.fail(`unexpected ${JSON.stringify(this.text.slice(this.at, this.at + 12))}`);
+    if (this.at < this.text.length)
+      this.fail(`unexpected ${JSON.stringify(this.text.slice(this.at, this.at + 12))}`);
     return condition;
   }
 
@@ -190,7 +192,10 @@ class JsonParser {
   private eatWord(word: string): boolean {
     this.space();
     const rest = this.text.slice(this.at, this.at + word.length + 1);
-    if (rest.slice(0, word.length).toUpperCase() === word && !/[A-Za-z]/.test(rest[word.length] ?? '')) {
+    if (
+      rest.slice(0, word.length).toUpperCase() === word &&
+      !/[A-Za-z]/.test(rest[word.length] ?? '')
+    ) {
       this.at += word.length;
       return true;
     }
@@ -198,7 +203,10 @@ class JsonParser {
   }
 
   private fail(why: string): never {
-    throw new FilterPatternError(this.source, `${why} (at character ${this.at + 1} inside the braces)`);
+    throw new FilterPatternError(
+      this.source,
+      `${why} (at character ${this.at + 1} inside the braces)`,
+    );
   }
 }
 
@@ -210,11 +218,17 @@ interface TextValue {
 function compare(actual: unknown, operator: string, expected: number | TextValue): boolean {
   if (typeof expected === 'object') {
     if (operator !== '=' && operator !== '!=') return false;
-    if (actual === undefined || actual === null || typeof actual === 'object') return operator === '!=' && actual !== undefined;
+    if (actual === undefined || actual === null || typeof actual === 'object')
+      return operator === '!=' && actual !== undefined;
     const matches = wildcard(expected.text).test(String(actual));
     return operator === '=' ? matches : !matches;
   }
-  const value = typeof actual === 'number' ? actual : typeof actual === 'string' && actual.trim() !== '' ? Number(actual) : Number.NaN;
+  const value =
+    typeof actual === 'number'
+      ? actual
+      : typeof actual === 'string' && actual.trim() !== ''
+        ? Number(actual)
+        : Number.NaN;
   if (Number.isNaN(value)) return false;
   switch (operator) {
     case '=':
@@ -236,7 +250,13 @@ const wildcards = new Map<string, RegExp>();
 function wildcard(text: string): RegExp {
   let pattern = wildcards.get(text);
   if (!pattern) {
-    pattern = new RegExp(`^${text.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    pattern = new RegExp(
+      `^${text
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      's',
+    );
     wildcards.set(text, pattern);
   }
   return pattern;
@@ -246,7 +266,9 @@ function selectJson(json: unknown, selector: string): unknown {
   let value: unknown = json;
   for (const step of selector.slice(1).match(/\.[^.[]+|\[\d+\]/g) ?? []) {
     if (value === null || typeof value !== 'object') return undefined;
-    value = step.startsWith('[') ? (value as unknown[])[Number(step.slice(1, -1))] : (value as Record<string, unknown>)[step.slice(1)];
+    value = step.startsWith('[')
+      ? (value as unknown[])[Number(step.slice(1, -1))]
+      : (value as Record<string, unknown>)[step.slice(1)];
   }
   return value;
 }
@@ -267,11 +289,18 @@ function spaceDelimited(source: string, text: string): CompiledPattern {
     .map((part) => {
       if (part === '...') return { name: undefined, ellipsis: true };
       const parsed = /^([A-Za-z_][A-Za-z0-9_]*)?\s*(?:(!=|<=|>=|=|<|>)\s*(.+))?$/.exec(part);
-      if (!parsed) throw new FilterPatternError(source, `cannot read field ${JSON.stringify(part)}`);
+      if (!parsed)
+        throw new FilterPatternError(source, `cannot read field ${JSON.stringify(part)}`);
       const [, name, operator, raw] = parsed;
       if (!operator) return { name, ellipsis: false };
-      const expected = /^-?\d+(?:\.\d+)?$/.test(raw!.trim()) ? Number(raw) : { text: raw!.trim().replace(/^"(.*)"$/, '$1') };
-      return { name, ellipsis: false, condition: (value: string) => compare(value, operator, expected) };
+      const expected = /^-?\d+(?:\.\d+)?$/.test(raw!.trim())
+        ? Number(raw)
+        : { text: raw!.trim().replace(/^"(.*)"$/, '$1') };
+      return {
+        name,
+        ellipsis: false,
+        condition: (value: string) => compare(value, operator, expected),
+      };
     });
   return {
     source,
@@ -301,6 +330,7 @@ function spaceDelimited(source: string, text: string): CompiledPattern {
 function splitFields(line: string): string[] {
   const out: string[] = [];
   const pattern = /"([^"]*)"|\[([^\]]*)\]|(\S+)/g;
-  for (let match = pattern.exec(line); match; match = pattern.exec(line)) out.push(match[1] ?? match[2] ?? match[3] ?? '');
+  for (let match = pattern.exec(line); match; match = pattern.exec(line))
+    out.push(match[1] ?? match[2] ?? match[3] ?? '');
   return out;
 }

@@ -18,7 +18,13 @@ export interface GatewayObserver {
    * @param method the matched method; undefined for an unknown route
    * @param integrationLatencyMs time the integration (Lambda) took; undefined when none was called
    */
-  requestDone(api: ApiModel | undefined, method: MethodModel | undefined, status: number, latencyMs: number, integrationLatencyMs: number | undefined): void;
+  requestDone(
+    api: ApiModel | undefined,
+    method: MethodModel | undefined,
+    status: number,
+    latencyMs: number,
+    integrationLatencyMs: number | undefined,
+  ): void;
 }
 
 /**
@@ -40,13 +46,30 @@ export function gatewayMetrics(store: MetricStore, apis: readonly ApiModel[]): G
   const perApi = new Map<ApiModel, ApiSeries[]>();
   const perMethod = new Map<MethodModel, ApiSeries>();
   for (const api of apis) {
-    perApi.set(api, [open({ ApiName: api.name }), open({ ApiName: api.name, Stage: api.stageName })]);
+    perApi.set(api, [
+      open({ ApiName: api.name }),
+      open({ ApiName: api.name, Stage: api.stageName }),
+    ]);
     for (const method of api.methods) {
       if (!detailedMetricsEnabled(api, method)) continue;
-      perMethod.set(method, open({ ApiName: api.name, Method: method.httpMethod, Resource: method.resourcePath, Stage: api.stageName }));
+      perMethod.set(
+        method,
+        open({
+          ApiName: api.name,
+          Method: method.httpMethod,
+          Resource: method.resourcePath,
+          Stage: api.stageName,
+        }),
+      );
     }
   }
-  const add = (series: ApiSeries, status: number, latencyMs: number, integrationMs: number | undefined, now: number) => {
+  const add = (
+    series: ApiSeries,
+    status: number,
+    latencyMs: number,
+    integrationMs: number | undefined,
+    now: number,
+  ) => {
     series.count.record(1, now);
     series.clientError.record(status >= 400 && status < 500 ? 1 : 0, now);
     series.serverError.record(status >= 500 ? 1 : 0, now);
@@ -57,7 +80,8 @@ export function gatewayMetrics(store: MetricStore, apis: readonly ApiModel[]): G
     requestDone(api, method, status, latencyMs, integrationMs) {
       if (!api) return;
       const now = store.now();
-      for (const series of perApi.get(api) ?? []) add(series, status, latencyMs, integrationMs, now);
+      for (const series of perApi.get(api) ?? [])
+        add(series, status, latencyMs, integrationMs, now);
       const detailed = method ? perMethod.get(method) : undefined;
       if (detailed) add(detailed, status, latencyMs, integrationMs, now);
     },
@@ -68,5 +92,10 @@ export function gatewayMetrics(store: MetricStore, apis: readonly ApiModel[]): G
 function detailedMetricsEnabled(api: ApiModel, method: MethodModel): boolean {
   const flags = api.metricsEnabled;
   if (!flags) return false;
-  return flags.perMethod.get(`${method.resourcePath} ${method.httpMethod}`) ?? flags.perMethod.get(`${method.resourcePath} *`) ?? flags.stageDefault ?? false;
+  return (
+    flags.perMethod.get(`${method.resourcePath} ${method.httpMethod}`) ??
+    flags.perMethod.get(`${method.resourcePath} *`) ??
+    flags.stageDefault ??
+    false
+  );
 }

@@ -23,20 +23,33 @@ describe('Aggregate', () => {
     const aggregate = new Aggregate();
     for (const value of [3, 0, 7.5, 0, 1]) aggregate.add(value);
     const stat = (name: string) => statisticFn(name)(aggregate);
-    expect([stat('Sum'), stat('Average'), stat('Minimum'), stat('Maximum'), stat('SampleCount')]).toEqual([11.5, 2.3, 0, 7.5, 5]);
+    expect([
+      stat('Sum'),
+      stat('Average'),
+      stat('Minimum'),
+      stat('Maximum'),
+      stat('SampleCount'),
+    ]).toEqual([11.5, 2.3, 0, 7.5, 5]);
   });
 
-  it.each([1, 2, 3])('keeps every percentile within 1 %% of the exact nearest-rank value (seed %i, log-normal latencies)', (seed) => {
-    const next = random(seed);
-    const values = Array.from({ length: 5_000 }, () => Math.exp(2 + 1.5 * Math.sqrt(-2 * Math.log(next() || 1e-9)) * Math.cos(2 * Math.PI * next())));
-    const aggregate = new Aggregate();
-    for (const value of values) aggregate.add(value);
-    for (const p of [1, 10, 50, 90, 95, 99, 99.9]) {
-      const exact = exactPercentile(values, p);
-      const estimate = aggregate.percentile(p) as number;
-      expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(RELATIVE_ERROR + 1e-12);
-    }
-  });
+  it.each([1, 2, 3])(
+    'keeps every percentile within 1 %% of the exact nearest-rank value (seed %i, log-normal latencies)',
+    (seed) => {
+      const next = random(seed);
+      const values = Array.from({ length: 5_000 }, () =>
+        Math.exp(
+          2 + 1.5 * Math.sqrt(-2 * Math.log(next() || 1e-9)) * Math.cos(2 * Math.PI * next()),
+        ),
+      );
+      const aggregate = new Aggregate();
+      for (const value of values) aggregate.add(value);
+      for (const p of [1, 10, 50, 90, 95, 99, 99.9]) {
+        const exact = exactPercentile(values, p);
+        const estimate = aggregate.percentile(p) as number;
+        expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(RELATIVE_ERROR + 1e-12);
+      }
+    },
+  );
 
   it('answers a one-value sample exactly and p100 as the maximum', () => {
     const one = new Aggregate();
@@ -65,7 +78,8 @@ describe('Aggregate', () => {
       parts[i % 3]!.add(value);
     });
     const merged = new Aggregate();
-    for (const part of parts) merged.merge(Aggregate.fromJSON(JSON.parse(JSON.stringify(part.toJSON()))));
+    for (const part of parts)
+      merged.merge(Aggregate.fromJSON(JSON.parse(JSON.stringify(part.toJSON()))));
     expect(merged.count).toBe(whole.count);
     expect(merged.sum).toBeCloseTo(whole.sum, 6);
     for (const p of [50, 99]) expect(merged.percentile(p)).toBe(whole.percentile(p));

@@ -50,10 +50,12 @@ export class Aggregate {
     if (other.min < this.min) this.min = other.min;
     if (other.max > this.max) this.max = other.max;
     this.zeros += other.zeros;
-    for (const [index, n] of other.positives) this.positives.set(index, (this.positives.get(index) ?? 0) + n);
+    for (const [index, n] of other.positives)
+      this.positives.set(index, (this.positives.get(index) ?? 0) + n);
     if (other.negatives) {
       this.negatives ??= new Map();
-      for (const [index, n] of other.negatives) this.negatives.set(index, (this.negatives.get(index) ?? 0) + n);
+      for (const [index, n] of other.negatives)
+        this.negatives.set(index, (this.negatives.get(index) ?? 0) + n);
     }
   }
 
@@ -102,10 +104,12 @@ export class Aggregate {
     aggregate.min = data.lo;
     aggregate.max = data.hi;
     aggregate.zeros = data.z ?? 0;
-    for (let i = 0; i + 1 < (data.p?.length ?? 0); i += 2) aggregate.positives.set(data.p![i]!, data.p![i + 1]!);
+    for (let i = 0; i + 1 < (data.p?.length ?? 0); i += 2)
+      aggregate.positives.set(data.p![i]!, data.p![i + 1]!);
     if (data.m?.length) {
       aggregate.negatives = new Map();
-      for (let i = 0; i + 1 < data.m.length; i += 2) aggregate.negatives.set(data.m[i]!, data.m[i + 1]!);
+      for (let i = 0; i + 1 < data.m.length; i += 2)
+        aggregate.negatives.set(data.m[i]!, data.m[i + 1]!);
     }
     return aggregate;
   }

@@ -7,7 +7,8 @@
 export function itemSize(item: Record<string, unknown> | undefined): number {
   if (!item) return 0;
   let size = 0;
-  for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name, 'utf8') + valueSize(value);
+  for (const [name, value] of Object.entries(item))
+    size += Buffer.byteLength(name, 'utf8') + valueSize(value);
   return size;
 }
 
@@ -31,15 +32,28 @@ function valueSize(value: unknown): number {
     case 'BS':
       return (raw as string[]).reduce((sum, b) => sum + Buffer.from(b, 'base64').length, 0);
     case 'L':
-      return 3 + (raw as unknown[]).reduce<number>((sum, element) => sum + 1 + valueSize(element), 0);
+      return (
+        3 + (raw as unknown[]).reduce<number>((sum, element) => sum + 1 + valueSize(element), 0)
+      );
     case 'M':
-      return 3 + Object.entries(raw as Record<string, unknown>).reduce((sum, [name, element]) => sum + 1 + Buffer.byteLength(name, 'utf8') + valueSize(element), 0);
+      return (
+        3 +
+        Object.entries(raw as Record<string, unknown>).reduce(
+          (sum, [name, element]) => sum + 1 + Buffer.byteLength(name, 'utf8') + valueSize(element),
+          0,
+        )
+      );
     default:
       return 0;
   }
 }
 
 function numberSize(text: string): number {
-  const digits = text.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const digits = text
+    .replace(/^[-+]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '')
+    .replace(/0+$/, '');
   return Math.max(1, Math.ceil(digits.length / 2) + 1);
 }

@@ -36,7 +36,12 @@ export function observeLambda(service: LambdaService, store: MetricStore): Lambd
         duration: store.series(LAMBDA, 'Duration', dims, 'Milliseconds'),
         concurrent: store.series(LAMBDA, 'ConcurrentExecutions', dims, 'Count'),
         initDuration: store.series(LOCAL, 'InitDuration', dims, 'Milliseconds'),
-        billedDuration: store.series(LOCAL, 'BilledDuration', { ...dims, MemorySize: String(spec.memorySizeMB) }, 'Milliseconds'),
+        billedDuration: store.series(
+          LOCAL,
+          'BilledDuration',
+          { ...dims, MemorySize: String(spec.memorySizeMB) },
+          'Milliseconds',
+        ),
         inFlight: 0,
       });
     },
@@ -56,8 +61,12 @@ export function observeLambda(service: LambdaService, store: MetricStore): Lambd
           fn.throttles.record(0, now);
           fn.invocations.record(1, now);
           fn.errors.record(result.kind === 'ok' ? 0 : 1, now);
-          if (result.durationMs > 0 || result.kind === 'ok') fn.duration.record(result.durationMs, now);
-          const init = result.kind === 'ok' && result.coldStart && result.initDurationMs !== undefined ? result.initDurationMs : 0;
+          if (result.durationMs > 0 || result.kind === 'ok')
+            fn.duration.record(result.durationMs, now);
+          const init =
+            result.kind === 'ok' && result.coldStart && result.initDurationMs !== undefined
+              ? result.initDurationMs
+              : 0;
           if (init > 0) fn.initDuration.record(init, now);
           fn.billedDuration.record(Math.ceil(result.durationMs) + Math.ceil(init), now);
           return result;

@@ -34,7 +34,12 @@ interface CompiledFilter {
  * Also counts the bytes ingested per log group (`LocalRuntime` `IncomingBytes`, as CloudWatch Logs'
  * own `AWS/Logs` metric measures them, for the cost report). Returns a sink that forwards everything.
  */
-export function observeLogs(sink: LogSink, store: MetricStore, filters: readonly MetricFilterSpec[], warn: (line: string) => void): LogSink {
+export function observeLogs(
+  sink: LogSink,
+  store: MetricStore,
+  filters: readonly MetricFilterSpec[],
+  warn: (line: string) => void,
+): LogSink {
   const byGroup = new Map<string, CompiledFilter[]>();
   for (const spec of filters) {
     let pattern: CompiledPattern;
@@ -52,7 +57,11 @@ export function observeLogs(sink: LogSink, store: MetricStore, filters: readonly
 
   const observe = (record: LogRecord): void => {
     let series = bytes.get(record.logGroup);
-    if (!series) bytes.set(record.logGroup, (series = store.series(LOCAL, 'IncomingBytes', { LogGroupName: record.logGroup }, 'Bytes')));
+    if (!series)
+      bytes.set(
+        record.logGroup,
+        (series = store.series(LOCAL, 'IncomingBytes', { LogGroupName: record.logGroup }, 'Bytes')),
+      );
     // CloudWatch Logs bills the event's UTF-8 bytes plus 26 bytes of metadata per event.
     series.record(Buffer.byteLength(record.message, 'utf8') + 26, record.timestamp);
     const message = record.message;
@@ -67,10 +76,15 @@ export function observeLogs(sink: LogSink, store: MetricStore, filters: readonly
       const fields = pattern.match(message);
       for (const t of spec.transformations) {
         if (!fields) {
-          if (t.defaultValue !== undefined) store.series(t.metricNamespace, t.metricName, {}, t.unit).record(t.defaultValue, record.timestamp);
+          if (t.defaultValue !== undefined)
+            store
+              .series(t.metricNamespace, t.metricName, {}, t.unit)
+              .record(t.defaultValue, record.timestamp);
           continue;
         }
-        const raw = t.metricValue.startsWith('$') ? fieldValue(fields, t.metricValue) : t.metricValue;
+        const raw = t.metricValue.startsWith('$')
+          ? fieldValue(fields, t.metricValue)
+          : t.metricValue;
         const value = typeof raw === 'number' ? raw : Number(raw);
         if (!Number.isFinite(value)) continue;
         const dimensions: Record<string, string> = {};
@@ -81,7 +95,10 @@ export function observeLogs(sink: LogSink, store: MetricStore, filters: readonly
           else dimensions[name] = String(dimension);
         }
         // CloudWatch publishes nothing for an event that lacks a dimension's field.
-        if (complete) store.series(t.metricNamespace, t.metricName, dimensions, t.unit).record(value, record.timestamp);
+        if (complete)
+          store
+            .series(t.metricNamespace, t.metricName, dimensions, t.unit)
+            .record(value, record.timestamp);
       }
     }
   };

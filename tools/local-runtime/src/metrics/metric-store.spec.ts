@@ -20,7 +20,11 @@ describe('MetricStore', () => {
     store.series('AWS/Lambda', 'Errors', { FunctionName: 'a' }).record(1);
     store.series('AWS/Lambda', 'Errors', { FunctionName: 'b' }).record(1);
     store.series('AWS/Lambda', 'Errors', {}).record(1);
-    expect(store.find({ namespace: 'AWS/Lambda', name: 'Errors', dimensions: { FunctionName: 'a' } })?.aggregate(0, T0 + 1)?.count).toBe(1);
+    expect(
+      store
+        .find({ namespace: 'AWS/Lambda', name: 'Errors', dimensions: { FunctionName: 'a' } })
+        ?.aggregate(0, T0 + 1)?.count,
+    ).toBe(1);
     expect(store.list()).toHaveLength(3);
     store.close();
   });
@@ -35,7 +39,9 @@ describe('MetricStore', () => {
       { timestamp: T0, value: 10, sampleCount: 60 },
       { timestamp: T0 + 60_000, value: 30, sampleCount: 60 },
     ]);
-    expect(series.datapoints('Maximum', 300_000, T0, T0 + 120_000)).toEqual([{ timestamp: T0, value: 30, sampleCount: 120 }]);
+    expect(series.datapoints('Maximum', 300_000, T0, T0 + 120_000)).toEqual([
+      { timestamp: T0, value: 30, sampleCount: 120 },
+    ]);
     store.close();
   });
 
@@ -57,9 +63,15 @@ describe('MetricStore', () => {
     first.close();
     expect(readdirSync(dir)).toEqual(['2026-11-27.jsonl']);
     const second = new MetricStore({ clock, persistDir: dir });
-    const series = second.find({ namespace: 'AWS/Lambda', name: 'Duration', dimensions: { FunctionName: 'f' } });
+    const series = second.find({
+      namespace: 'AWS/Lambda',
+      name: 'Duration',
+      dimensions: { FunctionName: 'f' },
+    });
     expect(series?.unit).toBe('Milliseconds');
-    expect(series?.datapoints('Sum', 60_000, T0, T0 + 60_000)).toEqual([{ timestamp: T0, value: 50, sampleCount: 2 }]);
+    expect(series?.datapoints('Sum', 60_000, T0, T0 + 60_000)).toEqual([
+      { timestamp: T0, value: 50, sampleCount: 2 },
+    ]);
     second.close();
   });
 

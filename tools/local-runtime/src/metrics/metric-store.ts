@@ -150,7 +150,12 @@ export class MetricStore {
   }
 
   /** The series of exactly this identity, created on first use (keep the handle on hot paths). */
-  series(namespace: string, name: string, dimensions: Record<string, string> = {}, unit?: string): Series {
+  series(
+    namespace: string,
+    name: string,
+    dimensions: Record<string, string> = {},
+    unit?: string,
+  ): Series {
     const key = seriesKey(namespace, name, dimensions);
     let series = this.byKey.get(key);
     if (!series) {
@@ -191,16 +196,27 @@ export class MetricStore {
           open.push(entry);
           continue;
         }
-        const line: PersistedBucket = { t: entry.start, ns: entry.series.namespace, name: entry.series.name, dims: { ...entry.series.dimensions }, agg: bucket.toJSON() };
+        const line: PersistedBucket = {
+          t: entry.start,
+          ns: entry.series.namespace,
+          name: entry.series.name,
+          dims: { ...entry.series.dimensions },
+          agg: bucket.toJSON(),
+        };
         if (entry.series.unit) line.unit = entry.series.unit;
         lines.push(JSON.stringify(line));
       }
       this.pending = open;
       if (lines.length > 0) {
         try {
-          appendFileSync(join(this.persistDir, `${new Date(now).toISOString().slice(0, 10)}.jsonl`), `${lines.join('\n')}\n`);
+          appendFileSync(
+            join(this.persistDir, `${new Date(now).toISOString().slice(0, 10)}.jsonl`),
+            `${lines.join('\n')}\n`,
+          );
         } catch (error) {
-          process.stderr.write(`local-runtime metrics: cannot write under ${this.persistDir}: ${(error as Error).message}\n`);
+          process.stderr.write(
+            `local-runtime metrics: cannot write under ${this.persistDir}: ${(error as Error).message}\n`,
+          );
         }
       }
     }
@@ -237,7 +253,11 @@ export class MetricStore {
   }
 }
 
-function seriesKey(namespace: string, name: string, dimensions: Readonly<Record<string, string>>): string {
+function seriesKey(
+  namespace: string,
+  name: string,
+  dimensions: Readonly<Record<string, string>>,
+): string {
   const names = Object.keys(dimensions).sort();
   let key = `${namespace}\u0000${name}`;
   for (const dimension of names) key += `\u0000${dimension}=${dimensions[dimension]}`;

@@ -1,11 +1,14 @@
 import type { Aggregate } from './histogram';
 
 /** A statistic the local metrics answer, as CloudWatch names it. */
-export type StatisticName = 'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'SampleCount' | `p${number}`;
+export type StatisticName =
+  'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'SampleCount' | `p${number}`;
 
 export class UnsupportedStatisticError extends Error {
   constructor(readonly statistic: string) {
-    super(`statistic ${statistic} is not computed locally (Sum, Average, Minimum, Maximum, SampleCount and pNN are)`);
+    super(
+      `statistic ${statistic} is not computed locally (Sum, Average, Minimum, Maximum, SampleCount and pNN are)`,
+    );
     this.name = 'UnsupportedStatisticError';
   }
 }
