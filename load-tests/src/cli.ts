@@ -12,14 +12,7 @@
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalMetrics } from './report/local-metrics';
-import {
-  capacityCheck,
-  collectLocal,
-  scenarioEntry,
-  writeReport,
-  type LoadReport,
-  type RanScenario,
-} from './report/report';
+import { capacityCheck, collectLocal, scenarioEntry, writeReport, type LoadReport, type RanScenario } from './report/report';
 import { scenarios, seed, USERS, type ScenarioResult } from './scenarios';
 import { signUpAndSignIn } from './session';
 import { openTarget } from './target';
@@ -40,8 +33,7 @@ async function main(): Promise<number> {
     },
   });
   const alarmPeriodScale = Number(values['alarm-period-scale']);
-  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1))
-    throw new Error(`--alarm-period-scale must be in (0, 1], got ${values['alarm-period-scale']}`);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be in (0, 1], got ${values['alarm-period-scale']}`);
   const seconds = Number(values.seconds ?? (values.quick ? 3 : 20));
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
     throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
@@ -74,20 +66,14 @@ async function main(): Promise<number> {
       results.push(result);
       // The load phase proper: the first and last second the client saw answers (not the warm-up).
       const answered = result.outcome.timeline?.list() ?? [];
-      ran.push({
-        result,
-        start: answered[0]?.t ?? start,
-        end: (answered.at(-1)?.t ?? Date.now()) + 1000,
-      });
+      ran.push({ result, start: answered[0]?.t ?? start, end: (answered.at(-1)?.t ?? Date.now()) + 1000 });
       console.log(
         `${result.verdict.passed ? 'PASS' : 'FAIL'}  ${scenario.name} — ${scenario.summary}`,
       );
       for (const failure of result.verdict.failures) console.log(`      ${failure}`);
     }
     if (!values['no-report'] && ran.length > 0) {
-      const local = target.localOrigin
-        ? await collectLocal(ran, target.system, new LocalMetrics(target.localOrigin))
-        : undefined;
+      const local = target.localOrigin ? await collectLocal(ran, target.system, new LocalMetrics(target.localOrigin)) : undefined;
       report = {
         createdAt: new Date().toISOString(),
         target: target.describe,
@@ -105,20 +91,12 @@ async function main(): Promise<number> {
     await target.close();
   }
   if (report) {
-    const dir = resolve(
-      values['report-dir'] ?? 'load-reports',
-      report.createdAt.replace(/[:.]/g, '-'),
-    );
+    const dir = resolve(values['report-dir'] ?? 'load-reports', report.createdAt.replace(/[:.]/g, '-'));
     const { json } = writeReport(dir, report);
     // The static check with the durations this run measured (writes the file first: the check reads it).
-    report.capacity = {
-      ...report.capacity,
-      ...capacityCheck(json, resolve(values.assembly ?? 'cdk.out')),
-    };
+    report.capacity = { ...report.capacity, ...capacityCheck(json, resolve(values.assembly ?? 'cdk.out')) };
     const { html } = writeReport(dir, report);
-    console.log(
-      `report: ${relative(process.cwd(), html)} and ${relative(process.cwd(), join(dir, 'report.json'))}`,
-    );
+    console.log(`report: ${relative(process.cwd(), html)} and ${relative(process.cwd(), join(dir, 'report.json'))}`);
   }
   printTable(results);
   const failed = results.filter((r) => !r.verdict.passed).length;

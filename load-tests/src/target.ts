@@ -50,9 +50,7 @@ export async function openTarget(options: {
       '--port',
       String(port),
       ...(options.verbose ? [] : ['--quiet']),
-      ...(options.alarmPeriodScale === undefined
-        ? []
-        : ['--alarm-period-scale', String(options.alarmPeriodScale)]),
+      ...(options.alarmPeriodScale === undefined ? [] : ['--alarm-period-scale', String(options.alarmPeriodScale)]),
     ],
     { cwd: WORKSPACE_ROOT, stdio: options.verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'] },
   );

@@ -34,47 +34,30 @@ interface MeasuredDuration {
 }
 
 function readMeasured(path: string): MeasuredDuration[] {
-  const report = JSON.parse(readFileSync(path, 'utf8')) as {
-    capacity?: { measured?: MeasuredDuration[] };
-  };
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { capacity?: { measured?: MeasuredDuration[] } };
   const measured = report.capacity?.measured;
-  if (!Array.isArray(measured))
-    throw new Error(
-      `${path} has no capacity.measured: is it a load report's report.json (npm run load)?`,
-    );
+  if (!Array.isArray(measured)) throw new Error(`${path} has no capacity.measured: is it a load report's report.json (npm run load)?`);
   return measured;
 }
 
 const measured = values.measured ? readMeasured(values.measured) : [];
 // Stack names differ by how they are read (artifact id or stack name, a stage's prefix): the
 // logical id within a stack of the same name or suffix identifies a function.
-const sameStack = (a: string, b: string) =>
-  a === b || a.endsWith(`-${b}`) || b.endsWith(`-${a}`) || a.endsWith(b) || b.endsWith(a);
+const sameStack = (a: string, b: string) => a === b || a.endsWith(`-${b}`) || b.endsWith(`-${a}`) || a.endsWith(b) || b.endsWith(a);
 
-const quota = (
-  name: 'account-concurrency' | 'account-rps' | 'account-burst',
-): number | undefined => {
+const quota = (name: 'account-concurrency' | 'account-rps' | 'account-burst'): number | undefined => {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new Error(`--${name} must be a positive whole number, got '${raw}'`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number, got '${raw}'`);
   return value;
 };
 
 const report = checkCapacity({
   stacks: readAssemblyTemplates(values.assembly ?? 'cdk.out'),
   limitsByStack,
-  quotas: {
-    concurrency: quota('account-concurrency'),
-    requestsPerSecond: quota('account-rps'),
-    burst: quota('account-burst'),
-  },
-  measuredP99Ms: (fn) =>
-    measured.find(
-      (m) =>
-        m.logicalId === fn.logicalId && sameStack(m.stackName, fn.stackName) && m.invocations > 0,
-    )?.p99Ms,
+  quotas: { concurrency: quota('account-concurrency'), requestsPerSecond: quota('account-rps'), burst: quota('account-burst') },
+  measuredP99Ms: (fn) => measured.find((m) => m.logicalId === fn.logicalId && sameStack(m.stackName, fn.stackName) && m.invocations > 0)?.p99Ms,
 });
 if (values.json) {
   console.log(JSON.stringify(report, null, 2));
@@ -85,10 +68,7 @@ if (values.json) {
 
 function printTable(): void {
   console.log(formatCapacityReport(report));
-  if (measured.length > 0)
-    console.log(
-      `p99 durations: measured for ${report.functions.filter((f) => f.p99Source === 'measured').length} functions (${values.measured}), assumed for the rest`,
-    );
+  if (measured.length > 0) console.log(`p99 durations: measured for ${report.functions.filter((f) => f.p99Source === 'measured').length} functions (${values.measured}), assumed for the rest`);
   if (report.violations.length > 0) {
     console.error(`capacity check FAILED: ${report.violations.length} inequality(ies) do not hold`);
     process.exitCode = 1;

@@ -6,9 +6,7 @@ import { ensureBundles } from './test-support';
 
 const templatesOf = (options: Parameters<typeof createApp>[0] = {}): StackTemplate[] => {
   const { app } = createApp(options);
-  return app
-    .synth()
-    .stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template }));
+  return app.synth().stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template }));
 };
 
 describe('the soft-limit capacity check on the synthesized system', () => {
@@ -36,26 +34,13 @@ describe('the soft-limit capacity check on the synthesized system', () => {
 
   it('fails on a violating configuration: profile’s stage rate above what get-profile reserves', () => {
     const violating = { ...profileLimits, stage: { rateLimit: 100, burstLimit: 25 } };
-    const report = checkCapacity({
-      stacks: templatesOf({ profile: { limits: violating } }),
-      limitsByStack: { ...limitsByStack, SmProfile: violating },
-    });
-    expect(report.violations).toContain(
-      'SmProfile get-profile: rate 100/s × assumed p99 1300 ms = 130 > reserved 60 × headroom 0.8 = 48',
-    );
-    expect(report.violations).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^SmAuth authorize: /)]),
-    );
+    const report = checkCapacity({ stacks: templatesOf({ profile: { limits: violating } }), limitsByStack: { ...limitsByStack, SmProfile: violating } });
+    expect(report.violations).toContain('SmProfile get-profile: rate 100/s × assumed p99 1300 ms = 130 > reserved 60 × headroom 0.8 = 48');
+    expect(report.violations).toEqual(expect.arrayContaining([expect.stringMatching(/^SmAuth authorize: /)]));
   });
 
   it('fails when the reservations do not fit into a smaller account (500 concurrent executions)', () => {
-    const report = checkCapacity({
-      stacks: templatesOf(),
-      limitsByStack,
-      quotas: { concurrency: 500 },
-    });
-    expect(report.violations).toEqual([
-      'account: Σ reserved concurrency 565 > account concurrency 500 − 100 unreserved = 400',
-    ]);
+    const report = checkCapacity({ stacks: templatesOf(), limitsByStack, quotas: { concurrency: 500 } });
+    expect(report.violations).toEqual(['account: Σ reserved concurrency 565 > account concurrency 500 − 100 unreserved = 400']);
   });
 });

@@ -103,21 +103,13 @@ export class ServiceMonitoring extends Construct {
     const concurrencyShare = thresholds.concurrencyShare ?? 0.8;
     const durationShare = thresholds.durationShare ?? 0.8;
     for (const [name, share] of Object.entries({ concurrencyShare, durationShare })) {
-      if (!(share > 0 && share <= 1))
-        throw new InfraConfigError(
-          `${this.node.path}: thresholds.${name} must be in (0, 1], got ${share}`,
-        );
+      if (!(share > 0 && share <= 1)) throw new InfraConfigError(`${this.node.path}: thresholds.${name} must be in (0, 1], got ${share}`);
     }
-    if (props.functions.length === 0)
-      throw new InfraConfigError(`${this.node.path}: give the service's functions to monitor`);
+    if (props.functions.length === 0) throw new InfraConfigError(`${this.node.path}: give the service's functions to monitor`);
     this.service = service;
     this.alertTopic =
       props.alertTopic ??
-      sns.Topic.fromTopicArn(
-        this,
-        'AlertTopic',
-        ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.alertTopicArn),
-      );
+      sns.Topic.fromTopicArn(this, 'AlertTopic', ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.alertTopicArn));
 
     // API
     const stage = props.api.api.deploymentStage;
@@ -126,34 +118,16 @@ export class ServiceMonitoring extends Construct {
     const apiLatency = stage.metricLatency({ statistic: 'p99', period: FIVE_MINUTES });
     const apiCount = stage.metricCount({ statistic: 'Sum', period: FIVE_MINUTES });
     const latencyThreshold =
-      thresholds.apiLatencyP99Ms ??
-      Math.ceil(Math.max(...props.functions.map((fn) => fn.limits.assumedP99Ms)) / props.headroom);
-    this.alarm(
-      'Api5xx',
-      api5xx,
-      thresholds.api5xxCount ?? 1,
-      'API answered 5XX (an outage for those clients)',
-    );
-    this.alarm(
-      'Api4xxRate',
-      api4xxRate,
-      thresholds.api4xxRate ?? 0.05,
-      'share of 4XX answers (validation, auth, 429 throttling) is high',
-      {
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-      },
-    );
-    this.alarm(
-      'ApiLatencyP99',
-      apiLatency,
-      latencyThreshold,
-      'API p99 latency exceeds what the capacity plan assumes',
-      {
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-      },
-    );
+      thresholds.apiLatencyP99Ms ?? Math.ceil(Math.max(...props.functions.map((fn) => fn.limits.assumedP99Ms)) / props.headroom);
+    this.alarm('Api5xx', api5xx, thresholds.api5xxCount ?? 1, 'API answered 5XX (an outage for those clients)');
+    this.alarm('Api4xxRate', api4xxRate, thresholds.api4xxRate ?? 0.05, 'share of 4XX answers (validation, auth, 429 throttling) is high', {
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+    this.alarm('ApiLatencyP99', apiLatency, latencyThreshold, 'API p99 latency exceeds what the capacity plan assumes', {
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
 
     // Functions
     const functionWidgets: cloudwatch.IWidget[] = [];
@@ -162,10 +136,7 @@ export class ServiceMonitoring extends Construct {
       const f = fn.function;
       const errors = f.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES });
       const throttles = f.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES });
-      const concurrency = f.metric('ConcurrentExecutions', {
-        statistic: 'Maximum',
-        period: Duration.minutes(1),
-      });
+      const concurrency = f.metric('ConcurrentExecutions', { statistic: 'Maximum', period: Duration.minutes(1) });
       const duration = f.metricDuration({ statistic: 'p99', period: FIVE_MINUTES });
       const reserved = fn.limits.reservedConcurrency;
       const timeoutMs = fn.limits.timeoutSeconds * 1000;
@@ -183,44 +154,21 @@ export class ServiceMonitoring extends Construct {
       const errorLines = filter.metric({ statistic: 'Sum', period: FIVE_MINUTES });
 
       this.alarm(`${key}Errors`, errors, 1, `${fn.entry} invocations failed`);
-      this.alarm(
-        `${key}Throttles`,
-        throttles,
-        1,
-        `${fn.entry} was throttled (behind API Gateway each throttle is a 500 to a client)`,
-      );
-      this.alarm(
-        `${key}Concurrency`,
-        concurrency,
-        concurrencyShare * reserved,
-        `${fn.entry} concurrency reached ${pct(concurrencyShare)} of its reserved ${reserved}`,
-      );
-      this.alarm(
-        `${key}DurationP99`,
-        duration,
-        durationShare * timeoutMs,
-        `${fn.entry} p99 duration reached ${pct(durationShare)} of its ${fn.limits.timeoutSeconds} s timeout`,
-      );
+      this.alarm(`${key}Throttles`, throttles, 1, `${fn.entry} was throttled (behind API Gateway each throttle is a 500 to a client)`);
+      this.alarm(`${key}Concurrency`, concurrency, concurrencyShare * reserved, `${fn.entry} concurrency reached ${pct(concurrencyShare)} of its reserved ${reserved}`);
+      this.alarm(`${key}DurationP99`, duration, durationShare * timeoutMs, `${fn.entry} p99 duration reached ${pct(durationShare)} of its ${fn.limits.timeoutSeconds} s timeout`);
       this.alarm(`${key}ErrorLogs`, errorLines, 1, `${fn.entry} logged ERROR lines`);
 
       functionWidgets.push(
         new cloudwatch.GraphWidget({
           title: `${fn.entry}: invocations, errors, throttles`,
-          left: [
-            f.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES }),
-            errors,
-            throttles,
-            errorLines,
-          ],
+          left: [f.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES }), errors, throttles, errorLines],
           width: 8,
         }),
         new cloudwatch.GraphWidget({
           title: `${fn.entry}: p99 duration (ms)`,
           left: [duration],
-          leftAnnotations: [
-            { value: timeoutMs, label: 'timeout' },
-            { value: fn.limits.assumedP99Ms, label: 'assumed p99' },
-          ],
+          leftAnnotations: [{ value: timeoutMs, label: 'timeout' }, { value: fn.limits.assumedP99Ms, label: 'assumed p99' }],
           width: 8,
         }),
         new cloudwatch.GraphWidget({
@@ -236,49 +184,17 @@ export class ServiceMonitoring extends Construct {
     const tableWidgets: cloudwatch.IWidget[] = [];
     for (const table of props.tables) {
       const key = `Table${pascalCase(table.definition.id)}`;
-      const throttled = sumOverOperations(
-        table,
-        'ThrottledRequests',
-        'throttled requests, all operations',
-      );
-      const systemErrors = sumOverOperations(
-        table,
-        'SystemErrors',
-        'system errors, all operations',
-      );
-      this.alarm(
-        `${key}Throttled`,
-        throttled,
-        1,
-        `table ${table.definition.id} throttled requests`,
-      );
-      this.alarm(
-        `${key}SystemErrors`,
-        systemErrors,
-        1,
-        `table ${table.definition.id} returned DynamoDB system errors`,
-      );
+      const throttled = sumOverOperations(table, 'ThrottledRequests', 'throttled requests, all operations');
+      const systemErrors = sumOverOperations(table, 'SystemErrors', 'system errors, all operations');
+      this.alarm(`${key}Throttled`, throttled, 1, `table ${table.definition.id} throttled requests`);
+      this.alarm(`${key}SystemErrors`, systemErrors, 1, `table ${table.definition.id} returned DynamoDB system errors`);
       tableWidgets.push(
         // One expression per graph: both sum the same per-operation metrics (ids would collide).
-        new cloudwatch.GraphWidget({
-          title: `table ${table.definition.id}: throttled requests`,
-          left: [throttled],
-          width: 8,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `table ${table.definition.id}: system errors`,
-          left: [systemErrors],
-          width: 8,
-        }),
+        new cloudwatch.GraphWidget({ title: `table ${table.definition.id}: throttled requests`, left: [throttled], width: 8 }),
+        new cloudwatch.GraphWidget({ title: `table ${table.definition.id}: system errors`, left: [systemErrors], width: 8 }),
         new cloudwatch.GraphWidget({
           title: `table ${table.definition.id}: consumed capacity`,
-          left: [
-            table.table.metricConsumedReadCapacityUnits({ statistic: 'Sum', period: FIVE_MINUTES }),
-            table.table.metricConsumedWriteCapacityUnits({
-              statistic: 'Sum',
-              period: FIVE_MINUTES,
-            }),
-          ],
+          left: [table.table.metricConsumedReadCapacityUnits({ statistic: 'Sum', period: FIVE_MINUTES }), table.table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', period: FIVE_MINUTES })],
           width: 8,
         }),
       );
@@ -289,28 +205,11 @@ export class ServiceMonitoring extends Construct {
       defaultInterval: Duration.hours(3),
     });
     this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({
-        markdown: `# ${service}\nAPI, functions and tables of the ${service} service. Alarms go to the platform alert topic.`,
-        width: 24,
-        height: 2,
-      }),
+      new cloudwatch.TextWidget({ markdown: `# ${service}\nAPI, functions and tables of the ${service} service. Alarms go to the platform alert topic.`, width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'API requests and errors',
-        left: [
-          apiCount,
-          api5xx,
-          stage.metricClientError({ statistic: 'Sum', period: FIVE_MINUTES }),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'API p99 latency (ms)',
-        left: [apiLatency],
-        leftAnnotations: [{ value: latencyThreshold, label: 'alarm' }],
-        width: 8,
-      }),
+      new cloudwatch.GraphWidget({ title: 'API requests and errors', left: [apiCount, api5xx, stage.metricClientError({ statistic: 'Sum', period: FIVE_MINUTES })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API p99 latency (ms)', left: [apiLatency], leftAnnotations: [{ value: latencyThreshold, label: 'alarm' }], width: 8 }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
     );
     this.dashboard.addWidgets(...functionWidgets);
@@ -353,25 +252,12 @@ export class ServiceMonitoring extends Construct {
  * TreatMissingData says, so a FILL-less alarm would also never return to OK. Found by the local
  * runtime's alarm evaluation (tools/local-runtime, alarms).
  */
-function sumOverOperations(
-  table: ServiceTable,
-  metricName: string,
-  label: string,
-): cloudwatch.MathExpression {
+function sumOverOperations(table: ServiceTable, metricName: string, label: string): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
   for (const operation of TABLE_OPERATIONS) {
-    usingMetrics[operation.toLowerCase()] = table.table.metric(metricName, {
-      dimensionsMap: { TableName: table.table.tableName, Operation: operation },
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-    });
+    usingMetrics[operation.toLowerCase()] = table.table.metric(metricName, { dimensionsMap: { TableName: table.table.tableName, Operation: operation }, statistic: 'Sum', period: FIVE_MINUTES });
   }
-  return new cloudwatch.MathExpression({
-    expression: 'SUM(FILL(METRICS(), 0))',
-    usingMetrics,
-    label,
-    period: FIVE_MINUTES,
-  });
+  return new cloudwatch.MathExpression({ expression: 'SUM(FILL(METRICS(), 0))', usingMetrics, label, period: FIVE_MINUTES });
 }
 
 const pct = (share: number) => `${Math.round(share * 100)} %`;

@@ -53,14 +53,9 @@ function parseCli(argv: string[]): CliOptions | undefined {
   });
   if (values.help) return undefined;
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be a port number, got ${values.port}`);
-  const alarmPeriodScale =
-    values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
-  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1))
-    throw new Error(
-      `--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`,
-    );
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const alarmPeriodScale = values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`);
   return {
     port,
     inMemory: values['in-memory'],

@@ -10,10 +10,4 @@ export * from './metrics';
 export * from './alarms';
 export * from './dashboards';
 export { startDynamoProxy, type DynamoProxy, type DynamoProxyOptions } from './dynamodb/proxy';
-export {
-  replyJson,
-  errorType,
-  type DynamoCall,
-  type DynamoProxyLayer,
-  type DynamoReply,
-} from './dynamodb/proxy-types';
+export { replyJson, errorType, type DynamoCall, type DynamoProxyLayer, type DynamoReply } from './dynamodb/proxy-types';

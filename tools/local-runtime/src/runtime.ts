@@ -13,13 +13,7 @@ import { Gateway } from './gateway/gateway';
 import { createLambdaService, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
-import {
-  dynamoMetricsLayer,
-  gatewayMetrics,
-  MetricStore,
-  observeLambda,
-  observeLogs,
-} from './metrics';
+import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
 
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
@@ -100,14 +94,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const inMemory = options.inMemory ?? false;
   const dataDir = inMemory ? undefined : join(stateDir, 'data');
   const logsDir = inMemory ? undefined : join(stateDir, 'logs');
-  const log =
-    options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
-  const monitorLog =
-    options.monitorLog ?? ((line: string) => console.error(`local-runtime: ${line}`));
+  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const monitorLog = options.monitorLog ?? ((line: string) => console.error(`local-runtime: ${line}`));
   const withMetrics = options.metrics ?? true;
   const scale = options.alarmPeriodScale ?? 1;
-  if (!(scale > 0 && scale <= 1))
-    throw new Error(`alarmPeriodScale must be in (0, 1], got ${scale}`);
+  if (!(scale > 0 && scale <= 1)) throw new Error(`alarmPeriodScale must be in (0, 1], got ${scale}`);
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
@@ -136,10 +127,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
     });
     if (withMetrics) {
-      store = new MetricStore({
-        resolutionMs: 10_000 * scale,
-        persistDir: inMemory ? undefined : join(stateDir, 'metrics'),
-      });
+      store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
       for (const warning of system.monitoring.unsupported) monitorLog(`warning: ${warning}`);
       alarms = new AlarmService({
         store,
@@ -153,11 +141,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       proxy.use(dynamoMetricsLayer(store, system.tables));
     }
     const sink = createLogSink({ logsDir, quiet: options.quiet });
-    logSink = store
-      ? observeLogs(sink, store, system.monitoring.metricFilters, (line) =>
-          monitorLog(`warning: ${line}`),
-        )
-      : sink;
+    logSink = store ? observeLogs(sink, store, system.monitoring.metricFilters, (line) => monitorLog(`warning: ${line}`)) : sink;
     const service = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
@@ -178,15 +162,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     });
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
-    const localConsole =
-      store && alarms
-        ? createConsoleHandler({
-            store,
-            alarms,
-            dashboards: system.monitoring.dashboards,
-            startedAt: store.now(),
-          })
-        : undefined;
+    const localConsole = store && alarms ? createConsoleHandler({ store, alarms, dashboards: system.monitoring.dashboards, startedAt: store.now() }) : undefined;
     handler = (req, res) => {
       const url = req.url ?? '/';
       if (url.startsWith(DOCS_PATH) && docs(req, res, url.split('?')[0]!)) return;
@@ -202,14 +178,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
-    const [started, openSink, db, dbProxy, metrics, evaluator] = [
-      lambda,
-      logSink,
-      dynamo,
-      proxy,
-      store,
-      alarms,
-    ];
+    const [started, openSink, db, dbProxy, metrics, evaluator] = [lambda, logSink, dynamo, proxy, store, alarms];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -221,20 +190,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await dbProxy.close();
         await db.close();
       })());
-    return {
-      origin,
-      port,
-      docsUrl: `${origin}${DOCS_PATH}`,
-      routes,
-      system,
-      dataDir,
-      logsDir,
-      lambda,
-      metrics,
-      alarms,
-      dynamoProxy: dbProxy,
-      close,
-    };
+    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, metrics, alarms, dynamoProxy: dbProxy, close };
   } catch (error) {
     server.close();
     server.closeAllConnections();

@@ -4,15 +4,11 @@ import { checkCapacity, formatCapacityReport } from './capacity-check';
 import type { StackTemplate } from './template-model';
 
 /** An owner stack with the authorizer and a consumer whose secured methods also call it. */
-function synthesize(
-  limits: ServiceLimits<keyof typeof notesLimits.functions> = notesLimits,
-): StackTemplate[] {
+function synthesize(limits: ServiceLimits<keyof typeof notesLimits.functions> = notesLimits): StackTemplate[] {
   const app = testApp();
   new NotesStack(app, 'Owner', { limits });
   new NotesStack(app, 'Consumer', { authorizer: 'imported', limits });
-  return app
-    .synth()
-    .stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template }));
+  return app.synth().stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template }));
 }
 
 describe('checkCapacity', () => {
@@ -24,40 +20,21 @@ describe('checkCapacity', () => {
     console.log(formatCapacityReport(report));
     expect(report.violations).toEqual([]);
     expect(report.functions).toHaveLength(9);
-    expect(formatCapacityReport(report)).toMatch(
-      /Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+640\s+yes/,
-    );
+    expect(formatCapacityReport(report)).toMatch(/Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+640\s+yes/);
   });
 
   it('uses a measured p99 where one is given, and fails where it breaks the inequality', () => {
-    const slow = checkCapacity({
-      stacks,
-      limitsByStack,
-      measuredP99Ms: (fn) =>
-        fn.stackName === 'Owner' && fn.entry === 'authorize' ? 1200 : undefined,
-    });
-    const authorizer = slow.functions.find(
-      (f) => f.stackName === 'Owner' && f.entry === 'authorize',
-    )!;
+    const slow = checkCapacity({ stacks, limitsByStack, measuredP99Ms: (fn) => (fn.stackName === 'Owner' && fn.entry === 'authorize' ? 1200 : undefined) });
+    const authorizer = slow.functions.find((f) => f.stackName === 'Owner' && f.entry === 'authorize')!;
     // 60/s × 1.2 s = 72 needed against 80 × 0.8 = 64: the reservation no longer carries the stage rate.
-    expect(authorizer).toMatchObject({
-      p99Ms: 1200,
-      p99Source: 'measured',
-      steadyConcurrency: 72,
-      maxRate: 53.3,
-      ok: false,
-    });
-    expect(slow.violations).toContainEqual(
-      'Owner authorize: rate 60/s × measured p99 1200 ms = 72 > reserved 80 × headroom 0.8 = 64',
-    );
+    expect(authorizer).toMatchObject({ p99Ms: 1200, p99Source: 'measured', steadyConcurrency: 72, maxRate: 53.3, ok: false });
+    expect(slow.violations).toContainEqual('Owner authorize: rate 60/s × measured p99 1200 ms = 72 > reserved 80 × headroom 0.8 = 64');
     const others = slow.functions.filter((f) => f !== authorizer);
     expect(new Set(others.map((f) => f.p99Source))).toEqual(new Set(['assumed']));
   });
 
   it('loads the shared authorizer with every secured method of every API that uses it', () => {
-    const authorizer = checkCapacity({ stacks, limitsByStack }).functions.find(
-      (f) => f.entry === 'authorize',
-    )!;
+    const authorizer = checkCapacity({ stacks, limitsByStack }).functions.find((f) => f.entry === 'authorize')!;
     expect(authorizer.routes.sort()).toEqual([
       'Consumer GET /notes/{noteId}',
       'Consumer GET /notes/{noteId}/versions',
@@ -66,54 +43,29 @@ describe('checkCapacity', () => {
       'Owner GET /notes/{noteId}/versions',
       'Owner PUT /notes/{noteId}',
     ]);
-    expect(authorizer).toMatchObject({
-      rateLimit: 60,
-      burstLimit: 60,
-      steadyConcurrency: 6,
-      burstConcurrency: 66,
-    });
+    expect(authorizer).toMatchObject({ rateLimit: 60, burstLimit: 60, steadyConcurrency: 6, burstConcurrency: 66 });
   });
 
   it('loads an integrated function with its own method only, since each method has its own bucket', () => {
-    const getNote = checkCapacity({ stacks, limitsByStack }).functions.find(
-      (f) => f.stackName === 'Consumer' && f.entry === 'get-note',
-    )!;
-    expect(getNote).toMatchObject({
-      routes: ['Consumer GET /notes/{noteId}'],
-      rateLimit: 10,
-      burstLimit: 10,
-    });
+    const getNote = checkCapacity({ stacks, limitsByStack }).functions.find((f) => f.stackName === 'Consumer' && f.entry === 'get-note')!;
+    expect(getNote).toMatchObject({ routes: ['Consumer GET /notes/{noteId}'], rateLimit: 10, burstLimit: 10 });
   });
 
   it('fails when the stage rate times p99 exceeds reserved concurrency times headroom', () => {
     const violating = { ...notesLimits, stage: { rateLimit: 100, burstLimit: 1 } };
-    const report = checkCapacity({
-      stacks: synthesize(violating),
-      limitsByStack: { Owner: violating, Consumer: violating },
-    });
-    expect(report.violations).toContain(
-      'Owner create-note: rate 100/s × assumed p99 200 ms = 20 > reserved 15 × headroom 0.8 = 12',
-    );
+    const report = checkCapacity({ stacks: synthesize(violating), limitsByStack: { Owner: violating, Consumer: violating } });
+    expect(report.violations).toContain('Owner create-note: rate 100/s × assumed p99 200 ms = 20 > reserved 15 × headroom 0.8 = 12');
     expect(formatCapacityReport(report)).toMatch(/Owner\s+create-note.*NO/);
   });
 
   it('fails when a full burst could exceed reserved concurrency', () => {
     const violating = { ...notesLimits, stage: { rateLimit: 10, burstLimit: 14 } };
-    const report = checkCapacity({
-      stacks: synthesize(violating),
-      limitsByStack: { Owner: violating, Consumer: violating },
-    });
-    expect(report.violations).toContain(
-      'Owner create-note: burst 14 + rate × p99 2 = 16 > reserved 15: a full burst would be throttled by Lambda (500s)',
-    );
+    const report = checkCapacity({ stacks: synthesize(violating), limitsByStack: { Owner: violating, Consumer: violating } });
+    expect(report.violations).toContain('Owner create-note: burst 14 + rate × p99 2 = 16 > reserved 15: a full burst would be throttled by Lambda (500s)');
   });
 
   it('fails when the reservations or the stage rates do not fit into the account', () => {
-    const report = checkCapacity({
-      stacks,
-      limitsByStack,
-      quotas: { concurrency: 250, requestsPerSecond: 50, burst: 40 },
-    });
+    const report = checkCapacity({ stacks, limitsByStack, quotas: { concurrency: 250, requestsPerSecond: 50, burst: 40 } });
     expect(report.violations).toEqual([
       'account: Σ reserved concurrency 200 > account concurrency 250 − 100 unreserved = 150',
       'account: Σ method rate limits 80/s > account quota 50/s',
@@ -122,16 +74,8 @@ describe('checkCapacity', () => {
   });
 
   it('checks against today’s default quotas when a quota is left undefined', () => {
-    const report = checkCapacity({
-      stacks,
-      limitsByStack,
-      quotas: { concurrency: undefined, requestsPerSecond: undefined },
-    });
-    expect(report.account).toMatchObject({
-      concurrencyLimit: 900,
-      rateQuota: 10_000,
-      burstQuota: 5000,
-    });
+    const report = checkCapacity({ stacks, limitsByStack, quotas: { concurrency: undefined, requestsPerSecond: undefined } });
+    expect(report.account).toMatchObject({ concurrencyLimit: 900, rateQuota: 10_000, burstQuota: 5000 });
   });
 
   it('fails when a function has no declared limits or the template disagrees with them', () => {
@@ -140,13 +84,7 @@ describe('checkCapacity', () => {
       stacks,
       limitsByStack: {
         Owner: { ...notesLimits, functions: withoutAuthorizer },
-        Consumer: {
-          ...notesLimits,
-          functions: {
-            ...notesLimits.functions,
-            'get-note': { ...notesLimits.functions['get-note'], reservedConcurrency: 99 },
-          },
-        },
+        Consumer: { ...notesLimits, functions: { ...notesLimits.functions, 'get-note': { ...notesLimits.functions['get-note'], reservedConcurrency: 99 } } },
       },
     });
     expect(report.violations).toEqual(

@@ -1,10 +1,5 @@
 import type { ServiceLimits } from '../limits';
-import {
-  readTemplates,
-  type FunctionRef,
-  type MethodRef,
-  type StackTemplate,
-} from './template-model';
+import { readTemplates, type FunctionRef, type MethodRef, type StackTemplate } from './template-model';
 
 /** Account-level quotas (per region) the services share. */
 export interface AccountQuotas {
@@ -30,12 +25,7 @@ export interface AccountQuotas {
   readonly burst?: number;
 }
 
-export const DEFAULT_ACCOUNT_QUOTAS: Required<AccountQuotas> = {
-  concurrency: 1000,
-  unreservedMinimum: 100,
-  requestsPerSecond: 10_000,
-  burst: 5000,
-};
+export const DEFAULT_ACCOUNT_QUOTAS: Required<AccountQuotas> = { concurrency: 1000, unreservedMinimum: 100, requestsPerSecond: 10_000, burst: 5000 };
 
 /** What the check is given. */
 export interface CapacityCheckInput {
@@ -128,13 +118,10 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
   for (const method of model.methods) {
     const where = `${method.stackName} ${method.route}`;
     if (method.rateLimit === undefined || method.burstLimit === undefined) {
-      violations.push(
-        `${where}: no throttle (stage MethodSettings /*/* needs ThrottlingRateLimit and ThrottlingBurstLimit)`,
-      );
+      violations.push(`${where}: no throttle (stage MethodSettings /*/* needs ThrottlingRateLimit and ThrottlingBurstLimit)`);
       continue;
     }
-    if (!method.integration)
-      violations.push(`${where}: its integration is not a Lambda function of the assembly`);
+    if (!method.integration) violations.push(`${where}: its integration is not a Lambda function of the assembly`);
     addLoad(method.integration, method);
     addLoad(method.authorizer, method);
   }
@@ -145,9 +132,7 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
     const limits = input.limitsByStack[fn.stackName];
     const declared = limits?.functions[fn.entry];
     if (!limits || !declared) {
-      violations.push(
-        `${where}: no limits declared for this function (limits of stack ${fn.stackName}: ${limits ? Object.keys(limits.functions).join(', ') : 'none'})`,
-      );
+      violations.push(`${where}: no limits declared for this function (limits of stack ${fn.stackName}: ${limits ? Object.keys(limits.functions).join(', ') : 'none'})`);
       continue;
     }
     if (fn.reservedConcurrency === undefined) {
@@ -155,9 +140,7 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
       continue;
     }
     if (fn.reservedConcurrency !== declared.reservedConcurrency) {
-      violations.push(
-        `${where}: template reserves ${fn.reservedConcurrency} but limits.ts declares ${declared.reservedConcurrency}`,
-      );
+      violations.push(`${where}: template reserves ${fn.reservedConcurrency} but limits.ts declares ${declared.reservedConcurrency}`);
     }
     const methods = loads.get(fn) ?? [];
     const rateLimit = methods.reduce((sum, m) => sum + (m.rateLimit ?? 0), 0);
@@ -205,47 +188,21 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
   const rate = model.methods.reduce((sum, m) => sum + (m.rateLimit ?? 0), 0);
   const burst = model.methods.reduce((sum, m) => sum + (m.burstLimit ?? 0), 0);
   if (reserved > concurrencyLimit) {
-    violations.push(
-      `account: Σ reserved concurrency ${reserved} > account concurrency ${quotas.concurrency} − ${quotas.unreservedMinimum} unreserved = ${concurrencyLimit}`,
-    );
+    violations.push(`account: Σ reserved concurrency ${reserved} > account concurrency ${quotas.concurrency} − ${quotas.unreservedMinimum} unreserved = ${concurrencyLimit}`);
   }
-  if (rate > quotas.requestsPerSecond)
-    violations.push(
-      `account: Σ method rate limits ${round(rate)}/s > account quota ${quotas.requestsPerSecond}/s`,
-    );
-  if (burst > quotas.burst)
-    violations.push(`account: Σ method burst limits ${burst} > account burst ${quotas.burst}`);
+  if (rate > quotas.requestsPerSecond) violations.push(`account: Σ method rate limits ${round(rate)}/s > account quota ${quotas.requestsPerSecond}/s`);
+  if (burst > quotas.burst) violations.push(`account: Σ method burst limits ${burst} > account burst ${quotas.burst}`);
 
   return {
     functions,
-    account: {
-      reservedConcurrency: reserved,
-      concurrencyLimit,
-      rateLimit: round(rate),
-      rateQuota: quotas.requestsPerSecond,
-      burstLimit: burst,
-      burstQuota: quotas.burst,
-    },
+    account: { reservedConcurrency: reserved, concurrencyLimit, rateLimit: round(rate), rateQuota: quotas.requestsPerSecond, burstLimit: burst, burstQuota: quotas.burst },
     violations,
   };
 }
 
 /** The report as the table the check prints. */
 export function formatCapacityReport(report: CapacityReport): string {
-  const header = [
-    'stack',
-    'function',
-    'methods',
-    'Σ rate/s',
-    'Σ burst',
-    'p99 ms',
-    'rate×p99',
-    'reserved×headroom',
-    'burst+rate×p99',
-    'reserved',
-    'max rate/s',
-    'ok',
-  ];
+  const header = ['stack', 'function', 'methods', 'Σ rate/s', 'Σ burst', 'p99 ms', 'rate×p99', 'reserved×headroom', 'burst+rate×p99', 'reserved', 'max rate/s', 'ok'];
   const rows = report.functions.map((f) => [
     f.stackName,
     f.entry,
@@ -261,11 +218,7 @@ export function formatCapacityReport(report: CapacityReport): string {
     f.ok ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   const a = report.account;
   return [
     line(header),
@@ -275,8 +228,6 @@ export function formatCapacityReport(report: CapacityReport): string {
     `account: Σ reserved concurrency ${a.reservedConcurrency} ≤ ${a.concurrencyLimit} (concurrency − unreserved minimum): ${a.reservedConcurrency <= a.concurrencyLimit ? 'yes' : 'NO'}`,
     `account: Σ method rate limits ${a.rateLimit}/s ≤ ${a.rateQuota}/s: ${a.rateLimit <= a.rateQuota ? 'yes' : 'NO'}`,
     `account: Σ method burst limits ${a.burstLimit} ≤ ${a.burstQuota}: ${a.burstLimit <= a.burstQuota ? 'yes' : 'NO'}`,
-    ...(report.violations.length
-      ? ['', 'violations:', ...report.violations.map((v) => `  - ${v}`)]
-      : []),
+    ...(report.violations.length ? ['', 'violations:', ...report.violations.map((v) => `  - ${v}`)] : []),
   ].join('\n');
 }

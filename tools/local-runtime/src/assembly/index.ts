@@ -1,25 +1,4 @@
-export type {
-  ApiModel,
-  AuthorizerModel,
-  GatewayResponseModel,
-  IntegrationModel,
-  MethodModel,
-  ThrottleLimit,
-  ThrottleSettings,
-} from './api-model';
+export type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleLimit, ThrottleSettings } from './api-model';
 export { AssemblyError } from './errors';
-export {
-  ACCOUNT_LIMIT,
-  INTEGRATION_TIMEOUT_MS,
-  readAssembly,
-  type LocalSystem,
-  type ReadAssemblyOptions,
-} from './read-assembly';
-export type {
-  AlarmSpec,
-  DashboardSpec,
-  MetricQuerySpec,
-  MetricRef,
-  MonitoringModel,
-  TopicSpec,
-} from './read-monitoring';
+export { ACCOUNT_LIMIT, INTEGRATION_TIMEOUT_MS, readAssembly, type LocalSystem, type ReadAssemblyOptions } from './read-assembly';
+export type { AlarmSpec, DashboardSpec, MetricQuerySpec, MetricRef, MonitoringModel, TopicSpec } from './read-monitoring';

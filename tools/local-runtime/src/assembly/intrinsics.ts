@@ -76,9 +76,7 @@ export class IntrinsicResolver {
     const props = resource.Properties ?? {};
     const at = (property: string): Location => ({ stack, resource: logicalId, property });
     const named = (property: string, fallback: () => string) =>
-      props[property] !== undefined
-        ? this.resolveString(props[property], at(property))
-        : fallback();
+      props[property] !== undefined ? this.resolveString(props[property], at(property)) : fallback();
     const generatedName = () => `${stack.stackName}-${logicalId}`.slice(0, 64);
     switch (resource.Type) {
       case 'AWS::Lambda::Function':
@@ -129,9 +127,7 @@ export class IntrinsicResolver {
   /** Tells the resolver which REST APIs exist, so their deployed URLs map to the local origin. */
   registerApiUrls(apis: { apiId: string; stageName: string }[]): void {
     if (apis.length === 0) return;
-    const alternatives = apis.map(
-      (api) => `${api.apiId}\\.execute-api\\.[a-z0-9-]+\\.[a-z.]+/${escapeRegExp(api.stageName)}`,
-    );
+    const alternatives = apis.map((api) => `${api.apiId}\\.execute-api\\.[a-z0-9-]+\\.[a-z.]+/${escapeRegExp(api.stageName)}`);
     this.apiUrlPattern = new RegExp(`https://(?:${alternatives.join('|')})(?=/|$)`, 'g');
   }
 
@@ -169,15 +165,13 @@ export class IntrinsicResolver {
     const args = Array.isArray(arg) ? arg : [arg];
     switch (name) {
       case 'Fn::GetAtt': {
-        const [logicalId, attribute] =
-          typeof arg === 'string' ? splitOnce(arg, '.') : (args as string[]);
+        const [logicalId, attribute] = typeof arg === 'string' ? splitOnce(arg, '.') : (args as string[]);
         return this.getAtt(at, String(logicalId), String(attribute));
       }
       case 'Fn::Join': {
         const [separator, list] = args as [string, unknown];
         const items = this.resolveValue(list, at);
-        if (!Array.isArray(items))
-          throw this.error(at, `Fn::Join needs a list, got ${JSON.stringify(items)}`);
+        if (!Array.isArray(items)) throw this.error(at, `Fn::Join needs a list, got ${JSON.stringify(items)}`);
         return items.map((item) => this.scalar(item, at, name)).join(separator);
       }
       case 'Fn::Sub':
@@ -211,17 +205,10 @@ export class IntrinsicResolver {
       case 'Fn::Or':
         return args.some((item) => this.resolveValue(item, at));
       case 'Fn::FindInMap': {
-        const [map, top, second] = args.map((item) =>
-          this.scalar(this.resolveValue(item, at), at, name),
-        );
-        const mappings = (
-          at.stack.template as {
-            Mappings?: Record<string, Record<string, Record<string, unknown>>>;
-          }
-        ).Mappings;
+        const [map, top, second] = args.map((item) => this.scalar(this.resolveValue(item, at), at, name));
+        const mappings = (at.stack.template as { Mappings?: Record<string, Record<string, Record<string, unknown>>> }).Mappings;
         const found = mappings?.[map!]?.[top!]?.[second!];
-        if (found === undefined)
-          throw this.error(at, `Fn::FindInMap found nothing at ${map}.${top}.${second}`);
+        if (found === undefined) throw this.error(at, `Fn::FindInMap found nothing at ${map}.${top}.${second}`);
         return found;
       }
       default:
@@ -234,8 +221,7 @@ export class IntrinsicResolver {
     if (typeof template !== 'string') throw this.error(at, 'Fn::Sub needs a string template');
     return template.replace(/\$\{(!?)([^}]+)\}/g, (_whole, bang: string, expression: string) => {
       if (bang) return `\${${expression}}`;
-      if (expression in variables)
-        return this.scalar(this.resolveValue(variables[expression], at), at, 'Fn::Sub');
+      if (expression in variables) return this.scalar(this.resolveValue(variables[expression], at), at, 'Fn::Sub');
       if (expression.includes('.') && !expression.startsWith('AWS::')) {
         const [logicalId, attribute] = splitOnce(expression, '.');
         return this.scalar(this.getAtt(at, logicalId, attribute), at, 'Fn::Sub');
@@ -264,19 +250,14 @@ export class IntrinsicResolver {
       case 'AWS::NotificationARNs':
         return [];
     }
-    if (typeof name !== 'string')
-      throw this.error(at, `Ref needs a name, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string') throw this.error(at, `Ref needs a name, got ${JSON.stringify(name)}`);
     const parameter = stack.template.Parameters?.[name];
     if (parameter) return this.parameter(name, parameter, at);
     if (stack.template.Resources?.[name]) return this.physicalId(stack, name);
     throw this.error(at, `Ref to unknown ${name}`);
   }
 
-  private parameter(
-    name: string,
-    parameter: { Type: string; Default?: string },
-    at: Location,
-  ): unknown {
+  private parameter(name: string, parameter: { Type: string; Default?: string }, at: Location): unknown {
     if (SSM_PARAMETER_TYPE.test(parameter.Type)) {
       const parameterName = parameter.Default;
       if (parameterName?.startsWith('/cdk-bootstrap/')) return LOCAL_BOOTSTRAP_VERSION;
@@ -289,15 +270,10 @@ export class IntrinsicResolver {
       }
       const resource = found.stack.template.Resources?.[found.logicalId];
       return this.guard(`${found.stack.stackName}/${found.logicalId}/Value`, () =>
-        this.resolveValue(resource?.Properties?.['Value'], {
-          stack: found.stack,
-          resource: found.logicalId,
-          property: 'Value',
-        }),
+        this.resolveValue(resource?.Properties?.['Value'], { stack: found.stack, resource: found.logicalId, property: 'Value' }),
       );
     }
-    if (parameter.Default === undefined)
-      throw this.error(at, `template parameter ${name} has no default to run with locally`);
+    if (parameter.Default === undefined) throw this.error(at, `template parameter ${name} has no default to run with locally`);
     return parameter.Type.startsWith('List<') || parameter.Type === 'CommaDelimitedList'
       ? parameter.Default.split(',')
       : parameter.Default;
@@ -329,11 +305,7 @@ export class IntrinsicResolver {
       case 'AWS::CloudWatch::Alarm.Arn':
         return `arn:${p}:cloudwatch:${region}:${account}:alarm:${id()}`;
       case 'AWS::SSM::Parameter.Value':
-        return this.resolveValue(resource.Properties?.['Value'], {
-          stack,
-          resource: logicalId,
-          property: 'Value',
-        });
+        return this.resolveValue(resource.Properties?.['Value'], { stack, resource: logicalId, property: 'Value' });
       case 'AWS::SSM::Parameter.Type':
         return resource.Properties?.['Type'];
       case 'AWS::ApiGateway::RestApi.RootResourceId':
@@ -350,11 +322,7 @@ export class IntrinsicResolver {
         for (const [output, value] of Object.entries(stack.template.Outputs ?? {})) {
           if (value.Export?.Name === undefined) continue;
           const name = this.scalar(
-            this.resolveValue(value.Export.Name, {
-              stack,
-              resource: `Outputs.${output}`,
-              property: 'Export.Name',
-            }),
+            this.resolveValue(value.Export.Name, { stack, resource: `Outputs.${output}`, property: 'Export.Name' }),
             at,
             'Fn::ImportValue',
           );
@@ -366,23 +334,14 @@ export class IntrinsicResolver {
     if (!found) throw this.error(at, `Fn::ImportValue ${exportName}: no stack exports it`);
     const output = found.stack.template.Outputs![found.output]!;
     return this.guard(`${found.stack.stackName}/Outputs/${found.output}`, () =>
-      this.resolveValue(output.Value, {
-        stack: found.stack,
-        resource: `Outputs.${found.output}`,
-        property: 'Value',
-      }),
+      this.resolveValue(output.Value, { stack: found.stack, resource: `Outputs.${found.output}`, property: 'Value' }),
     );
   }
 
   private condition(name: unknown, at: Location): boolean {
     const conditions = (at.stack.template as { Conditions?: Record<string, unknown> }).Conditions;
-    if (typeof name !== 'string' || !conditions?.[name])
-      throw this.error(at, `unknown condition ${JSON.stringify(name)}`);
-    return Boolean(
-      this.guard(`${at.stack.stackName}/Conditions/${name}`, () =>
-        this.resolveValue(conditions[name], at),
-      ),
-    );
+    if (typeof name !== 'string' || !conditions?.[name]) throw this.error(at, `unknown condition ${JSON.stringify(name)}`);
+    return Boolean(this.guard(`${at.stack.stackName}/Conditions/${name}`, () => this.resolveValue(conditions[name], at)));
   }
 
   private ssmParameters(): Map<string, { stack: StackArtifact; logicalId: string }> {
@@ -390,11 +349,7 @@ export class IntrinsicResolver {
       this.ssmIndex = new Map();
       for (const stack of this.stacks) {
         for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
-          if (
-            resource.Type !== 'AWS::SSM::Parameter' ||
-            resource.Properties?.['Name'] === undefined
-          )
-            continue;
+          if (resource.Type !== 'AWS::SSM::Parameter' || resource.Properties?.['Name'] === undefined) continue;
           this.ssmIndex.set(this.physicalId(stack, logicalId), { stack, logicalId });
         }
       }
@@ -403,8 +358,7 @@ export class IntrinsicResolver {
   }
 
   private guard<T>(key: string, work: () => T): T {
-    if (this.inProgress.has(key))
-      throw new AssemblyError(`circular reference while resolving ${key}`);
+    if (this.inProgress.has(key)) throw new AssemblyError(`circular reference while resolving ${key}`);
     this.inProgress.add(key);
     try {
       return work();
@@ -422,6 +376,7 @@ export class IntrinsicResolver {
   private error(at: Location, message: string): AssemblyError {
     return new AssemblyError(`${describe(at)}: ${message}`);
   }
+
 }
 
 /** Marker for `Ref: AWS::NoValue`: the property is dropped. */

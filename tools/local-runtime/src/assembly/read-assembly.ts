@@ -1,15 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { TableSpec } from '../dynamodb';
 import type { FunctionSpec } from '../lambda/types';
-import type {
-  ApiModel,
-  AuthorizerModel,
-  GatewayResponseModel,
-  IntegrationModel,
-  MethodFlags,
-  MethodModel,
-  ThrottleSettings,
-} from './api-model';
+import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodFlags, MethodModel, ThrottleSettings } from './api-model';
 import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
@@ -43,8 +35,7 @@ export const INTEGRATION_TIMEOUT_MS = 29_000;
 /** API Gateway's default account-level throttle per region: 10,000 requests/s, burst 5,000. */
 export const ACCOUNT_LIMIT = { rateLimit: 10_000, burstLimit: 5_000 } as const;
 const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:/]+)/;
-const INVOCATION_URI =
-  /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
+const INVOCATION_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
 
 /**
  * Reads a synthesized cloud assembly into the functions, tables and APIs to run, every CloudFormation
@@ -74,21 +65,18 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     let name = id;
     try {
       name = resolver.physicalId(stack, logicalId);
-      functions.push(
-        readFunction(resolver, stack, logicalId, properties, options.extraEnvironment ?? {}),
-      );
+      functions.push(readFunction(resolver, stack, logicalId, properties, options.extraEnvironment ?? {}));
     } catch (error) {
       if (!(error instanceof AssemblyError)) throw error;
       unrunnable.set(name, { id, error });
     }
   }
   const functionIdsByName = new Map(functions.map((fn) => [fn.functionName, fn.id]));
-  const tables = eachResource(stacks, 'AWS::DynamoDB::Table').map(
-    ({ stack, logicalId, properties }) => readTable(resolver, stack, logicalId, properties),
+  const tables = eachResource(stacks, 'AWS::DynamoDB::Table').map(({ stack, logicalId, properties }) =>
+    readTable(resolver, stack, logicalId, properties),
   );
-  const apis = eachResource(stacks, 'AWS::ApiGateway::RestApi').map(
-    ({ stack, logicalId, properties }) =>
-      readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
+  const apis = eachResource(stacks, 'AWS::ApiGateway::RestApi').map(({ stack, logicalId, properties }) =>
+    readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
   return { functions, tables, apis, skipped, monitoring: readMonitoring(resolver, stacks) };
@@ -104,11 +92,7 @@ function eachResource(stacks: StackArtifact[], type: string): ResourceRef[] {
   return stacks.flatMap((stack) =>
     Object.entries(stack.template.Resources ?? {})
       .filter(([, resource]) => resource.Type === type)
-      .map(([logicalId, resource]) => ({
-        stack,
-        logicalId,
-        properties: resource.Properties ?? {},
-      })),
+      .map(([logicalId, resource]) => ({ stack, logicalId, properties: resource.Properties ?? {} })),
   );
 }
 
@@ -122,23 +106,17 @@ function readFunction(
   const at = (property: string): Location => ({ stack, resource: logicalId, property });
   const runtime = resolver.resolveString(props['Runtime'] ?? 'nodejs22.x', at('Runtime'));
   if (!runtime.startsWith('nodejs')) {
-    throw new AssemblyError(
-      `stack ${stack.stackName}, resource ${logicalId}, property Runtime: ${runtime} does not run locally (Node.js runtimes only)`,
-    );
+    throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property Runtime: ${runtime} does not run locally (Node.js runtimes only)`);
   }
   const code = (props['Code'] ?? {}) as Record<string, unknown>;
-  const objectKey =
-    code['S3Key'] !== undefined
-      ? resolver.resolveString(code['S3Key'], at('Code.S3Key'))
-      : undefined;
+  const objectKey = code['S3Key'] !== undefined ? resolver.resolveString(code['S3Key'], at('Code.S3Key')) : undefined;
   const codeDir = objectKey ? stack.assetDirsByObjectKey.get(objectKey) : undefined;
   if (!codeDir) {
     throw new AssemblyError(
       `stack ${stack.stackName}, resource ${logicalId}, property Code: ${objectKey ? `no asset in the assembly has object key ${objectKey}` : 'only S3 asset code can run locally'}`,
     );
   }
-  const variables = ((props['Environment'] as { Variables?: unknown } | undefined)?.Variables ??
-    {}) as Record<string, unknown>;
+  const variables = ((props['Environment'] as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, unknown>;
   const environment: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     environment[name] = resolver.resolveString(value, at(`Environment.Variables.${name}`));
@@ -156,15 +134,9 @@ function readFunction(
     environment,
     timeoutSeconds: Number(resolver.resolve(props['Timeout'] ?? 3, at('Timeout'))),
     memorySizeMB: Number(resolver.resolve(props['MemorySize'] ?? 128, at('MemorySize'))),
-    reservedConcurrency:
-      reserved === undefined
-        ? undefined
-        : Number(resolver.resolve(reserved, at('ReservedConcurrentExecutions'))),
+    reservedConcurrency: reserved === undefined ? undefined : Number(resolver.resolve(reserved, at('ReservedConcurrentExecutions'))),
     logGroupName,
-    architecture:
-      props['Architectures'] === undefined
-        ? undefined
-        : String((resolver.resolve(props['Architectures'], at('Architectures')) as unknown[])[0]),
+    architecture: props['Architectures'] === undefined ? undefined : String((resolver.resolve(props['Architectures'], at('Architectures')) as unknown[])[0]),
   };
 }
 
@@ -175,24 +147,12 @@ function logGroupOf(
   at: (property: string) => Location,
 ): string | undefined {
   const logGroup = (props['LoggingConfig'] as { LogGroup?: unknown } | undefined)?.LogGroup;
-  return logGroup === undefined
-    ? undefined
-    : resolver.resolveString(logGroup, at('LoggingConfig.LogGroup'));
+  return logGroup === undefined ? undefined : resolver.resolveString(logGroup, at('LoggingConfig.LogGroup'));
 }
 
-function readTable(
-  resolver: IntrinsicResolver,
-  stack: StackArtifact,
-  logicalId: string,
-  props: Record<string, unknown>,
-): TableSpec {
-  const resolved = resolver.resolve(props, {
-    stack,
-    resource: logicalId,
-    property: 'Properties',
-  }) as Record<string, unknown>;
-  const ttl = resolved['TimeToLiveSpecification'] as
-    { AttributeName?: string; Enabled?: boolean } | undefined;
+function readTable(resolver: IntrinsicResolver, stack: StackArtifact, logicalId: string, props: Record<string, unknown>): TableSpec {
+  const resolved = resolver.resolve(props, { stack, resource: logicalId, property: 'Properties' }) as Record<string, unknown>;
+  const ttl = resolved['TimeToLiveSpecification'] as { AttributeName?: string; Enabled?: boolean } | undefined;
   return {
     id: `${stack.stackName}/${logicalId}`,
     tableName: resolver.physicalId(stack, logicalId),
@@ -206,34 +166,22 @@ function readTable(
 }
 
 function stageOf(resolver: IntrinsicResolver, stack: StackArtifact, apiLogicalId: string) {
-  const stages = eachResource([stack], 'AWS::ApiGateway::Stage').filter(({ properties }) =>
-    refersTo(properties['RestApiId'], apiLogicalId),
-  );
+  const stages = eachResource([stack], 'AWS::ApiGateway::Stage').filter(({ properties }) => refersTo(properties['RestApiId'], apiLogicalId));
   if (stages.length === 0) return undefined;
   if (stages.length > 1) {
-    throw new AssemblyError(
-      `stack ${stack.stackName}, resource ${apiLogicalId}: more than one stage; the local runtime serves one`,
-    );
+    throw new AssemblyError(`stack ${stack.stackName}, resource ${apiLogicalId}: more than one stage; the local runtime serves one`);
   }
   const { logicalId, properties } = stages[0]!;
   const at = (property: string): Location => ({ stack, resource: logicalId, property });
   return {
     stageName: resolver.physicalId(stack, logicalId),
-    variables: properties['Variables']
-      ? (resolver.resolve(properties['Variables'], at('Variables')) as Record<string, string>)
-      : null,
-    methodSettings:
-      (resolver.resolve(properties['MethodSettings'] ?? [], at('MethodSettings')) as Record<
-        string,
-        unknown
-      >[]) ?? [],
+    variables: properties['Variables'] ? (resolver.resolve(properties['Variables'], at('Variables')) as Record<string, string>) : null,
+    methodSettings: (resolver.resolve(properties['MethodSettings'] ?? [], at('MethodSettings')) as Record<string, unknown>[]) ?? [],
   };
 }
 
 function refersTo(value: unknown, logicalId: string): boolean {
-  return (
-    typeof value === 'object' && value !== null && (value as { Ref?: unknown }).Ref === logicalId
-  );
+  return typeof value === 'object' && value !== null && (value as { Ref?: unknown }).Ref === logicalId;
 }
 
 function readApi(
@@ -245,16 +193,11 @@ function readApi(
   unrunnable: Map<string, { id: string; error: AssemblyError }>,
 ): ApiModel {
   const apiId = resolver.physicalId(stack, apiLogicalId);
-  const ofApi = (type: string) =>
-    eachResource([stack], type).filter(({ properties }) =>
-      refersTo(properties['RestApiId'], apiLogicalId),
-    );
+  const ofApi = (type: string) => eachResource([stack], type).filter(({ properties }) => refersTo(properties['RestApiId'], apiLogicalId));
   const at = (resource: string, property: string): Location => ({ stack, resource, property });
 
   if (props['Body'] !== undefined || props['BodyS3Location'] !== undefined) {
-    throw new AssemblyError(
-      `stack ${stack.stackName}, resource ${apiLogicalId}, property Body: OpenAPI-defined REST APIs are not supported locally; define resources and methods`,
-    );
+    throw new AssemblyError(`stack ${stack.stackName}, resource ${apiLogicalId}, property Body: OpenAPI-defined REST APIs are not supported locally; define resources and methods`);
   }
 
   // Resource tree: id → path.
@@ -269,10 +212,7 @@ function readApi(
   const pathOf = (resourceId: string, seen = 0): string => {
     if (resourceId === rootId) return '/';
     const node = parents.get(resourceId);
-    if (!node || seen > 100)
-      throw new AssemblyError(
-        `stack ${stack.stackName}, API ${apiLogicalId}: resource ${resourceId} is not in the tree`,
-      );
+    if (!node || seen > 100) throw new AssemblyError(`stack ${stack.stackName}, API ${apiLogicalId}: resource ${resourceId} is not in the tree`);
     const parent = pathOf(node.parentId, seen + 1);
     return `${parent === '/' ? '' : parent}/${node.pathPart}`;
   };
@@ -281,23 +221,15 @@ function readApi(
     const name = LAMBDA_ARN.exec(arn)?.[1];
     const id = name ? functionIdsByName.get(name) : undefined;
     const cannotRun = name ? unrunnable.get(name) : undefined;
-    if (cannotRun)
-      throw new AssemblyError(
-        `API ${apiLogicalId} of stack ${stack.stackName} needs ${cannotRun.id}, which cannot run: ${cannotRun.error.message}`,
-      );
+    if (cannotRun) throw new AssemblyError(`API ${apiLogicalId} of stack ${stack.stackName} needs ${cannotRun.id}, which cannot run: ${cannotRun.error.message}`);
     if (!id) {
-      throw new AssemblyError(
-        `stack ${where.stack.stackName}, resource ${where.resource}, property ${where.property}: ${arn} is not a function in the assembly`,
-      );
+      throw new AssemblyError(`stack ${where.stack.stackName}, resource ${where.resource}, property ${where.property}: ${arn} is not a function in the assembly`);
     }
     return id;
   };
   const functionIdFromUri = (uri: string, where: Location): string => {
     const arn = INVOCATION_URI.exec(uri)?.[1];
-    if (!arn)
-      throw new AssemblyError(
-        `stack ${stack.stackName}, resource ${where.resource}, property ${where.property}: not a Lambda invocation URI: ${uri}`,
-      );
+    if (!arn) throw new AssemblyError(`stack ${stack.stackName}, resource ${where.resource}, property ${where.property}: not a Lambda invocation URI: ${uri}`);
     return functionIdFromArn(arn, where);
   };
 
@@ -305,138 +237,72 @@ function readApi(
   for (const { logicalId, properties } of ofApi('AWS::ApiGateway::Authorizer')) {
     const authorizerId = resolver.physicalId(stack, logicalId);
     const type = resolver.resolveString(properties['Type'], at(logicalId, 'Type'));
-    const identitySource = resolver.resolveString(
-      properties['IdentitySource'] ?? '',
-      at(logicalId, 'IdentitySource'),
-    );
+    const identitySource = resolver.resolveString(properties['IdentitySource'] ?? '', at(logicalId, 'IdentitySource'));
     const header = /^method\.request\.header\.(.+)$/.exec(identitySource)?.[1];
     if (type !== 'TOKEN' || !header) {
-      throw new AssemblyError(
-        `stack ${stack.stackName}, resource ${logicalId}, property Type: only TOKEN authorizers with a header identity source run locally (got ${type}, ${identitySource})`,
-      );
+      throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property Type: only TOKEN authorizers with a header identity source run locally (got ${type}, ${identitySource})`);
     }
     const expression = properties['IdentityValidationExpression'];
     authorizers.set(authorizerId, {
       authorizerId,
       name: resolver.resolveString(properties['Name'] ?? logicalId, at(logicalId, 'Name')),
       type,
-      functionId: functionIdFromUri(
-        resolver.resolveString(properties['AuthorizerUri'], at(logicalId, 'AuthorizerUri')),
-        at(logicalId, 'AuthorizerUri'),
-      ),
+      functionId: functionIdFromUri(resolver.resolveString(properties['AuthorizerUri'], at(logicalId, 'AuthorizerUri')), at(logicalId, 'AuthorizerUri')),
       identityHeader: header.toLowerCase(),
-      validationExpression:
-        expression === undefined
-          ? undefined
-          : new RegExp(
-              resolver.resolveString(expression, at(logicalId, 'IdentityValidationExpression')),
-            ),
-      ttlSeconds: Number(
-        resolver.resolve(
-          properties['AuthorizerResultTtlInSeconds'] ?? 300,
-          at(logicalId, 'AuthorizerResultTtlInSeconds'),
-        ),
-      ),
+      validationExpression: expression === undefined ? undefined : new RegExp(resolver.resolveString(expression, at(logicalId, 'IdentityValidationExpression'))),
+      ttlSeconds: Number(resolver.resolve(properties['AuthorizerResultTtlInSeconds'] ?? 300, at(logicalId, 'AuthorizerResultTtlInSeconds'))),
     });
   }
 
   const models = new Map<string, object>();
   for (const { logicalId, properties } of ofApi('AWS::ApiGateway::Model')) {
-    models.set(
-      resolver.physicalId(stack, logicalId),
-      resolver.resolve(properties['Schema'] ?? {}, at(logicalId, 'Schema')) as object,
-    );
+    models.set(resolver.physicalId(stack, logicalId), resolver.resolve(properties['Schema'] ?? {}, at(logicalId, 'Schema')) as object);
   }
   const validators = new Map<string, { body: boolean; params: boolean }>();
   for (const { logicalId, properties } of ofApi('AWS::ApiGateway::RequestValidator')) {
     validators.set(resolver.physicalId(stack, logicalId), {
-      body: Boolean(
-        resolver.resolve(
-          properties['ValidateRequestBody'] ?? false,
-          at(logicalId, 'ValidateRequestBody'),
-        ),
-      ),
-      params: Boolean(
-        resolver.resolve(
-          properties['ValidateRequestParameters'] ?? false,
-          at(logicalId, 'ValidateRequestParameters'),
-        ),
-      ),
+      body: Boolean(resolver.resolve(properties['ValidateRequestBody'] ?? false, at(logicalId, 'ValidateRequestBody'))),
+      params: Boolean(resolver.resolve(properties['ValidateRequestParameters'] ?? false, at(logicalId, 'ValidateRequestParameters'))),
     });
   }
 
-  const methods: MethodModel[] = ofApi('AWS::ApiGateway::Method').map(
-    ({ logicalId, properties }) => {
-      const resourceId = resolver.resolveString(
-        properties['ResourceId'],
-        at(logicalId, 'ResourceId'),
-      );
-      const validatorId =
-        properties['RequestValidatorId'] === undefined
-          ? undefined
-          : resolver.resolveString(
-              properties['RequestValidatorId'],
-              at(logicalId, 'RequestValidatorId'),
-            );
-      const validator = validatorId ? validators.get(validatorId) : undefined;
-      const requestModels = new Map<string, { name: string; schema: object }>();
-      const declared = (resolver.resolve(
-        properties['RequestModels'] ?? {},
-        at(logicalId, 'RequestModels'),
-      ) ?? {}) as Record<string, string>;
-      for (const [contentType, modelName] of Object.entries(declared)) {
-        const schema = models.get(modelName);
-        if (!schema)
-          throw new AssemblyError(
-            `stack ${stack.stackName}, resource ${logicalId}, property RequestModels: no model ${modelName} in API ${apiLogicalId}`,
-          );
-        requestModels.set(contentType.toLowerCase(), { name: modelName, schema });
-      }
-      const authorizationType = resolver.resolveString(
-        properties['AuthorizationType'] ?? 'NONE',
-        at(logicalId, 'AuthorizationType'),
-      );
-      const authorizerId =
-        properties['AuthorizerId'] === undefined
-          ? undefined
-          : resolver.resolveString(properties['AuthorizerId'], at(logicalId, 'AuthorizerId'));
-      if (authorizationType === 'CUSTOM' && (!authorizerId || !authorizers.has(authorizerId))) {
-        throw new AssemblyError(
-          `stack ${stack.stackName}, resource ${logicalId}, property AuthorizerId: CUSTOM authorization without a known authorizer`,
-        );
-      }
-      if (authorizationType !== 'NONE' && authorizationType !== 'CUSTOM') {
-        throw new AssemblyError(
-          `stack ${stack.stackName}, resource ${logicalId}, property AuthorizationType: ${authorizationType} is not emulated locally`,
-        );
-      }
-      return {
-        apiId,
-        resourceId,
-        resourcePath: pathOf(resourceId),
-        httpMethod: resolver
-          .resolveString(properties['HttpMethod'], at(logicalId, 'HttpMethod'))
-          .toUpperCase(),
-        authorizationType,
-        authorizerId: authorizationType === 'CUSTOM' ? authorizerId : undefined,
-        requestModels,
-        validateBody: validator?.body ?? false,
-        validateParameters: validator?.params ?? false,
-        requestParameters: (resolver.resolve(
-          properties['RequestParameters'] ?? {},
-          at(logicalId, 'RequestParameters'),
-        ) ?? {}) as Record<string, boolean>,
-        integration: readIntegration(resolver, stack, logicalId, properties, functionIdFromUri),
-      };
-    },
-  );
+  const methods: MethodModel[] = ofApi('AWS::ApiGateway::Method').map(({ logicalId, properties }) => {
+    const resourceId = resolver.resolveString(properties['ResourceId'], at(logicalId, 'ResourceId'));
+    const validatorId = properties['RequestValidatorId'] === undefined ? undefined : resolver.resolveString(properties['RequestValidatorId'], at(logicalId, 'RequestValidatorId'));
+    const validator = validatorId ? validators.get(validatorId) : undefined;
+    const requestModels = new Map<string, { name: string; schema: object }>();
+    const declared = (resolver.resolve(properties['RequestModels'] ?? {}, at(logicalId, 'RequestModels')) ?? {}) as Record<string, string>;
+    for (const [contentType, modelName] of Object.entries(declared)) {
+      const schema = models.get(modelName);
+      if (!schema) throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property RequestModels: no model ${modelName} in API ${apiLogicalId}`);
+      requestModels.set(contentType.toLowerCase(), { name: modelName, schema });
+    }
+    const authorizationType = resolver.resolveString(properties['AuthorizationType'] ?? 'NONE', at(logicalId, 'AuthorizationType'));
+    const authorizerId = properties['AuthorizerId'] === undefined ? undefined : resolver.resolveString(properties['AuthorizerId'], at(logicalId, 'AuthorizerId'));
+    if (authorizationType === 'CUSTOM' && (!authorizerId || !authorizers.has(authorizerId))) {
+      throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property AuthorizerId: CUSTOM authorization without a known authorizer`);
+    }
+    if (authorizationType !== 'NONE' && authorizationType !== 'CUSTOM') {
+      throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property AuthorizationType: ${authorizationType} is not emulated locally`);
+    }
+    return {
+      apiId,
+      resourceId,
+      resourcePath: pathOf(resourceId),
+      httpMethod: resolver.resolveString(properties['HttpMethod'], at(logicalId, 'HttpMethod')).toUpperCase(),
+      authorizationType,
+      authorizerId: authorizationType === 'CUSTOM' ? authorizerId : undefined,
+      requestModels,
+      validateBody: validator?.body ?? false,
+      validateParameters: validator?.params ?? false,
+      requestParameters: (resolver.resolve(properties['RequestParameters'] ?? {}, at(logicalId, 'RequestParameters')) ?? {}) as Record<string, boolean>,
+      integration: readIntegration(resolver, stack, logicalId, properties, functionIdFromUri),
+    };
+  });
 
   const gatewayResponses = new Map<string, GatewayResponseModel>();
   for (const { logicalId, properties } of ofApi('AWS::ApiGateway::GatewayResponse')) {
-    const resolved = resolver.resolve(properties, at(logicalId, 'Properties')) as Record<
-      string,
-      unknown
-    >;
+    const resolved = resolver.resolve(properties, at(logicalId, 'Properties')) as Record<string, unknown>;
     gatewayResponses.set(String(resolved['ResponseType']), {
       statusCode: resolved['StatusCode'] === undefined ? undefined : Number(resolved['StatusCode']),
       templates: (resolved['ResponseTemplates'] ?? {}) as Record<string, string>,
@@ -473,44 +339,25 @@ function readIntegration(
   const integration = (properties['Integration'] ?? {}) as Record<string, unknown>;
   const type = resolver.resolveString(integration['Type'] ?? 'MOCK', at('Integration.Type'));
   if (type === 'AWS_PROXY') {
-    const functionId = functionIdFromUri(
-      resolver.resolveString(integration['Uri'], at('Integration.Uri')),
-      at('Integration.Uri'),
-    );
+    const functionId = functionIdFromUri(resolver.resolveString(integration['Uri'], at('Integration.Uri')), at('Integration.Uri'));
     const declared = integration['TimeoutInMillis'];
-    const timeoutMs =
-      declared === undefined
-        ? INTEGRATION_TIMEOUT_MS
-        : Number(resolver.resolve(declared, at('Integration.TimeoutInMillis')));
+    const timeoutMs = declared === undefined ? INTEGRATION_TIMEOUT_MS : Number(resolver.resolve(declared, at('Integration.TimeoutInMillis')));
     return { type, functionId, timeoutMs };
   }
   if (type === 'MOCK') {
     // CDK's CORS preflight: answer with the first integration response, its static headers and template.
-    const responses = (resolver.resolve(
-      integration['IntegrationResponses'] ?? [],
-      at('Integration.IntegrationResponses'),
-    ) ?? []) as Record<string, unknown>[];
+    const responses = (resolver.resolve(integration['IntegrationResponses'] ?? [], at('Integration.IntegrationResponses')) ?? []) as Record<string, unknown>[];
     const first = responses[0] ?? {};
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(
-      (first['ResponseParameters'] ?? {}) as Record<string, string>,
-    )) {
+    for (const [key, value] of Object.entries((first['ResponseParameters'] ?? {}) as Record<string, string>)) {
       const header = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
       const literal = /^'(.*)'$/.exec(value)?.[1];
       if (header && literal !== undefined) headers[header] = literal;
     }
     const templates = (first['ResponseTemplates'] ?? {}) as Record<string, string>;
-    return {
-      type,
-      statusCode: Number(first['StatusCode'] ?? 200),
-      headers,
-      body: templates['application/json'] ?? '',
-    };
+    return { type, statusCode: Number(first['StatusCode'] ?? 200), headers, body: templates['application/json'] ?? '' };
   }
-  return {
-    type: 'UNSUPPORTED',
-    description: `${type} integration of ${stack.stackName}/${logicalId}`,
-  };
+  return { type: 'UNSUPPORTED', description: `${type} integration of ${stack.stackName}/${logicalId}` };
 }
 
 /** Stage MethodSettings' `MetricsEnabled` (detailed CloudWatch metrics per method). */
@@ -535,10 +382,7 @@ function readThrottling(methodSettings: Record<string, unknown>[]): ThrottleSett
     const rate = setting['ThrottlingRateLimit'];
     const burst = setting['ThrottlingBurstLimit'];
     if (rate === undefined && burst === undefined) continue;
-    const limit = {
-      rateLimit: Number(rate ?? ACCOUNT_LIMIT.rateLimit),
-      burstLimit: Number(burst ?? ACCOUNT_LIMIT.burstLimit),
-    };
+    const limit = { rateLimit: Number(rate ?? ACCOUNT_LIMIT.rateLimit), burstLimit: Number(burst ?? ACCOUNT_LIMIT.burstLimit) };
     // "/" + the resource path with its slashes escaped as in a JSON pointer: `/~1items~1{id}`.
     const raw = String(setting['ResourcePath'] ?? '/*');
     const path = raw === '/*' ? raw : raw.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');

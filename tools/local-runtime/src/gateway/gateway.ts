@@ -256,13 +256,7 @@ export class Gateway {
   }
 
   private observe(state: RequestState, status: number): void {
-    this.observer?.requestDone(
-      state.api,
-      state.method,
-      status,
-      performance.now() - state.startedAt,
-      state.integrationMs,
-    );
+    this.observer?.requestDone(state.api, state.method, status, performance.now() - state.startedAt, state.integrationMs);
   }
 
   /**
