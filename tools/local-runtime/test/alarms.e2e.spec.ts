@@ -1,6 +1,6 @@
 /**
  * The real system's alarms (every kind the templates define), evaluated by the local runtime as
- * CloudWatch would, with `alarmPeriodScale` 0.01 (a 5-minute period lasts 3 s): for each kind,
+ * CloudWatch would, with `alarmPeriodScale` 0.005 (a 5-minute period lasts 1.5 s): for each kind,
  * traffic that must trip it and traffic that must not. Store faults (a slow, failing or throttling
  * DynamoDB) cannot be caused with the real store, so a layer of the runtime's DynamoDB proxy
  * injects them — the only stand-in here, and only for those faults.
@@ -11,7 +11,7 @@ import { call, sleep } from './helpers';
 
 jest.setTimeout(240_000);
 
-const SCALE = 0.01;
+const SCALE = 0.005;
 /** One 5-minute alarm period, scaled. */
 const PERIOD_MS = 300_000 * SCALE;
 
