@@ -7,7 +7,7 @@
  * the ~190 µs of CPU per request the runtime spends in all (README, Benchmark).
  */
 import type { ApiModel } from '../src/assembly';
-import type { FunctionSpec, InvokeResult, LambdaService } from '../src/lambda/types';
+import type { FunctionSpec, FunctionStats, InvokeResult, LambdaService } from '../src/lambda/types';
 import type { LogRecord, LogSink } from '../src/logs/types';
 import { gatewayMetrics, MetricStore, observeLambda, observeLogs } from '../src/metrics';
 
@@ -23,7 +23,7 @@ const ok: InvokeResult = { kind: 'ok', payload: {}, durationMs: 1.234, coldStart
 const service: LambdaService = {
   register: () => undefined,
   invoke: () => Promise.resolve(ok),
-  stats: () => ({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 0 }),
+  stats: () => ({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 0 }) as FunctionStats,
   checkInvariants: () => [],
   close: () => Promise.resolve(),
 };

@@ -22,6 +22,7 @@ const USAGE = `Usage: npm start -- [options]
   --alarm-period-scale F   multiply every alarm period (and the metrics' 10 s resolution) by F, 0 < F ≤ 1
                     (0.01: a 5-minute period lasts 3 s); for tests and short runs
   --no-metrics      no CloudWatch metrics, alarms or dashboards (/_local/)
+  --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
   -h, --help        this text`;
 
 interface CliOptions {
@@ -33,6 +34,7 @@ interface CliOptions {
   compileCache: boolean;
   alarmPeriodScale: number;
   metrics: boolean;
+  dynamoProxy: boolean;
 }
 
 function parseCli(argv: string[]): CliOptions | undefined {
@@ -47,6 +49,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'compile-cache': { type: 'boolean', default: false },
       'alarm-period-scale': { type: 'string' },
       'no-metrics': { type: 'boolean', default: false },
+      'no-dynamodb-proxy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -65,6 +68,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     compileCache: values['compile-cache'],
     alarmPeriodScale,
     metrics: !values['no-metrics'],
+    dynamoProxy: !values['no-dynamodb-proxy'],
   };
 }
 
@@ -172,6 +176,7 @@ async function main(): Promise<void> {
     compileCache: options.compileCache,
     alarmPeriodScale: options.alarmPeriodScale,
     metrics: options.metrics,
+    dynamoProxy: options.dynamoProxy,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),
   });

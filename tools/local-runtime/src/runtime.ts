@@ -51,6 +51,12 @@ export interface RuntimeOptions {
    * @default 1
    */
   alarmPeriodScale?: number;
+  /**
+   * Functions reach DynamoDB through the runtime's DynamoDB proxy (metrics layer, test faults).
+   * `false` points them at dynalite directly — no DynamoDB metrics, no proxy layers — to measure
+   * what the proxy costs. @default true
+   */
+  dynamoProxy?: boolean;
   /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
   monitorLog?: (line: string) => void;
 }
@@ -78,8 +84,8 @@ export interface RunningRuntime {
   metrics: MetricStore | undefined;
   /** The assembly's alarms as CloudWatch would evaluate them; `undefined` with `metrics: false`. */
   alarms: AlarmService | undefined;
-  /** What functions call as DynamoDB: the proxy in front of dynalite (add layers with `use`). */
-  dynamoProxy: DynamoProxy;
+  /** What functions call as DynamoDB: the proxy in front of dynalite (add layers with `use`); undefined with `dynamoProxy: false`. */
+  dynamoProxy: DynamoProxy | undefined;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
@@ -121,10 +127,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get the DynamoDB proxy's endpoint in their environment, so the assembly is read after it listens.
     dynamo = await startLocalDynamo({ dataDir, inMemory });
-    proxy = await startDynamoProxy({ target: dynamo.endpoint, host });
+    proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, host });
     const system = readAssembly(options.assemblyDir, {
       origin,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
+      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint },
     });
     if (withMetrics) {
       store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
@@ -138,7 +144,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         log: monitorLog,
         warn: (line) => monitorLog(`warning: ${line}`),
       });
-      proxy.use(dynamoMetricsLayer(store, system.tables));
+      proxy?.use(dynamoMetricsLayer(store, system.tables));
     }
     const sink = createLogSink({ logsDir, quiet: options.quiet });
     logSink = store ? observeLogs(sink, store, system.monitoring.metricFilters, (line) => monitorLog(`warning: ${line}`)) : sink;
@@ -187,7 +193,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await openSink.close();
         evaluator?.close();
         metrics?.close();
-        await dbProxy.close();
+        await dbProxy?.close();
         await db.close();
       })());
     return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, metrics, alarms, dynamoProxy: dbProxy, close };

@@ -112,7 +112,7 @@ beforeAll(async () => {
     alarmPeriodScale: SCALE,
     monitorLog: (line) => lines.push(line),
   });
-  runtime.dynamoProxy.use(storeFaults);
+  runtime.dynamoProxy!.use(storeFaults);
   origin = runtime.origin;
   const json = { 'content-type': 'application/json' };
   const user = {

@@ -13,6 +13,8 @@ interface FunctionSeries {
   /** Local: billed ms per invocation (duration rounded up to the ms, plus INIT since Aug 2025). */
   billedDuration: Series;
   inFlight: number;
+  /** Reserved concurrency: what Lambda never runs more than (the wrapper's count also holds calls about to be throttled). */
+  cap: number;
 }
 
 /**
@@ -43,13 +45,14 @@ export function observeLambda(service: LambdaService, store: MetricStore): Lambd
           'Milliseconds',
         ),
         inFlight: 0,
+        cap: spec.reservedConcurrency ?? Number.POSITIVE_INFINITY,
       });
     },
     invoke(functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult> {
       const fn = byId.get(functionId);
       if (!fn) return service.invoke(functionId, event, opts);
       fn.inFlight++;
-      fn.concurrent.record(fn.inFlight);
+      fn.concurrent.record(Math.min(fn.inFlight, fn.cap));
       return service.invoke(functionId, event, opts).then(
         (result) => {
           fn.inFlight--;
