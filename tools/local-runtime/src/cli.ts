@@ -83,11 +83,17 @@ function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line:
 function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string): string {
   const rel = (path: string | undefined) => (path ? relative(workspaceRoot, path) || '.' : undefined);
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
+  const serviceWidth = Math.max(0, ...runtime.apis.map((api) => api.service.length));
   const lines = [
     '',
     `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
     '',
     ...runtime.routes.map((route) => `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`),
+    '',
+    // The same routes under each API's own base URL, shaped like a deployed stage's (what
+    // `npm run load -- --api <service>=<url>` and a deployed function's published URL look like).
+    'Each API at its own base URL, as deployed:',
+    ...runtime.apis.map((api) => `  ${api.service.padEnd(serviceWidth)}  ${api.baseUrl}  (${api.stackName}, stage ${api.stage})`),
     '',
     ...(runtime.system.skipped.length > 0
       ? [`  not run (no API uses them): ${runtime.system.skipped.map((fn) => fn.id).join(', ')}`, '']

@@ -1,5 +1,20 @@
-export { readAssembly, AssemblyError, type ApiModel, type LocalSystem } from './assembly';
-export { startRuntime, type RouteInfo, type RunningRuntime, type RuntimeOptions } from './runtime';
+export {
+  readAssembly,
+  AssemblyError,
+  localApiBaseUrl,
+  serviceOfStack,
+  EXECUTE_API_PREFIX,
+  type ApiModel,
+  type LocalSystem,
+} from './assembly';
+export {
+  describeApis,
+  startRuntime,
+  type ApiInfo,
+  type RouteInfo,
+  type RunningRuntime,
+  type RuntimeOptions,
+} from './runtime';
 export { findContractSpecs, type DocsSpec } from './docs/docs';
 // Lambda, DynamoDB and logs emulation.
 export * from './lambda';

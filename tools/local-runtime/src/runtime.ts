@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readAssembly, type LocalSystem } from './assembly';
+import { localApiBaseUrl, readAssembly, serviceOfStack, type LocalSystem } from './assembly';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { Gateway } from './gateway/gateway';
@@ -46,9 +46,38 @@ export interface RouteInfo {
   secured: boolean;
 }
 
+/** One REST API of the assembly and the base URL it is served at, shaped like its deployed one. */
+export interface ApiInfo {
+  /** The stack's construct id without `Sm`, lower-cased: `auth`, `location`, `profile`. */
+  service: string;
+  /** The local stand-in for API Gateway's generated id (10 characters, stable across restarts). */
+  apiId: string;
+  /** The API Gateway stage, as the template names it. */
+  stage: string;
+  /** `${origin}/_aws/execute-api/<apiId>/<stage>`, no trailing slash: use it as a deployed stage's URL. */
+  baseUrl: string;
+  /** The CloudFormation stack name (`SmAuth`, `Staging-SmAuth`). */
+  stackName: string;
+}
+
+/** Every REST API of a system read from the assembly, with its per-API base URL on `origin`. */
+export function describeApis(system: Pick<LocalSystem, 'apis'>, origin: string): ApiInfo[] {
+  return system.apis
+    .map((api) => ({
+      service: serviceOfStack(api.stackId),
+      apiId: api.apiId,
+      stage: api.stageName,
+      baseUrl: localApiBaseUrl(origin, api.apiId, api.stageName),
+      stackName: api.stackName,
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}
+
 export interface RunningRuntime {
-  /** `http://127.0.0.1:3000` */
+  /** `http://127.0.0.1:3000`: every API's routes at once, no stage in the path. */
   origin: string;
+  /** Each API at its own deployed-shaped base URL (`${origin}/_aws/execute-api/<apiId>/<stage>`). */
+  apis: ApiInfo[];
   port: number;
   docsUrl: string;
   routes: RouteInfo[];
@@ -63,7 +92,7 @@ export interface RunningRuntime {
 
 /**
  * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
- * function, and every REST API behind one HTTP origin.
+ * function, and every REST API behind one HTTP origin, each also at its own deployed-shaped base URL.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -125,7 +154,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await sink.close();
         await store.close();
       })());
-    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
+    const apis = describeApis(system, origin);
+    return { origin, apis, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
   } catch (error) {
     server.close();
     server.closeAllConnections();

@@ -3,6 +3,8 @@ export interface ApiModel {
   /** `<stack>/<logicalId>` of the RestApi. */
   id: string;
   stackName: string;
+  /** The stack's construct id (`SmLocation`), whatever stage holds it. */
+  stackId: string;
   name: string;
   apiId: string;
   region: string;

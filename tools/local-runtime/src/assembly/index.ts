@@ -1,3 +1,4 @@
 export type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleLimit, ThrottleSettings } from './api-model';
 export { AssemblyError } from './errors';
 export { ACCOUNT_LIMIT, INTEGRATION_TIMEOUT_MS, readAssembly, type LocalSystem, type ReadAssemblyOptions } from './read-assembly';
+export { EXECUTE_API_PREFIX, localApiBaseUrl, parseExecuteApiPath, serviceOfStack, type ExecuteApiPath } from './api-base-url';

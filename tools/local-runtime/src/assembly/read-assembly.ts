@@ -310,6 +310,7 @@ function readApi(
   return {
     id: `${stack.stackName}/${apiLogicalId}`,
     stackName: stack.stackName,
+    stackId: stack.stackId,
     name: resolver.resolveString(props['Name'] ?? apiLogicalId, at(apiLogicalId, 'Name')),
     apiId,
     region: resolver.region(stack),

@@ -5,6 +5,7 @@ function api(id: string, routes: [string, string][]): ApiModel {
   const model: ApiModel = {
     id,
     stackName: id,
+    stackId: id,
     name: id,
     apiId: id.toLowerCase(),
     region: 'us-east-1',
