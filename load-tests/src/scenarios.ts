@@ -2,10 +2,12 @@ import type { LocalSystem } from '@sm/local-runtime';
 import { methodLimits, type MethodLimits } from './limits';
 import { runOpenModel, type RunOutcome } from './open-model';
 import { requestJson, signUpAndSignIn, type Session } from './session';
+import type { ApiRoutes } from './target';
 import { judge, type Verdict } from './verdict';
 
 export interface ScenarioContext {
-  baseUrl: string;
+  /** Each method's URL at its own API's base URL. */
+  api: ApiRoutes;
   system: LocalSystem;
   session: Session;
   /** Seconds each load phase lasts. */
@@ -32,12 +34,13 @@ function belowLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
   return {
     name,
     summary: 'half the stage rate: no 429, no 5xx',
-    async run({ baseUrl, system, session, seconds }) {
+    async run({ api, system, session, seconds }) {
       const limits = methodLimits(system, method, resourcePath);
       const rps = Math.max(1, Math.floor(limits.rateLimit / 2));
-      await warmUp(baseUrl, limits, path(session), session);
+      const url = api.url(method, resourcePath, path(session));
+      await warmUp(url, limits, session);
       const outcome = await runOpenModel({
-        url: new URL(path(session), baseUrl).href,
+        url,
         method,
         headers: { authorization: session.authorization },
         requestsPerSecond: rps,
@@ -56,12 +59,13 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
   return {
     name,
     summary: 'twice the stage rate: 429 problems from the gateway, no 5xx',
-    async run({ baseUrl, system, session, seconds }) {
+    async run({ api, system, session, seconds }) {
       const limits = methodLimits(system, method, resourcePath);
       const rps = limits.rateLimit * 2;
-      await warmUp(baseUrl, limits, path(session), session);
+      const url = api.url(method, resourcePath, path(session));
+      await warmUp(url, limits, session);
       const outcome = await runOpenModel({
-        url: new URL(path(session), baseUrl).href,
+        url,
         method,
         headers: { authorization: session.authorization },
         requestsPerSecond: rps,
@@ -78,19 +82,19 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
  * service acknowledged is readable afterwards in its owner's history. Each write carries its request
  * index as `accuracy`, so an acknowledgement identifies exactly one write of its user.
  */
-const WRITERS = 5;
+export const WRITERS = 5;
 const acknowledgedWritesSurvive: Scenario = {
   name: 'PUT /loc/{userId} above the limit',
   summary: `twice the stage rate from ${WRITERS} users: 429s, no 5xx, every acknowledged write in the history`,
-  async run({ baseUrl, system, session, seconds }) {
+  async run({ api, system, session, seconds }) {
     const limits = methodLimits(system, 'PUT', '/loc/{userId}');
     const rps = limits.rateLimit * 2;
-    const writers = [session, ...(await Promise.all(Array.from({ length: WRITERS - 1 }, () => signUpAndSignIn(baseUrl))))];
-    await warmUp(baseUrl, limits, `/loc/${session.userId}`, session, { latitude: 1, longitude: 1 });
+    const writers = [session, ...(await Promise.all(Array.from({ length: WRITERS - 1 }, () => signUpAndSignIn(api))))];
+    await warmUp(api.url('PUT', '/loc/{userId}', `/loc/${session.userId}`), limits, session, { latitude: 1, longitude: 1 });
     const outcomes = await Promise.all(
       writers.map((writer) =>
         runOpenModel({
-          url: new URL(`/loc/${writer.userId}`, baseUrl).href,
+          url: api.url('PUT', '/loc/{userId}', `/loc/${writer.userId}`),
           method: 'PUT',
           headers: { authorization: writer.authorization },
           body: '{"latitude":48.8584,"longitude":2.2945,"accuracy":LOAD_INDEX}',
@@ -104,7 +108,7 @@ const acknowledgedWritesSurvive: Scenario = {
     const failures: string[] = [];
     for (const [i, writer] of writers.entries()) {
       const acknowledged = new Set(outcomes[i]!.acknowledged.map((body) => (body as { accuracy?: number }).accuracy));
-      const stored = await readWholeHistory(baseUrl, writer);
+      const stored = await readWholeHistory(api, writer);
       const missing = [...acknowledged].filter((accuracy) => !stored.has(accuracy as number));
       if (missing.length > 0) {
         failures.push(`${missing.length} acknowledged writes of user ${i + 1} are missing from the history (e.g. accuracy ${missing.slice(0, 5).join(', ')})`);
@@ -137,11 +141,11 @@ function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
  * share the machine's cores (the runtime starts one per core at a time), so a phase that began cold
  * would mostly measure start-up. Answers here are discarded; the buckets refill before the phase.
  */
-async function warmUp(baseUrl: string, limits: MethodLimits, path: string, session: Session, body?: unknown): Promise<void> {
+export async function warmUp(url: string, limits: MethodLimits, session: Session, body?: unknown): Promise<void> {
   const environments = Math.min(limits.burstLimit, limits.reservedConcurrency ?? limits.burstLimit);
   await Promise.all(
     Array.from({ length: environments }, () =>
-      fetch(new URL(path, baseUrl), {
+      fetch(url, {
         method: limits.method,
         headers: { authorization: session.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -152,12 +156,12 @@ async function warmUp(baseUrl: string, limits: MethodLimits, path: string, sessi
   await new Promise((resolve) => setTimeout(resolve, Math.ceil((1000 * limits.burstLimit) / limits.rateLimit) + 250));
 }
 
-async function readWholeHistory(baseUrl: string, session: Session): Promise<Set<number>> {
+export async function readWholeHistory(api: ApiRoutes, session: Session): Promise<Set<number>> {
   const seen = new Set<number>();
   let cursor: string | null = null;
   for (let page = 0; page < 1_000; page += 1) {
     const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : '?limit=100';
-    const body = await requestJson(baseUrl, 'GET', `/loc/${session.userId}/history${query}`, {
+    const body = await requestJson(api.url('GET', '/loc/{userId}/history', `/loc/${session.userId}/history${query}`), 'GET', {
       authorization: session.authorization,
       expect: 200,
     });
@@ -189,13 +193,13 @@ export const scenarios: Scenario[] = [
 ];
 
 /** Puts the data the scenarios read in place: a profile and a current location. */
-export async function seed(baseUrl: string, session: Session): Promise<void> {
-  await requestJson(baseUrl, 'PUT', `/profile/${session.userId}`, {
+export async function seed(api: ApiRoutes, session: Session): Promise<void> {
+  await requestJson(api.url('PUT', '/profile/{userId}', `/profile/${session.userId}`), 'PUT', {
     body: { displayName: 'Load Test', bio: 'Generated by load-tests.' },
     authorization: session.authorization,
     expect: 201,
   });
-  await requestJson(baseUrl, 'PUT', `/loc/${session.userId}`, {
+  await requestJson(api.url('PUT', '/loc/{userId}', `/loc/${session.userId}`), 'PUT', {
     body: { latitude: 52.52, longitude: 13.405 },
     authorization: session.authorization,
     expect: 200,

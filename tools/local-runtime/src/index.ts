@@ -1,11 +1,14 @@
 export {
   readAssembly,
+  readCloudAssembly,
   AssemblyError,
   localApiBaseUrl,
   serviceOfStack,
   EXECUTE_API_PREFIX,
   type ApiModel,
   type LocalSystem,
+  type StackArtifact,
+  type Template,
 } from './assembly';
 export {
   describeApis,

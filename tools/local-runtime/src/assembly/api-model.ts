@@ -9,6 +9,11 @@ export interface ApiModel {
   apiId: string;
   region: string;
   accountId: string;
+  /**
+   * The stack's environment as synthesized: `undefined` parts for an environment-agnostic stack,
+   * where `region` and `accountId` above are local stand-ins.
+   */
+  environment: { account?: string; region?: string };
   stageName: string;
   stageVariables: Record<string, string> | null;
   methods: MethodModel[];

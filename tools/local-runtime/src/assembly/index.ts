@@ -2,3 +2,4 @@ export type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel,
 export { AssemblyError } from './errors';
 export { ACCOUNT_LIMIT, INTEGRATION_TIMEOUT_MS, readAssembly, type LocalSystem, type ReadAssemblyOptions } from './read-assembly';
 export { EXECUTE_API_PREFIX, localApiBaseUrl, parseExecuteApiPath, serviceOfStack, type ExecuteApiPath } from './api-base-url';
+export { readCloudAssembly, type StackArtifact, type Template } from './cloud-assembly';

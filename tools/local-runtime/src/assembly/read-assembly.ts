@@ -315,6 +315,7 @@ function readApi(
     apiId,
     region: resolver.region(stack),
     accountId: resolver.accountId(stack),
+    environment: { account: stack.account, region: stack.region },
     stageName: stage?.stageName ?? 'prod',
     stageVariables: stage?.variables ?? null,
     methods,

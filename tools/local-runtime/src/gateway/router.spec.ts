@@ -10,6 +10,7 @@ function api(id: string, routes: [string, string][]): ApiModel {
     apiId: id.toLowerCase(),
     region: 'us-east-1',
     accountId: '123456789012',
+    environment: {},
     stageName: 'prod',
     stageVariables: null,
     methods: [],
