@@ -15,7 +15,7 @@ import { chooseTarget, stageAssemblyDir, TARGET_OPTIONS, TARGET_USAGE } from '@s
 import { runOnArtillery, type ArtilleryResult } from './artillery/engine';
 import type { ArtilleryPlatform } from './artillery/run';
 import { artilleryScenarios } from './artillery/scenarios';
-import { scenarios, seed, type ScenarioResult } from './scenarios';
+import { scenarios, seed, USERS, type ScenarioResult } from './scenarios';
 import { signUpAndSignIn } from './session';
 import { openTarget, type Target } from './target';
 import { statusList } from './verdict';
@@ -63,13 +63,17 @@ async function main(): Promise<number> {
     return 0;
   }
   const seconds = Number(values.seconds ?? (values.quick ? 3 : 20));
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600)
+    throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
   const engine = values.engine as Engine;
-  if (!['loadtest', 'artillery', 'both'].includes(engine)) throw new Error(`--engine takes loadtest, artillery or both, got ${engine}`);
+  if (!['loadtest', 'artillery', 'both'].includes(engine))
+    throw new Error(`--engine takes loadtest, artillery or both, got ${engine}`);
   const choice = chooseTarget(values, { stage: 'prod' });
-  if (values.platform !== undefined && values.platform !== 'local' && values.platform !== 'fargate') throw new Error(`--platform takes local or fargate, got ${values.platform}`);
+  if (values.platform !== undefined && values.platform !== 'local' && values.platform !== 'fargate')
+    throw new Error(`--platform takes local or fargate, got ${values.platform}`);
   const count = values.count === undefined ? 1 : Number(values.count);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a positive integer, got ${values.count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--count must be a positive integer, got ${values.count}`);
 
   const assemblyDir = values.assembly ?? 'cdk.out';
   const target = await openTarget({ choice, assemblyDir, verbose: values.verbose });
@@ -78,40 +82,67 @@ async function main(): Promise<number> {
     // Fargate tasks cannot reach this machine: a target here (the local runtime, or a stand-in for a
     // stage on loopback URLs) is loaded from here.
     const onThisMachine = [...target.apis.values()].every(isLoopback);
-    platform = (values.platform as ArtilleryPlatform | undefined) ?? (onThisMachine ? 'local' : 'fargate');
-    if (platform === 'fargate' && onThisMachine) throw new Error('--platform fargate cannot reach this machine: Fargate tasks load a deployed stage');
-    if (engine === 'both' && platform !== 'local') throw new Error('--engine both compares the engines on this machine: Artillery runs locally (--platform local)');
+    platform =
+      (values.platform as ArtilleryPlatform | undefined) ?? (onThisMachine ? 'local' : 'fargate');
+    if (platform === 'fargate' && onThisMachine)
+      throw new Error(
+        '--platform fargate cannot reach this machine: Fargate tasks load a deployed stage',
+      );
+    if (engine === 'both' && platform !== 'local')
+      throw new Error(
+        '--engine both compares the engines on this machine: Artillery runs locally (--platform local)',
+      );
     if (values.count !== undefined && (engine === 'loadtest' || platform !== 'fargate')) {
-      throw new Error('--count spreads an Artillery run over Fargate tasks: use it with --engine artillery against a deployed stage');
+      throw new Error(
+        '--count spreads an Artillery run over Fargate tasks: use it with --engine artillery against a deployed stage',
+      );
     }
   } catch (error) {
     await target.close();
     throw error;
   }
   const stageAssembly = stageAssemblyDir(assemblyDir, choice.stage);
-  console.log(`load-tests against ${target.describe}, ${seconds} s per phase, engine ${engine}${engine === 'loadtest' ? '' : ` (Artillery ${platform}${platform === 'fargate' ? `, ${count} task(s)` : ''})`}`);
+  console.log(
+    `load-tests against ${target.describe}, ${seconds} s per phase, engine ${engine}${engine === 'loadtest' ? '' : ` (Artillery ${platform}${platform === 'fargate' ? `, ${count} task(s)` : ''})`}`,
+  );
   for (const [service, url] of target.apis) console.log(`  ${service.padEnd(9)} ${url}`);
-  const outDir = join(WORKSPACE_ROOT, 'tmp', 'load', new Date().toISOString().replace(/[:.]/g, '-'));
+  const outDir = join(
+    WORKSPACE_ROOT,
+    'tmp',
+    'load',
+    new Date().toISOString().replace(/[:.]/g, '-'),
+  );
   const rows: Row[] = [];
   try {
-    const session = await signUpAndSignIn(target);
-    await seed(target, session);
+    // Load is spread over several users, so an answer handed to another user's request shows.
+    const sessions = await Promise.all(
+      Array.from({ length: USERS }, () => signUpAndSignIn(target)),
+    );
+    for (const session of sessions) await seed(target, session);
     for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ''))) {
       const row: Row = { name: scenario.name };
       if (engine !== 'artillery') {
         await pause();
-        row.loadtest = await scenario.run({ api: target, system: target.system, session, seconds });
-        report('loadtest', row.loadtest);
+        row.loadtest = await scenario.run({
+          api: target,
+          system: target.system,
+          sessions,
+          seconds,
+        });
+        report('loadtest', row.loadtest, scenario.summary);
       }
       if (engine !== 'loadtest') {
         const spec = artilleryScenarios.find((candidate) => candidate.name === scenario.name);
-        if (!spec) throw new Error(`No Artillery version of the scenario ${scenario.name} (src/artillery/scenarios.ts)`);
+        if (!spec)
+          throw new Error(
+            `No Artillery version of the scenario ${scenario.name} (src/artillery/scenarios.ts)`,
+          );
         await pause();
         row.artillery = await runOnArtillery(spec, {
           api: target,
           system: target.system,
           assemblyDir: stageAssembly,
-          session,
+          sessions,
           seconds,
           platform,
           count,
@@ -141,13 +172,16 @@ interface Row {
 }
 
 /** A row passes when every engine that ran passed (with two engines, they then agree). */
-const passed = (row: Row) => [row.loadtest, row.artillery].every((result) => result === undefined || result.verdict.passed);
+const passed = (row: Row) =>
+  [row.loadtest, row.artillery].every((result) => result === undefined || result.verdict.passed);
 
 /** Lets the previous phase's token buckets refill, so phases do not disturb each other. */
 const pause = () => new Promise((resolvePause) => setTimeout(resolvePause, 1_500));
 
-function report(engine: string, result: ScenarioResult): void {
-  console.log(`${result.verdict.passed ? 'PASS' : 'FAIL'}  ${result.name} [${engine}]`);
+function report(engine: string, result: ScenarioResult, summary?: string): void {
+  console.log(
+    `${result.verdict.passed ? 'PASS' : 'FAIL'}  ${result.name} [${engine}]${summary ? ` — ${summary}` : ''}`,
+  );
   for (const failure of result.verdict.failures) console.log(`      ${failure}`);
 }
 

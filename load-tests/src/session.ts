@@ -15,8 +15,14 @@ export interface Session {
 export async function signUpAndSignIn(api: ApiRoutes): Promise<Session> {
   const username = `load_${randomBytes(6).toString('hex')}`;
   const password = randomBytes(18).toString('base64url');
-  const user = await requestJson(api.url('POST', '/users', '/users'), 'POST', { body: { username, password, displayName: 'Load Test' }, expect: 201 });
-  const token = await requestJson(api.url('POST', '/tokens', '/tokens'), 'POST', { body: { username, password }, expect: 201 });
+  const user = await requestJson(api.url('POST', '/users', '/users'), 'POST', {
+    body: { username, password, displayName: 'Load Test' },
+    expect: 201,
+  });
+  const token = await requestJson(api.url('POST', '/tokens', '/tokens'), 'POST', {
+    body: { username, password },
+    expect: 201,
+  });
   const userId = String(user['userId']);
   const value = String(token['token']);
   return { userId, token: value, authorization: `Bearer ${value}` };
@@ -45,7 +51,9 @@ export async function requestJson(
       continue;
     }
     if (response.status !== options.expect) {
-      throw new Error(`${method} ${path} answered ${response.status}, expected ${options.expect}: ${text.slice(0, 300)}`);
+      throw new Error(
+        `${method} ${path} answered ${response.status}, expected ${options.expect}: ${text.slice(0, 300)}`,
+      );
     }
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   }

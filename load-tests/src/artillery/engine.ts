@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { readCloudAssembly, type LocalSystem } from '@sm/local-runtime';
 import { methodLimits } from '../limits';
 import type { ScenarioResult } from '../scenarios';
-import { readWholeHistory, warmUp, WRITERS } from '../scenarios';
-import { signUpAndSignIn, type Session } from '../session';
+import { readWholeHistory, warmUp } from '../scenarios';
+import type { Session } from '../session';
 import type { ApiRoutes } from '../target';
 import { judge, type Verdict } from '../verdict';
 import {
@@ -29,7 +29,8 @@ export interface ArtilleryContext {
   system: LocalSystem;
   /** The stage's cloud assembly, for the APIs' p99 latency alarms. */
   assemblyDir: string;
-  session: Session;
+  /** The signed-in, seeded users the load is spread over, as the loadtest engine spreads it. */
+  sessions: Session[];
   seconds: number;
   platform: ArtilleryPlatform;
   count: number;
@@ -66,14 +67,7 @@ export async function runOnArtillery(
   context: ArtilleryContext,
 ): Promise<ArtilleryResult> {
   const limits = methodLimits(context.system, scenario.method, scenario.resourcePath);
-  const users = scenario.writes
-    ? [
-        context.session,
-        ...(await Promise.all(
-          Array.from({ length: WRITERS - 1 }, () => signUpAndSignIn(context.api)),
-        )),
-      ]
-    : [context.session];
+  const users = context.sessions;
   const p99Ms = context.local
     ? INTEGRATION_TIMEOUT_MS
     : (apiLatencyP99Ms(context.assemblyDir, context.system, scenario) ?? INTEGRATION_TIMEOUT_MS);
@@ -99,11 +93,11 @@ export async function runOnArtillery(
   const before = scenario.writes
     ? await Promise.all(users.map((user) => readWholeHistory(context.api, user)))
     : [];
-  const path = scenario.resourcePath.replace('{userId}', context.session.userId);
   await warmUp(
-    context.api.url(scenario.method, scenario.resourcePath, path),
+    context.api,
     limits,
-    context.session,
+    users,
+    (user) => scenario.resourcePath.replace('{userId}', user.userId),
     scenario.writes ? { latitude: 1, longitude: 1 } : undefined,
   );
   const exit = await runArtillery({
