@@ -11,7 +11,8 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chooseTarget, stageAssemblyDir, TARGET_OPTIONS, TARGET_USAGE } from '@sm/stage-target';
+import { DEFAULT_STAGE } from '@sm/infra';
+import { chooseTarget, TARGET_OPTIONS, TARGET_USAGE } from '@sm/stage-target';
 import { runOnArtillery, type ArtilleryResult } from './artillery/engine';
 import type { ArtilleryPlatform } from './artillery/run';
 import { artilleryScenarios } from './artillery/scenarios';
@@ -68,7 +69,7 @@ async function main(): Promise<number> {
   const engine = values.engine as Engine;
   if (!['loadtest', 'artillery', 'both'].includes(engine))
     throw new Error(`--engine takes loadtest, artillery or both, got ${engine}`);
-  const choice = chooseTarget(values, { stage: 'prod' });
+  const choice = chooseTarget(values, { stage: DEFAULT_STAGE });
   if (values.platform !== undefined && values.platform !== 'local' && values.platform !== 'fargate')
     throw new Error(`--platform takes local or fargate, got ${values.platform}`);
   const count = values.count === undefined ? 1 : Number(values.count);
@@ -101,7 +102,6 @@ async function main(): Promise<number> {
     await target.close();
     throw error;
   }
-  const stageAssembly = stageAssemblyDir(assemblyDir, choice.stage);
   console.log(
     `load-tests against ${target.describe}, ${seconds} s per phase, engine ${engine}${engine === 'loadtest' ? '' : ` (Artillery ${platform}${platform === 'fargate' ? `, ${count} task(s)` : ''})`}`,
   );
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
         row.artillery = await runOnArtillery(spec, {
           api: target,
           system: target.system,
-          assemblyDir: stageAssembly,
+          assemblyDir,
           sessions,
           seconds,
           platform,

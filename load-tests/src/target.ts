@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { describeApis, readAssembly, serviceOfStack, type LocalSystem } from '@sm/local-runtime';
+import {
+  describeApis,
+  readAssembly,
+  selectStage,
+  serviceOfStack,
+  type LocalSystem,
+} from '@sm/local-runtime';
 import {
   requireServices,
   resolveDeployedStage,
-  stageAssemblyDir,
   urlBelow,
   type AwsClients,
   type ServiceUrls,
@@ -51,9 +56,11 @@ export interface OpenTargetOptions {
  */
 export async function openTarget(options: OpenTargetOptions): Promise<Target> {
   const { choice } = options;
-  const assemblyDir = stageAssemblyDir(options.assemblyDir, choice.stage);
+  const assemblyDir = resolve(options.assemblyDir);
+  // The stage's own templates (`cdk.out/assembly-<Stage>`); an assembly without stages is one stage.
+  const stage = selectStage(assemblyDir).stages.length > 0 ? choice.stage : undefined;
   // The origin only shapes local URLs, which a deployed target never uses.
-  const templates = readAssembly(assemblyDir, { origin: 'http://127.0.0.1' });
+  const templates = readAssembly(assemblyDir, { origin: 'http://127.0.0.1', stage });
   const services = templates.apis.map((api) => serviceOfStack(api.stackId));
 
   if (choice.kind === 'explicit') {
@@ -98,6 +105,7 @@ export async function openTarget(options: OpenTargetOptions): Promise<Target> {
       'tools/local-runtime/src/cli.ts',
       '--assembly',
       assemblyDir,
+      ...(stage ? ['--stage', stage] : []),
       '--in-memory',
       '--port',
       String(port),
@@ -112,13 +120,13 @@ export async function openTarget(options: OpenTargetOptions): Promise<Target> {
     throw error;
   }
   // The runtime derives its API ids from the assembly alone, so reading it here gives the same URLs.
-  const system = readAssembly(assemblyDir, { origin });
+  const system = readAssembly(assemblyDir, { origin, stage });
   const apis = new Map(describeApis(system, origin).map((api) => [api.service, api.baseUrl]));
   return target(
     choice.stage,
     apis,
     system,
-    `local runtime ${origin}, each API at its own base URL (its own process, from ${assemblyDir})`,
+    `local runtime ${origin}, stage ${stage ?? '(no stages)'}, each API at its own base URL (its own process, from ${assemblyDir})`,
     () => stop(child),
   );
 }

@@ -11,12 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRuntime, type RunningRuntime } from '@sm/local-runtime';
-import {
-  stageAssemblyDir,
-  startAwsStandIn,
-  STAND_IN_ACCESS_KEY_ID,
-  type AwsStandIn,
-} from '@sm/stage-target';
+import { startAwsStandIn, STAND_IN_ACCESS_KEY_ID, type AwsStandIn } from '@sm/stage-target';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 
 jest.setTimeout(240_000);
@@ -36,7 +31,8 @@ beforeAll(async () => {
       `No cloud assembly at ${assemblyDir}: run \`npm run synth\` first (npm test does)`,
     );
   runtime = await startRuntime({
-    assemblyDir: stageAssemblyDir(assemblyDir, 'prod'),
+    assemblyDir,
+    stage: 'prod',
     port: 0,
     inMemory: true,
     quiet: true,

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAwsStandIn, STAND_IN_ACCESS_KEY_ID, type AwsStandIn } from './aws-stand-in';
-import { apiUrlParameterName, resolveDeployedStage, type StageStack } from './deployed-stage';
+import { apiUrlParameterName } from '@sm/infra';
+import { resolveDeployedStage, type StageStack } from './deployed-stage';
 import { StageTargetError } from './errors';
 
 /**

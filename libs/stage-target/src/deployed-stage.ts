@@ -1,16 +1,12 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { apiUrlParameterName, stageNamed, type ServiceName } from '@sm/infra';
 import { normalizeBaseUrl } from './base-url';
 import { StageTargetError } from './errors';
 import type { ServiceUrls } from './target-choice';
 
 /** The CfnOutput every service stack has: its API's base URL, stage path included. */
 export const API_URL_OUTPUT = 'ApiUrl';
-
-/** The SSM parameter every service publishes with the same URL: `/sm/<stage>/<service>/api-url`. */
-export function apiUrlParameterName(stage: string, service: string): string {
-  return `/sm/${stage}/${service}/api-url`;
-}
 
 /** One service stack of the stage, as the stage's templates in cdk.out name it. */
 export interface StageStack {
@@ -22,7 +18,7 @@ export interface StageStack {
 }
 
 export interface ResolveStageOptions {
-  /** The deployment stage, e.g. `staging` (in the SSM parameter names). */
+  /** The deployment stage, e.g. `staging` (in the SSM parameter names, `@sm/infra`'s `apiUrlParameterName`). */
   stage: string;
   stacks: readonly StageStack[];
   /** Overrides every stack's region. @default each stack's, else the AWS SDK's (`AWS_REGION`, profile) */
@@ -97,8 +93,12 @@ export async function resolveDeployedStage(options: ResolveStageOptions): Promis
   const byRegion = groupBy(unresolved, regionOf);
   await Promise.all(
     [...byRegion].map(async ([region, stacks]) => {
+      const stage = stageNamed(options.stage).name;
       const names = new Map(
-        stacks.map((stack) => [apiUrlParameterName(options.stage, stack.service), stack.service]),
+        stacks.map((stack) => [
+          apiUrlParameterName(stage, stack.service as ServiceName),
+          stack.service,
+        ]),
       );
       try {
         const found = await ssm(region).send(

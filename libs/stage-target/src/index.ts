@@ -1,6 +1,5 @@
 export { normalizeBaseUrl, urlBelow } from './base-url';
 export { StageTargetError } from './errors';
-export { stageAssemblyDir } from './stage-assembly';
 export {
   chooseTarget,
   parseApiFlags,
@@ -13,7 +12,6 @@ export {
 } from './target-choice';
 export {
   API_URL_OUTPUT,
-  apiUrlParameterName,
   defaultAwsClients,
   resolveDeployedStage,
   type AwsClients,

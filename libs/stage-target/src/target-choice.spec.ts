@@ -50,9 +50,9 @@ describe('chooseTarget', () => {
     );
   });
 
-  it('refuses a malformed stage name and a region without a deployed stage', () => {
+  it('refuses a stage that is not in the one list of stages, and a region without a deployed stage', () => {
     expect(() => chooseTarget({ stage: 'Staging' }, defaults)).toThrow(
-      "--stage: 'Staging' is not a stage name",
+      "--stage: unknown stage 'Staging': the stages are staging, prod (libs/infra/src/stages.ts)",
     );
     expect(() => chooseTarget({ region: 'eu-west-1' }, defaults)).toThrow(
       '--region only applies to a deployed stage',

@@ -1,3 +1,4 @@
+import { InfraConfigError, stageNamed } from '@sm/infra';
 import { normalizeBaseUrl } from './base-url';
 import { StageTargetError } from './errors';
 
@@ -46,8 +47,6 @@ export const TARGET_USAGE = `  --stage NAME         a deployed stage: its three 
                        (default: the AWS SDK's, e.g. AWS_REGION)
   (neither)            start the local runtime and use each API's own base URL on it`;
 
-const STAGE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
-
 /**
  * Reads the target flags. `--url` is refused: one origin cannot address a deployment, whose three
  * APIs each have a base URL of their own.
@@ -60,11 +59,7 @@ export function chooseTarget(flags: TargetFlags, defaults: { stage: string }): T
         `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>).`,
     );
   }
-  const stage = flags.stage ?? defaults.stage;
-  if (!STAGE_NAME.test(stage))
-    throw new StageTargetError(
-      `--stage: '${stage}' is not a stage name (lower-case letters, digits, '-')`,
-    );
+  const stage = knownStage(flags.stage ?? defaults.stage);
   if (flags.api && flags.api.length > 0)
     return { kind: 'explicit', stage, apis: parseApiFlags(flags.api) };
   if (flags.region !== undefined && flags.stage === undefined)
@@ -73,6 +68,17 @@ export function chooseTarget(flags: TargetFlags, defaults: { stage: string }): T
     );
   if (flags.stage !== undefined) return { kind: 'deployed', stage, region: flags.region };
   return { kind: 'local', stage };
+}
+
+/** The stage's name if it is one of the stages (`libs/infra/src/stages.ts`). */
+function knownStage(name: string): string {
+  try {
+    return stageNamed(name).name;
+  } catch (error) {
+    if (error instanceof InfraConfigError)
+      throw new StageTargetError(`--stage: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** `['auth=https://…/staging', …]` → service → base URL; each service once. */

@@ -27,7 +27,7 @@ const INTEGRATION_TIMEOUT_MS = 29_000;
 export interface ArtilleryContext {
   api: ApiRoutes;
   system: LocalSystem;
-  /** The stage's cloud assembly, for the APIs' p99 latency alarms. */
+  /** The cloud assembly (all stages: stack names tell them apart), for the APIs' p99 latency alarms. */
   assemblyDir: string;
   /** The signed-in, seeded users the load is spread over, as the loadtest engine spreads it. */
   sessions: Session[];

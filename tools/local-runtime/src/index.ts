@@ -5,9 +5,12 @@ export {
   localApiBaseUrl,
   serviceOfStack,
   EXECUTE_API_PREFIX,
+  selectStage,
+  DEFAULT_STAGE,
   type ApiModel,
   type LocalSystem,
   type StackArtifact,
+  type StageSelection,
   type Template,
 } from './assembly';
 export {

@@ -61,9 +61,9 @@ function apiBase(service: string): string {
 
 it('lists the three APIs with deployed-shaped base URLs, and gives profile the location API\'s own', () => {
   expect(runtime.apis.map((api) => [api.service, api.stackName, api.stage])).toEqual([
-    ['auth', 'SmAuth', 'prod'],
-    ['location', 'SmLocation', 'prod'],
-    ['profile', 'SmProfile', 'prod'],
+    ['auth', 'Prod-SmAuth', 'prod'],
+    ['location', 'Prod-SmLocation', 'prod'],
+    ['profile', 'Prod-SmProfile', 'prod'],
   ]);
   const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL'] !== undefined);
   expect(getProfile?.environment['LOCATION_API_URL']).toBe(apiBase('location'));
