@@ -1,21 +1,23 @@
 /**
- * `npm run check:capacity [-- --account-concurrency 1000 --account-rps 10000 --account-burst 5000 --assembly cdk.out]`
+ * `npm run check:capacity [-- --stage prod --account-concurrency 1000 --account-rps 10000 --account-burst 5000 --assembly cdk.out]`
  * `npm run check:capacity -- --measured load-reports/<time>/report.json [--json]`
  *
- * Proves the soft-limit inequalities of DESIGN.md from the synthesized templates (`npm run synth`
- * first) and the assumed p99 durations in each service's limits.ts — or, with `--measured`, the p99
- * durations a load report measured, for every function it measured; prints the table it checked
- * (`--json`: the report as JSON) and exits 1 when one does not hold.
+ * Proves the soft-limit inequalities of DESIGN.md from one stage's synthesized templates (`npm run
+ * synth` first) and the assumed p99 durations of the limits those templates were built with — or,
+ * with `--measured`, the p99 durations a load report measured, for every function it measured;
+ * prints the table it checked (`--json`: the report as JSON) and exits 1 when one does not hold.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkCapacity, formatCapacityReport, workspaceRoot } from '@sm/infra';
-import { limitsByStack, readAssemblyTemplates } from './capacity';
+import { checkCapacity, DEFAULT_STAGE, formatCapacityReport, stageNamed, workspaceRoot } from '@sm/infra';
+import { limitsByStack, readStageTemplates } from './capacity';
+import { limitsFor, templatesLimitsProfile } from './limits';
 
 const { values } = parseArgs({
   options: {
     assembly: { type: 'string', default: join(workspaceRoot(), 'cdk.out') },
+    stage: { type: 'string', default: DEFAULT_STAGE },
     'account-concurrency': { type: 'string' },
     'account-rps': { type: 'string' },
     'account-burst': { type: 'string' },
@@ -53,9 +55,12 @@ const quota = (name: 'account-concurrency' | 'account-rps' | 'account-burst'): n
   return value;
 };
 
+const stage = stageNamed(values.stage ?? DEFAULT_STAGE).name;
+const stacks = readStageTemplates(values.assembly ?? 'cdk.out', stage);
+const profile = templatesLimitsProfile(stacks);
 const report = checkCapacity({
-  stacks: readAssemblyTemplates(values.assembly ?? 'cdk.out'),
-  limitsByStack,
+  stacks,
+  limitsByStack: limitsByStack(stage, limitsFor(stage, profile)),
   quotas: { concurrency: quota('account-concurrency'), requestsPerSecond: quota('account-rps'), burst: quota('account-burst') },
   measuredP99Ms: (fn) => measured.find((m) => m.logicalId === fn.logicalId && sameStack(m.stackName, fn.stackName) && m.invocations > 0)?.p99Ms,
 });
@@ -67,6 +72,7 @@ if (values.json) {
 }
 
 function printTable(): void {
+  console.log(`stage ${stage}, limits profile ${profile}`);
   console.log(formatCapacityReport(report));
   if (measured.length > 0) console.log(`p99 durations: measured for ${report.functions.filter((f) => f.p99Source === 'measured').length} functions (${values.measured}), assumed for the rest`);
   if (report.violations.length > 0) {

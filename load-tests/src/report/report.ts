@@ -316,6 +316,7 @@ export async function collectLocal(
 export function capacityCheck(
   reportJson: string,
   assemblyDir: string,
+  stage?: string,
 ): { check?: unknown; checkError?: string } {
   const root = resolve(__dirname, '../../..');
   const result = spawnSync(
@@ -329,6 +330,7 @@ export function capacityCheck(
       '--json',
       '--assembly',
       assemblyDir,
+      ...(stage ? ['--stage', stage] : []),
     ],
     { cwd: root, encoding: 'utf8', timeout: 60_000 },
   );

@@ -14,6 +14,7 @@ import { startRuntime, type RunningRuntime } from './runtime';
 const USAGE = `Usage: npm start -- [options]
 
   --port N          port of the local API origin (default 3000)
+  --stage NAME      deployment stage to run, e.g. staging (default prod)
   --in-memory       keep nothing on disk: data in memory, logs on the console only
   --assembly DIR    cloud assembly to run (default cdk.out; with it, build and synth are skipped)
   --no-build        do not build or synthesize; run the assembly as it is
@@ -27,6 +28,7 @@ const USAGE = `Usage: npm start -- [options]
 
 interface CliOptions {
   port: number;
+  stage?: string;
   inMemory: boolean;
   assemblyDir?: string;
   build: boolean;
@@ -42,6 +44,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     args: argv,
     options: {
       port: { type: 'string' },
+      stage: { type: 'string' },
       'in-memory': { type: 'boolean', default: false },
       assembly: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
@@ -61,6 +64,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
   if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`);
   return {
     port,
+    stage: values.stage,
     inMemory: values['in-memory'],
     assemblyDir: values.assembly,
     build: !values['no-build'],
@@ -123,13 +127,22 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
   const rel = (path: string | undefined) =>
     path ? relative(workspaceRoot, path) || '.' : undefined;
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
+  const serviceWidth = Math.max(0, ...runtime.apis.map((api) => api.service.length));
   const lines = [
     '',
-    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
+    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
     '',
     ...runtime.routes.map(
       (route) =>
         `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`,
+    ),
+    '',
+    // The same routes under each API's own base URL, shaped like a deployed stage's (what
+    // `npm run load -- --api <service>=<url>` and a deployed function's published URL look like).
+    'Each API at its own base URL, as deployed:',
+    ...runtime.apis.map(
+      (api) =>
+        `  ${api.service.padEnd(serviceWidth)}  ${api.baseUrl}  (${api.stackName}, stage ${api.stage})`,
     ),
     '',
     ...(runtime.system.skipped.length > 0
@@ -170,6 +183,7 @@ async function main(): Promise<void> {
 
   const runtime = await startRuntime({
     assemblyDir,
+    stage: options.stage,
     port: options.port,
     inMemory: options.inMemory,
     quiet: options.quiet,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readAssembly, type LocalSystem } from './assembly';
+import { localApiBaseUrl, readAssembly, serviceOfStack, type LocalSystem } from './assembly';
 import { AlarmService } from './alarms';
 import { createConsoleHandler, LOCAL_CONSOLE_PATH } from './dashboards';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
@@ -18,6 +18,11 @@ import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observe
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
   assemblyDir: string;
+  /**
+   * The deployment stage to run when the assembly has stages (CDK `Stage`s synthesize as nested
+   * assemblies; one runs at a time). @default 'prod'
+   */
+  stage?: string;
   /** @default 3000; 0 picks a free port */
   port?: number;
   /** @default '127.0.0.1' */
@@ -69,9 +74,38 @@ export interface RouteInfo {
   secured: boolean;
 }
 
+/** One REST API of the assembly and the base URL it is served at, shaped like its deployed one. */
+export interface ApiInfo {
+  /** The stack's construct id without `Sm`, lower-cased: `auth`, `location`, `profile`. */
+  service: string;
+  /** The local stand-in for API Gateway's generated id (10 characters, stable across restarts). */
+  apiId: string;
+  /** The API Gateway stage, as the template names it. */
+  stage: string;
+  /** `${origin}/_aws/execute-api/<apiId>/<stage>`, no trailing slash: use it as a deployed stage's URL. */
+  baseUrl: string;
+  /** The CloudFormation stack name (`SmAuth`, `Staging-SmAuth`). */
+  stackName: string;
+}
+
+/** Every REST API of a system read from the assembly, with its per-API base URL on `origin`. */
+export function describeApis(system: Pick<LocalSystem, 'apis'>, origin: string): ApiInfo[] {
+  return system.apis
+    .map((api) => ({
+      service: serviceOfStack(api.stackId),
+      apiId: api.apiId,
+      stage: api.stageName,
+      baseUrl: localApiBaseUrl(origin, api.apiId, api.stageName),
+      stackName: api.stackName,
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}
+
 export interface RunningRuntime {
-  /** `http://127.0.0.1:3000` */
+  /** `http://127.0.0.1:3000`: every API's routes at once, no stage in the path. */
   origin: string;
+  /** Each API at its own deployed-shaped base URL (`${origin}/_aws/execute-api/<apiId>/<stage>`). */
+  apis: ApiInfo[];
   port: number;
   docsUrl: string;
   routes: RouteInfo[];
@@ -92,7 +126,7 @@ export interface RunningRuntime {
 
 /**
  * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
- * function, and every REST API behind one HTTP origin.
+ * function, and every REST API behind one HTTP origin, each also at its own deployed-shaped base URL.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -130,6 +164,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, host });
     const system = readAssembly(options.assemblyDir, {
       origin,
+      stage: options.stage,
       extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint },
     });
     if (withMetrics) {
@@ -196,7 +231,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await dbProxy?.close();
         await db.close();
       })());
-    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, metrics, alarms, dynamoProxy: dbProxy, close };
+    return {
+      origin,
+      apis: describeApis(system, origin),
+      port,
+      docsUrl: `${origin}${DOCS_PATH}`,
+      routes,
+      system,
+      dataDir,
+      logsDir,
+      lambda,
+      metrics,
+      alarms,
+      dynamoProxy: dbProxy,
+      close,
+    };
   } catch (error) {
     server.close();
     server.closeAllConnections();

@@ -6,6 +6,7 @@ import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
 import { readMonitoring, type MonitoringModel } from './read-monitoring';
+import { selectStage } from './stage-assembly';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
 export interface LocalSystem {
@@ -19,6 +20,8 @@ export interface LocalSystem {
   skipped: { id: string; reason: string }[];
   /** Alarms, metric filters, dashboards and SNS topics: what CloudWatch would run. */
   monitoring: MonitoringModel;
+  /** The deployment stage run (`prod`), or `undefined` for an assembly without stages. */
+  stage: string | undefined;
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -28,6 +31,8 @@ export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' 
   region?: string;
   /** Added to every function's environment (e.g. `AWS_ENDPOINT_URL_DYNAMODB`). */
   extraEnvironment?: Record<string, string>;
+  /** The stage to run when the assembly has stages (see {@link selectStage}). @default 'prod' */
+  stage?: string;
 }
 
 /** API Gateway's own cap on an integration's duration. */
@@ -42,7 +47,8 @@ const INVOCATION_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/fun
  * intrinsic resolved to a local value. Nothing about the system is described anywhere else.
  */
 export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions): LocalSystem {
-  const stacks = readCloudAssembly(assemblyDir);
+  const selected = selectStage(assemblyDir, options.stage);
+  const stacks = readCloudAssembly(selected.assemblyDir);
   const resolver = new IntrinsicResolver(stacks, {
     accountId: options.accountId ?? '123456789012',
     region: options.region ?? 'us-east-1',
@@ -79,7 +85,7 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
-  return { functions, tables, apis, skipped, monitoring: readMonitoring(resolver, stacks) };
+  return { functions, tables, apis, skipped, stage: selected.stage, monitoring: readMonitoring(resolver, stacks) };
 }
 
 interface ResourceRef {
@@ -314,10 +320,12 @@ function readApi(
   return {
     id: `${stack.stackName}/${apiLogicalId}`,
     stackName: stack.stackName,
+    stackId: stack.stackId,
     name: resolver.resolveString(props['Name'] ?? apiLogicalId, at(apiLogicalId, 'Name')),
     apiId,
     region: resolver.region(stack),
     accountId: resolver.accountId(stack),
+    environment: { account: stack.account, region: stack.region },
     stageName: stage?.stageName ?? 'prod',
     stageVariables: stage?.variables ?? null,
     methods,

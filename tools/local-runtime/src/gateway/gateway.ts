@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
+import { ACCOUNT_LIMIT, parseExecuteApiPath, type ApiModel, type MethodModel } from '../assembly';
 import type { InvokeResult, LambdaService } from '../lambda/types';
 import type { GatewayObserver } from '../metrics/gateway-metrics';
 import { TokenAuthorizers } from './authorizer';
@@ -56,7 +56,10 @@ interface RequestState {
  * integration, and every failure answered through the API's gateway responses.
  */
 export class Gateway {
+  /** Every API's resource tree on the root origin (no stage in the path). */
   readonly router: Router;
+  /** Each API alone, by API id, for its own base URL `/_aws/execute-api/<apiId>/<stage>`. */
+  private readonly apiRouters: Map<string, { api: ApiModel; router: Router }>;
   private readonly lambda: LambdaService;
   private readonly authorizers: TokenAuthorizers;
   private readonly validation = new RequestValidation();
@@ -67,6 +70,9 @@ export class Gateway {
 
   constructor(options: GatewayOptions) {
     this.router = new Router(options.apis, options.reservedPaths);
+    this.apiRouters = new Map(
+      options.apis.map((api) => [api.apiId, { api, router: new Router([api]) }]),
+    );
     this.lambda = options.lambda;
     this.authorizers = new TokenAuthorizers(options.lambda);
     this.log = options.log ?? (() => undefined);
@@ -124,9 +130,13 @@ export class Gateway {
   ): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const requestPath = queryAt < 0 ? url : url.slice(0, queryAt);
     const httpMethod = req.method ?? 'GET';
-    const match = this.router.match(httpMethod, path);
+    const target = this.targetOf(requestPath);
+    if ('unknown' in target) return this.refuseUnknownApi(res, requestPath, target.unknown);
+    // From here on, `path` is what the API itself sees: below the stage, as in a deployed event.
+    const { router, path } = target;
+    const match = router.match(httpMethod, path);
     const requestId = randomUUID();
     const state: RequestState = {
       api: match?.api,
@@ -142,7 +152,7 @@ export class Gateway {
     };
     const method = match?.method;
     if (!method) {
-      state.api ??= this.router.closestApi(path);
+      state.api ??= router.closestApi(path);
       return this.fail(req, res, state, { type: 'MISSING_AUTHENTICATION_TOKEN' });
     }
     const api = state.api!;
@@ -257,6 +267,47 @@ export class Gateway {
 
   private observe(state: RequestState, status: number): void {
     this.observer?.requestDone(state.api, state.method, status, performance.now() - state.startedAt, state.integrationMs);
+  }
+
+  /**
+   * Which resource tree a request path addresses: one API's, under its base URL
+   * `/_aws/execute-api/<apiId>/<stage>` (the stage removed from the path, as API Gateway removes it
+   * before routing), or every API's on the root origin.
+   */
+  private targetOf(
+    requestPath: string,
+  ): { router: Router; path: string } | { unknown: 'api' | 'stage' } {
+    const addressed = parseExecuteApiPath(requestPath);
+    if (!addressed) return { router: this.router, path: requestPath };
+    const served = this.apiRouters.get(addressed.apiId);
+    if (!served) return { unknown: 'api' };
+    if (served.api.stageName !== addressed.stage) return { unknown: 'stage' };
+    return { router: served.router, path: addressed.path };
+  }
+
+  /**
+   * A base URL naming no API here, or a stage the API does not have. For a stage API Gateway answers
+   * 403 `{"message":"Forbidden"}` before any of the API's own gateway responses apply; an unknown API
+   * id would not even resolve in DNS, so locally it is a 404 that lists what is served.
+   */
+  private refuseUnknownApi(res: ServerResponse, requestPath: string, what: 'api' | 'stage'): void {
+    const requestId = randomUUID();
+    const known = [...this.apiRouters.values()]
+      .map(({ api }) => `${api.apiId}/${api.stageName} (${api.stackName})`)
+      .join(', ');
+    const message =
+      what === 'stage'
+        ? 'Forbidden'
+        : `No REST API with this id on the local runtime; it serves ${known}`;
+    this.log(
+      `gateway: ${requestPath}: ${what === 'stage' ? 'no such stage' : 'no such API'}; served: ${known}`,
+    );
+    res.writeHead(what === 'stage' ? 403 : 404, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': what === 'stage' ? 'ForbiddenException' : 'NotFoundException',
+    });
+    res.end(JSON.stringify({ message }));
   }
 
   /**
