@@ -98,9 +98,11 @@ it('lists every dashboard of the assembly', async () => {
   expect(names.length).toBe(3);
 });
 
-it.each(['sm-auth', 'sm-location', 'sm-profile'])(
-  'draws dashboard %s with data in every widget that saw traffic',
-  async (name) => {
+it.each(['auth', 'location', 'profile'])(
+  'draws the %s dashboard with data in every widget that saw traffic',
+  async (service) => {
+    // `sm-<stage>-<service>` (or `sm-<service>` without stages).
+    const name = runtime.system.monitoring.dashboards.find((d) => d.dashboardName.endsWith(`-${service}`))!.dashboardName;
     const page = await browser.newPage();
     const outside: string[] = [];
     const errors: string[] = [];

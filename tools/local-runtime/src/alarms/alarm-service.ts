@@ -73,9 +73,14 @@ interface Compiled {
   periodMs: number;
   treatMissingData: TreatMissingData;
   percentile?: number;
+  /** The end of the newest period evaluated so far. */
+  lastEnd?: number;
   /** Values of the last `count` periods ending at `end`, oldest first. */
   range(end: number, count: number): PeriodValue[];
 }
+
+/** Periods an evaluation catches up on when the timer ran late (a busy machine), at most. */
+const CATCH_UP_PERIODS = 50;
 
 /**
  * CloudWatch alarms on the local metrics: every `AWS::CloudWatch::Alarm` of the assembly,
@@ -152,21 +157,26 @@ export class AlarmService {
     const transitions: AlarmTransition[] = [];
     for (const c of this.compiled) {
       if (c.status.unsupported) continue;
-      // The most recent complete periods, aligned to the epoch as CloudWatch timestamps datapoints:
-      // an evaluation that runs late still sees every period whole.
-      const end = now - (now % c.periodMs);
-      const result = evaluateAlarm(c.range(end, c.spec.evaluationPeriods + EXTRA_PERIODS), {
-        evaluationPeriods: c.spec.evaluationPeriods,
-        datapointsToAlarm: c.spec.datapointsToAlarm,
-        threshold: c.spec.threshold,
-        comparisonOperator: c.spec.comparisonOperator,
-        treatMissingData: c.treatMissingData,
-        percentile: c.percentile,
-        evaluateLowSampleCountPercentile: c.spec.evaluateLowSampleCountPercentile,
-      });
-      c.status.lastDatapoints = result.used;
-      if (result.state === undefined || result.state === c.status.state) continue;
-      transitions.push(this.transition(c, result.state, result.reason, now));
+      // Complete periods, aligned to the epoch as CloudWatch timestamps datapoints. CloudWatch
+      // evaluates every minute without fail; a timer here can run late on a busy machine, so every
+      // period that ended since the last evaluation is evaluated in turn, none skipped.
+      const latest = now - (now % c.periodMs);
+      const first = c.lastEnd === undefined ? latest : Math.max(c.lastEnd + c.periodMs, latest - (CATCH_UP_PERIODS - 1) * c.periodMs);
+      for (let end = first; end <= latest; end += c.periodMs) {
+        const result = evaluateAlarm(c.range(end, c.spec.evaluationPeriods + EXTRA_PERIODS), {
+          evaluationPeriods: c.spec.evaluationPeriods,
+          datapointsToAlarm: c.spec.datapointsToAlarm,
+          threshold: c.spec.threshold,
+          comparisonOperator: c.spec.comparisonOperator,
+          treatMissingData: c.treatMissingData,
+          percentile: c.percentile,
+          evaluateLowSampleCountPercentile: c.spec.evaluateLowSampleCountPercentile,
+        });
+        c.status.lastDatapoints = result.used;
+        c.lastEnd = end;
+        if (result.state === undefined || result.state === c.status.state) continue;
+        transitions.push(this.transition(c, result.state, result.reason, end === latest ? now : end));
+      }
     }
     this.report(transitions);
     this.first = false;
