@@ -42,20 +42,24 @@ async function main(): Promise<void> {
   await ensureTables(dynamo.endpoint, [table]);
   const store = new MetricStore();
   const proxy = await startDynamoProxy({ target: dynamo.endpoint, layers: [dynamoMetricsLayer(store, [table])] });
+  const inProcessProxy = await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, layers: [dynamoMetricsLayer(store, [table])] });
   const direct = localDynamoClient(dynamo.endpoint);
   const proxied = localDynamoClient(proxy.endpoint);
+  const inProcess = localDynamoClient(inProcessProxy.endpoint);
   try {
     for (const concurrency of [1, 50]) {
       for (let round = 0; round < 3; round++) {
-        for (const [name, client] of [['direct', direct], ['proxy', proxied]] as const) {
+        for (const [name, client] of [['direct', direct], ['proxy, two HTTP hops', proxied], ['proxy, dynalite in process (the runtime)', inProcess]] as const) {
           const r = await run(client, concurrency);
-          if (round > 0) console.log(`${String(concurrency).padStart(2)} at a time, ${name.padEnd(6)}: ${r.rate.toFixed(0).padStart(5)} calls/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  CPU ${r.cpuUs.toFixed(0)} µs/call (client, proxy and dynalite in this process)`);
+          if (round > 0) console.log(`${String(concurrency).padStart(2)} at a time, ${name.padEnd(40)}: ${r.rate.toFixed(0).padStart(5)} calls/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  CPU ${r.cpuUs.toFixed(0)} µs/call (client, proxy and dynalite in this process)`);
         }
       }
     }
   } finally {
     direct.destroy();
     proxied.destroy();
+    inProcess.destroy();
+    await inProcessProxy.close();
     store.close();
     await proxy.close();
     await dynamo.close();

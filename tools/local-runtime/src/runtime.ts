@@ -161,7 +161,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get the DynamoDB proxy's endpoint in their environment, so the assembly is read after it listens.
     dynamo = await startLocalDynamo({ dataDir, inMemory });
-    proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, host });
+    proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
     const system = readAssembly(options.assemblyDir, {
       origin,
       stage: options.stage,

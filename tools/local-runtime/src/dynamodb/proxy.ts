@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import {
   Agent,
   createServer,
@@ -14,6 +15,12 @@ import type { DynamoCall, DynamoProxyLayer, DynamoReply } from './proxy-types';
 export interface DynamoProxyOptions {
   /** dynalite's endpoint, `http://127.0.0.1:<port>`. */
   target: string;
+  /**
+   * dynalite's request handler in this process (`LocalDynamo.handle`): calls go to it directly
+   * instead of over a second HTTP connection to `target` (one hop, not two; the functions still
+   * talk HTTP to the proxy). @default calls go to `target` over HTTP
+   */
+  inProcess?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Outermost first. @default none: the proxy forwards every call unchanged */
   layers?: DynamoProxyLayer[];
   /** @default '127.0.0.1' */
@@ -68,9 +75,11 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
       outgoing.end(body);
     });
 
+  const handler = options.inProcess;
+  const toStore = handler ? (call: DynamoCall) => forwardInProcess(handler, call) : forward;
   const run = (call: DynamoCall, index: number): Promise<DynamoReply> => {
     const layer = layers[index];
-    return layer ? layer.handle(call, (next) => run(next, index + 1)) : forward(call);
+    return layer ? layer.handle(call, (next) => run(next, index + 1)) : toStore(call);
   };
 
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -100,7 +109,7 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
         headers,
         receivedAt: performance.now(),
       };
-      (parsed ? run(call, 0) : forward(call)).then(
+      (parsed ? run(call, 0) : toStore(call)).then(
         (reply) => send(res, reply),
         (error: unknown) => {
           // The store itself failed (not a layer's decision): DynamoDB's answer would be a 500.
@@ -144,6 +153,43 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * Hands a call to dynalite's request handler in this process: a request carrying the call's headers
+ * and body, and a response that collects what dynalite sets and ends with (its handler uses
+ * `statusCode`, `setHeader` and `end` only).
+ */
+function forwardInProcess(handler: (req: IncomingMessage, res: ServerResponse) => void, call: DynamoCall): Promise<DynamoReply> {
+  return new Promise((resolve, reject) => {
+    const body = call.changed ? Buffer.from(JSON.stringify(call.request)) : call.rawBody;
+    const req = Object.assign(new EventEmitter(), {
+      method: 'POST',
+      url: '/',
+      headers: { ...call.headers, 'content-length': String(body.length) },
+    });
+    const headers: Record<string, string> = {};
+    const res = {
+      statusCode: 200,
+      contentType: undefined as string | undefined,
+      setHeader(name: string, value: number | string) {
+        headers[name.toLowerCase()] = String(value);
+      },
+      getHeader(name: string) {
+        return headers[name.toLowerCase()];
+      },
+      end(data?: string | Buffer) {
+        resolve({ kind: 'response', status: res.statusCode, headers, body: data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(data) });
+      },
+    };
+    try {
+      handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+      if (body.length > 0) req.emit('data', body);
+      req.emit('end');
+    } catch (error) {
+      reject(error);
+    }
+  });
 }
 
 /** Writes a reply; a changed body gets its length and DynamoDB's CRC32 header recomputed. */
