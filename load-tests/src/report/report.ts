@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderPage, type LocalSystem, type PageSection, type PageWidget } from '@sm/local-runtime';
+import { renderPage, tableHeight, type LocalSystem, type PageSection, type PageWidget } from '@sm/local-runtime';
 import type { ScenarioResult } from '../scenarios';
 import { statusList } from '../verdict';
 import type { LocalMetrics } from './local-metrics';
@@ -396,7 +396,7 @@ function renderReport(report: LoadReport): string {
         x: 0,
         y: 0,
         width: 24,
-        height: 2 + report.scenarios.length,
+        height: tableHeight(report.scenarios.length),
         columns: [
           'verdict',
           'scenario',
@@ -408,7 +408,7 @@ function renderReport(report: LoadReport): string {
           'why',
         ],
         rows: report.scenarios.map((s) => [
-          { state: s.passed ? 'OK' : 'ALARM' },
+          { state: s.passed ? 'OK' : 'ALARM', label: s.passed ? 'PASS' : 'FAIL' },
           s.name,
           s.targetRps,
           s.achievedRps,
@@ -463,7 +463,7 @@ function renderReport(report: LoadReport): string {
         x: 0,
         y: 6,
         width: 24,
-        height: 2 + s.functions.length,
+        height: tableHeight(s.functions.length),
         columns: [
           'function',
           'invocations',
@@ -518,7 +518,7 @@ function renderReport(report: LoadReport): string {
           x: 0,
           y: 0,
           width: 24,
-          height: 2 + Math.max(1, report.alarms.length),
+          height: tableHeight(Math.max(1, report.alarms.length)),
           columns: ['time', 'scenario', 'alarm', 'change', 'reason'],
           rows: report.alarms.map((a) => [
             new Date(a.timestamp).toISOString(),
@@ -560,7 +560,7 @@ function renderReport(report: LoadReport): string {
             x: 0,
             y: 0,
             width: 24,
-            height: 2 + check.functions.length,
+            height: tableHeight(check.functions.length),
             columns: [
               'ok',
               'function',
@@ -571,7 +571,7 @@ function renderReport(report: LoadReport): string {
               'highest rate it carries /s',
             ],
             rows: check.functions.map((f) => [
-              { state: f.ok ? 'OK' : 'ALARM' },
+              { state: f.ok ? 'OK' : 'ALARM', label: f.ok ? 'holds' : 'BROKEN' },
               `${f.stackName} ${f.entry}`,
               f.rateLimit,
               `${f.p99Ms} (${f.p99Source})`,
@@ -595,7 +595,7 @@ function renderReport(report: LoadReport): string {
           x: 0,
           y: 0,
           width: 24,
-          height: 2 + report.cost.routes.length,
+          height: tableHeight(report.cost.routes.length),
           columns: [
             'scenario',
             'requests',

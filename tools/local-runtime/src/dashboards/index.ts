@@ -1,6 +1,7 @@
 export { createConsoleHandler, LOCAL_CONSOLE_PATH, type ConsoleOptions } from './console-handler';
 export {
   renderPage,
+  tableHeight,
   type PageOptions,
   type PageSection,
   type PageWidget,

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { WidgetData } from './widget-data';
 
+/** Grid rows (44 px) a table of `rows` rows needs, with its title and header. */
+export function tableHeight(rows: number): number {
+  return Math.max(2, Math.ceil((rows + 3) / 2));
+}
+
 /** A widget the page draws: a dashboard's, or a report's own (tables, plain graphs). */
 export type PageWidget =
   | WidgetData
@@ -16,7 +21,7 @@ export type PageWidget =
     };
 
 /** A table cell: text, a number, or an alarm state drawn as a badge. */
-export type TableCell = string | number | { state: string };
+export type TableCell = string | number | { state: string; label?: string };
 
 export interface PageSection {
   heading: string;
@@ -136,7 +141,9 @@ function drawMetric(el, w) {
   const width = Math.max(200, el.clientWidth - 16);
   const height = Math.max(80, el.clientHeight - 60);
   const pad = (lines[0] && lines[0].periodMs ? lines[0].periodMs : 60000) / 1000;
-  const scales = { x: { time: true, range: (u, min, max) => (min === max ? [min - pad, max + pad] : [min, max]) } };
+  // One point: uPlot would stretch the axis over years; show a period either side instead.
+  const only = xs.length === 1 ? xs[0] / 1000 : undefined;
+  const scales = { x: { time: true, range: (u, min, max) => (only !== undefined ? [only - pad, only + pad] : min === max ? [min - pad, max + pad] : [min, max]) } };
   plots.push(new uPlot({ width, height, series, scales, axes: [{}, { size: 50, values: (u, vals) => vals.map(fmt) }], legend: { show: true }, cursor: { drag: { x: false, y: false } } }, data, el));
 }
 function drawWidget(w) {
@@ -156,7 +163,7 @@ function fill(el, w) {
   } else if (w.type === 'text') { el.classList.add('md'); el.innerHTML = markdown(w.markdown); el.dataset.points = '1'; }
   else if (w.type === 'table') {
     el.dataset.points = String(w.rows.length);
-    el.insertAdjacentHTML('beforeend', '<table><tr>' + w.columns.map((c) => '<th>' + esc(c) + '</th>').join('') + '</tr>' + w.rows.map((r) => '<tr>' + r.map((c) => '<td>' + (c && typeof c === 'object' ? '<span class="s s-' + esc(c.state) + '">' + esc(c.state.replace('INSUFFICIENT_DATA', 'NO DATA')) + '</span>' : esc(c)) + '</td>').join('') + '</tr>').join('') + '</table>');
+    el.insertAdjacentHTML('beforeend', '<table><tr>' + w.columns.map((c) => '<th>' + esc(c) + '</th>').join('') + '</tr>' + w.rows.map((r) => '<tr>' + r.map((c) => '<td>' + (c && typeof c === 'object' ? '<span class="s s-' + esc(c.state) + '">' + esc(c.label || c.state.replace('INSUFFICIENT_DATA', 'NO DATA')) + '</span>' : esc(c)) + '</td>').join('') + '</tr>').join('') + '</table>');
   } else el.insertAdjacentHTML('beforeend', '<div class="empty">' + esc(w.reason || 'not rendered') + '</div>');
 }
 function render(sections) {
