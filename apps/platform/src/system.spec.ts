@@ -99,16 +99,23 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
     }
   });
 
-  it('keeps its tables: point-in-time recovery, deletion protection, retained', () => {
+  it('keeps its tables: point-in-time recovery, deletion protection, retained except after a failed first create', () => {
     const tables = ofType(resources, 'AWS::DynamoDB::Table');
     expect(tables.length).toBeGreaterThan(0);
     for (const [, table] of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
+        DeletionProtectionEnabled: { Ref: 'TableDeletionProtection' },
       });
-      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(table).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(templateOf(stack).toJSON().Parameters['TableDeletionProtection']).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+  });
+
+  it('retains no log group after a failed first create: access logs RetainExceptOnCreate, function logs deleted with the stack', () => {
+    for (const [, group] of ofType(resourcesOf(stack), 'AWS::Logs::LogGroup')) {
+      expect(['RetainExceptOnCreate', 'Delete']).toContain(group.DeletionPolicy);
     }
   });
 
