@@ -252,18 +252,17 @@ describe('wiring between stacks through SSM', () => {
   });
 
   it('reads them where they are needed, at each deployment', () => {
-    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/location/api-url', '/sm/prod/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
     expect(parameterNames(stacks.location).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
     expect(parameterNames(stacks.auth)).toEqual(['/sm/prod/platform/alert-topic-arn']);
   });
 
-  it('gives get-profile the location API URL from SSM', () => {
-    const parameters = templateOf(stacks.profile).toJSON().Parameters as Record<string, { Default: string }>;
-    const urlParameter = Object.keys(parameters).find((id) => parameters[id]?.Default === '/sm/prod/location/api-url');
+  it('gives get-profile the name of the location API URL parameter, read at run time, never the URL itself', () => {
     templateOf(stacks.profile).hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'get-profile.handler',
-      Environment: { Variables: { LOCATION_API_URL: { Ref: urlParameter }, LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },
+      Environment: { Variables: { LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url', LOCATION_API_URL_MAX_AGE_SECONDS: '60', LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },
     });
+    expect(JSON.stringify(templateOf(stacks.profile).toJSON())).not.toContain('LOCATION_API_URL"');
   });
 });
 
