@@ -79,11 +79,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const inMemory = options.inMemory ?? false;
   const dataDir = inMemory ? undefined : join(stateDir, 'data');
   const logsDir = inMemory ? undefined : join(stateDir, 'logs');
-  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const log =
+    options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"Starting"}');
+    res
+      .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
+      .end('{"message":"Starting"}');
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler!(req, res));
   await listen(server, options.port ?? 3000, host);
@@ -98,21 +101,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get dynalite's and the SSM stand-in's endpoints in their environment, so the
     // assembly is read after both listen.
-    [dynamo, ssm] = await Promise.all([startLocalDynamo({ dataDir, inMemory }), startSsmStandIn({ host })]);
+    [dynamo, ssm] = await Promise.all([
+      startLocalDynamo({ dataDir, inMemory }),
+      startSsmStandIn({ host }),
+    ]);
     const system = readAssembly(options.assemblyDir, {
       origin,
       stage: options.stage,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SSM: ssm.endpoint },
+      extraEnvironment: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      },
     });
     ssm.setParameters(system.parameters);
     logSink = createLogSink({ logsDir, quiet: options.quiet });
     lambda = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
-      compileCacheDir: options.compileCache ? (inMemory ? join(tmpdir(), 'local-runtime-compile-cache') : join(stateDir, 'compile-cache')) : undefined,
+      compileCacheDir: options.compileCache
+        ? inMemory
+          ? join(tmpdir(), 'local-runtime-compile-cache')
+          : join(stateDir, 'compile-cache')
+        : undefined,
     });
     for (const fn of system.functions) lambda.register(fn);
-    const gateway = new Gateway({ apis: system.apis, functions: system.functions, lambda, reservedPaths: [DOCS_PATH], log });
+    const gateway = new Gateway({ apis: system.apis, lambda, reservedPaths: [DOCS_PATH], log });
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
     handler = (req, res) => {
@@ -138,7 +151,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await store.close();
         await parameters.close();
       })());
-    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, ssm: parameters, close };
+    return {
+      origin,
+      port,
+      docsUrl: `${origin}${DOCS_PATH}`,
+      routes,
+      system,
+      dataDir,
+      logsDir,
+      lambda,
+      ssm: parameters,
+      close,
+    };
   } catch (error) {
     server.close();
     server.closeAllConnections();
@@ -155,7 +179,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     server.once('error', (error: NodeJS.ErrnoException) =>
       rejectListen(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, { cause: error })
+          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, {
+              cause: error,
+            })
           : error,
       ),
     );
