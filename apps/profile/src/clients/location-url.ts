@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseBaseUrl, type LocationApiSource } from '../config';
 
 /** Where the lookup gets the location API's base URL for each call. */
@@ -14,13 +16,22 @@ export type ParameterReader = (
   options: { maxAge: number; forceFetch: boolean },
 ) => Promise<string | undefined>;
 
+/** File name of the Powertools Parameters bundle that get-profile's asset carries beside its bundle. */
+export const SSM_PARAMETERS_BUNDLE_FILE = 'ssm-parameters.js';
+
+const PARAMETERS_PACKAGE = '@aws-lambda-powertools/parameters/ssm';
+
 /**
  * Powertools Parameters' `getParameter` (cached per name for `maxAge` seconds, `forceFetch` skips
- * the cache), imported on the first lookup, not when the function loads: the SSM client is only
- * needed then, so a cold start does not pay for loading it.
+ * the cache), loaded on the first lookup: from `ssm-parameters.js` beside the bundle when deployed
+ * (get-profile's bundle does not contain Powertools Parameters nor the SSM client, some 200 KB its
+ * cold start would parse for nothing), from the package when run from source (Jest, tsx). The
+ * specifiers are variables so esbuild leaves both requires to run time, as for the tracer.
  */
 const powertoolsReader: ParameterReader = async (name, options) => {
-  const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
+  const besideBundle = join(__dirname, SSM_PARAMETERS_BUNDLE_FILE);
+  const specifier = existsSync(besideBundle) ? besideBundle : PARAMETERS_PACKAGE;
+  const { getParameter } = require(specifier) as typeof import('@aws-lambda-powertools/parameters/ssm');
   return getParameter(name, options);
 };
 
