@@ -26,6 +26,7 @@ export { findContractSpecs, type DocsSpec } from './docs/docs';
 export * from './lambda';
 export * from './dynamodb';
 export * from './logs';
+export * from './ssm';
 // CloudWatch emulation: metrics, alarms, dashboards.
 export * from './metrics';
 export * from './alarms';

@@ -14,6 +14,7 @@ import { createLambdaService, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
 import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
+import { startSsmStandIn, type SsmStandIn } from './ssm';
 
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
@@ -120,13 +121,17 @@ export interface RunningRuntime {
   alarms: AlarmService | undefined;
   /** What functions call as DynamoDB: the proxy in front of dynalite (add layers with `use`); undefined with `dynamoProxy: false`. */
   dynamoProxy: DynamoProxy | undefined;
+  /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
+  ssm: SsmStandIn;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
- * function, and every REST API behind one HTTP origin, each also at its own deployed-shaped base URL.
+ * Starts the system a cloud assembly describes: DynamoDB (dynalite, behind the DynamoDB proxy) with
+ * its tables, SSM parameters (a read-only stand-in), every Lambda function, and every REST API
+ * behind one HTTP origin, each also at its own deployed-shaped base URL; CloudWatch's metrics,
+ * alarms and dashboards over all of it.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -157,16 +162,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let lambda: LambdaService | undefined;
   let store: MetricStore | undefined;
   let alarms: AlarmService | undefined;
+  let ssm: SsmStandIn | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    // Functions get the DynamoDB proxy's endpoint in their environment, so the assembly is read after it listens.
-    dynamo = await startLocalDynamo({ dataDir, inMemory });
+    // Functions get the DynamoDB proxy's and the SSM stand-in's endpoints in their environment, so
+    // the assembly is read after both listen.
+    [dynamo, ssm] = await Promise.all([
+      startLocalDynamo({ dataDir, inMemory }),
+      startSsmStandIn({ host }),
+    ]);
     proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
     const system = readAssembly(options.assemblyDir, {
       origin,
       stage: options.stage,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint },
+      extraEnvironment: {
+        AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      },
     });
+    ssm.setParameters(system.parameters);
     if (withMetrics) {
       store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
       for (const warning of system.monitoring.unsupported) monitorLog(`warning: ${warning}`);
@@ -219,7 +233,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
-    const [started, openSink, db, dbProxy, metrics, evaluator] = [lambda, logSink, dynamo, proxy, store, alarms];
+    const [started, openSink, db, dbProxy, metrics, evaluator, parameters] = [lambda, logSink, dynamo, proxy, store, alarms, ssm];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -230,6 +244,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         metrics?.close();
         await dbProxy?.close();
         await db.close();
+        await parameters.close();
       })());
     return {
       origin,
@@ -244,6 +259,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       metrics,
       alarms,
       dynamoProxy: dbProxy,
+      ssm: parameters,
       close,
     };
   } catch (error) {
@@ -255,6 +271,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     store?.close();
     await proxy?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
+    await ssm?.close().catch(() => undefined);
     throw error;
   }
 }
