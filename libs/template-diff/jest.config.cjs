@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'template-diff',
+  preset: '../../jest.preset.js',
+};
