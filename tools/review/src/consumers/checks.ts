@@ -1,0 +1,52 @@
+import { childEnv, runAsync, tail } from '../exec';
+import type { NxView } from '../nx';
+
+export interface ConsumerCheck {
+  readonly project: string;
+  readonly target: string;
+  readonly status: 'passed' | 'failed' | 'missing';
+  readonly ms: number;
+  /** The end of the output of a failed run (what failed and where). */
+  readonly output?: string;
+}
+
+/**
+ * Runs each consumer's own targets (`typecheck`, `test` by default) through Nx, so their
+ * `dependsOn` regenerates the consumed contract's client first: the consumer is checked against
+ * the head's contract, as it will be built. Nx's cache makes this free when nothing they depend
+ * on changed since the same run in CI.
+ */
+export async function runConsumerChecks(
+  root: string,
+  nx: NxView,
+  projects: readonly string[],
+  targets: readonly string[],
+  log: (line: string) => void,
+): Promise<ConsumerCheck[]> {
+  const checks: ConsumerCheck[] = [];
+  for (const project of projects) {
+    for (const target of targets) {
+      if (!nx.projects.get(project)?.targets[target]) {
+        checks.push({ project, target, status: 'missing', ms: 0 });
+        continue;
+      }
+      log(`consumer check: nx run ${project}:${target}`);
+      const result = await runAsync(
+        'npx',
+        ['nx', 'run', `${project}:${target}`, '--outputStyle=static'],
+        {
+          cwd: root,
+          env: childEnv(),
+        },
+      );
+      checks.push({
+        project,
+        target,
+        status: result.code === 0 ? 'passed' : 'failed',
+        ms: result.ms,
+        ...(result.code === 0 ? {} : { output: tail(result.output, 40) }),
+      });
+    }
+  }
+  return checks;
+}
