@@ -17,5 +17,5 @@ if ((${#workflows[@]} == 0)); then
 fi
 # -shellcheck names the binary so every machine runs the same one (actionlint otherwise looks it up
 # on PATH, and silently skips the scripts when it is missing); -pyflakes= : no Python `run:` steps.
-.tools/bin/actionlint -color=never -shellcheck "$root/.venv/bin/shellcheck" -pyflakes= "${workflows[@]}"
+.tools/bin/actionlint -no-color -shellcheck "$root/.venv/bin/shellcheck" -pyflakes= "${workflows[@]}"
 echo "lint:workflows: ${#workflows[@]} workflow(s), no findings ($(.tools/bin/actionlint --version | head -1), $(.venv/bin/shellcheck --version | sed -n 's/^version: //p' | sed 's/^/shellcheck /'))"

@@ -236,6 +236,22 @@ describe('renderMarkdown', () => {
     expect(text).toContain('#### `Staging/SmLocation` (Staging-SmLocation)');
   });
 
+  it('shows why there is no infrastructure diff when a side failed to synthesize', () => {
+    const text = renderMarkdown(
+      result({
+        infrastructure: {
+          skipped: 'the base could not be synthesized',
+          error:
+            '`npm run synth` failed (exit 1) in /tmp/x:\n[cdk-nag Error] AwsSolutions-IAM5 at SmAuth/Role',
+        },
+      }),
+    );
+
+    expect(text).toContain(
+      '❌ No diff: the base could not be synthesized.\n\n```\n`npm run synth` failed (exit 1) in /tmp/x:\n[cdk-nag Error] AwsSolutions-IAM5 at SmAuth/Role\n```',
+    );
+  });
+
   it('says plainly when nothing changed', () => {
     const text = renderMarkdown(
       result({

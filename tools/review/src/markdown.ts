@@ -163,7 +163,18 @@ function deployPlan(result: ReviewResult): string[] {
 function infrastructure(result: ReviewResult): string[] {
   const lines = ['### Infrastructure', ''];
   const infra = result.infrastructure;
-  if (!('stacks' in infra)) return [...lines, `Skipped: ${infra.skipped}.`, ''];
+  if (!('stacks' in infra)) {
+    if (!infra.error) return [...lines, `Skipped: ${infra.skipped}.`, ''];
+    return [
+      ...lines,
+      `❌ No diff: ${infra.skipped}.`,
+      '',
+      '```',
+      tailLines(infra.error, 40),
+      '```',
+      '',
+    ];
+  }
   const timing = (side: { ms: number; packages: string }) =>
     side.packages === 'given'
       ? 'given'
@@ -271,7 +282,11 @@ function stackDetails(stack: StackDiff): string[] {
       '|---|---|---|',
       ...capped(
         updated.map((r) =>
-          row([resourceName(r, stack.id), code(r.type), r.properties.map((p) => p.name).join(', ')]),
+          row([
+            resourceName(r, stack.id),
+            code(r.type),
+            r.properties.map((p) => p.name).join(', '),
+          ]),
         ),
         'resources',
       ),
@@ -392,6 +407,10 @@ function resourceName(r: ResourceChange, stackId: string): string {
     ? r.path.slice(stackId.length + 1).replace(/\/Resource$/, '')
     : undefined;
   return code(path || r.logicalId);
+}
+
+function tailLines(text: string, n: number): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
 }
 
 function capped(rows: string[], what: string): string[] {

@@ -64,7 +64,9 @@ export interface ReviewResult {
   readonly operations: readonly OperationReview[];
   readonly consumers: readonly ConsumerReview[];
   readonly deployPlan: DeployPlan;
-  readonly infrastructure: InfrastructureReview | { readonly skipped: string };
+  /** The diff, or why there is none (`error`: a side failed to synthesize, which fails the review). */
+  readonly infrastructure:
+    InfrastructureReview | { readonly skipped: string; readonly error?: string };
   readonly verdict: {
     readonly ok: boolean;
     readonly reasons: readonly string[];
@@ -126,50 +128,58 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
     synthesized.push(synth);
     return synth;
   };
-  let basePromise: Promise<
-    { stacks: StackView[]; info: InfrastructureReview['base'] } | undefined
-  > = Promise.resolve(undefined);
+  // A side that cannot be synthesized is part of the summary, not the end of it.
+  const attempt = <T>(work: Promise<T>): Promise<Attempt<T>> =>
+    work.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error: (error as Error).message }),
+    );
+  let basePromise: Promise<Attempt<AssemblySide> | undefined> = Promise.resolve(undefined);
   try {
     basePromise = !options.infra
       ? Promise.resolve(undefined)
       : options.baseAssembly
-        ? Promise.resolve({
-            stacks: readAssembly(options.baseAssembly),
-            info: { ms: 0, packages: 'given' as const },
-          })
-        : timedAsync('base synth', () => synthBase(root, baseCommit, log)).then((synth) => ({
-            stacks: readAssembly(keep(synth).assembly),
-            info: { ms: synth.ms, packages: synth.packages },
-          }));
-    // The base's failure surfaces where it is awaited, below; until then it must not be "unhandled".
-    basePromise.catch(() => undefined);
+        ? attempt(Promise.resolve(givenSide(options.baseAssembly)))
+        : attempt(
+            timedAsync('base synth', () => synthBase(root, baseCommit, log)).then((synth) =>
+              synthesizedSide(keep(synth)),
+            ),
+          );
     const checks = await timedAsync('consumer checks', () =>
       options.consumerTargets.length === 0
         ? Promise.resolve([])
         : runConsumerChecks(root, nx, consumerProjects, options.consumerTargets, log),
     );
-    let headStacks: StackView[] | undefined;
-    let headInfo: InfrastructureReview['head'] | undefined;
-    if (options.headAssembly) {
-      headStacks = readAssembly(options.headAssembly);
-      headInfo = { ms: 0, packages: 'given' };
-    } else if (options.infra) {
-      const synth = keep(await timedAsync('head synth', () => synthHead(root, log)));
-      headStacks = readAssembly(synth.assembly);
-      headInfo = { ms: synth.ms, packages: synth.packages };
-    }
-    const base = await basePromise;
-    const deployPlan = planDeploys(nx, headStacks);
-    const infrastructure: ReviewResult['infrastructure'] =
-      base && headInfo
-        ? {
-            stacks: timed('template diff', () =>
-              diffStacks(base.stacks, headStacks ?? [], deployPlan),
+    const headSide: Attempt<AssemblySide> | undefined = options.headAssembly
+      ? await attempt(Promise.resolve(givenSide(options.headAssembly)))
+      : options.infra
+        ? await attempt(
+            timedAsync('head synth', () => synthHead(root, log)).then((synth) =>
+              synthesizedSide(keep(synth)),
             ),
-            base: base.info,
-            head: headInfo,
-          }
-        : { skipped: 'not asked for (--no-infra)' };
+          )
+        : undefined;
+    const baseSide = await basePromise;
+    const headStacks = headSide && 'value' in headSide ? headSide.value.stacks : undefined;
+    const deployPlan = planDeploys(nx, headStacks);
+    let infrastructure: ReviewResult['infrastructure'] = { skipped: 'not asked for (--no-infra)' };
+    if (headSide && baseSide) {
+      if ('error' in headSide || 'error' in baseSide) {
+        const [side, failed] = 'error' in headSide ? ['head', headSide] : ['base', baseSide];
+        infrastructure = {
+          skipped: `the ${side} could not be synthesized`,
+          error: 'error' in failed ? failed.error : '',
+        };
+      } else {
+        const base = baseSide.value;
+        const head = headSide.value;
+        infrastructure = {
+          stacks: timed('template diff', () => diffStacks(base.stacks, head.stacks, deployPlan)),
+          base: base.info,
+          head: head.info,
+        };
+      }
+    }
     const consumers = consumerProjects.map((project) => ({
       project,
       calls: consumersByContract.flatMap((c) => c.calls.filter((call) => call.project === project)),
@@ -191,6 +201,21 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
     await basePromise.catch(() => undefined);
     for (const synth of synthesized) synth.cleanup();
   }
+}
+
+type Attempt<T> = { readonly value: T } | { readonly error: string };
+
+interface AssemblySide {
+  readonly stacks: StackView[];
+  readonly info: InfrastructureReview['base'];
+}
+
+function givenSide(dir: string): AssemblySide {
+  return { stacks: readAssembly(dir), info: { ms: 0, packages: 'given' } };
+}
+
+function synthesizedSide(synth: Synthesized): AssemblySide {
+  return { stacks: readAssembly(synth.assembly), info: { ms: synth.ms, packages: synth.packages } };
 }
 
 /** Contract changes grouped by operation, each with the calls that reach it. */
@@ -239,6 +264,7 @@ function verdictOf(
 ): ReviewResult['verdict'] {
   const reasons: string[] = [];
   const warnings: string[] = [];
+  if ('error' in infrastructure) reasons.push(`${infrastructure.skipped}: see Infrastructure`);
   if (contracts.unmarkedBreaking > 0) {
     reasons.push(
       `${contracts.unmarkedBreaking} breaking contract change(s) without a major info.version bump`,
