@@ -8,7 +8,7 @@
  *   npm run load -- --only 'PUT /loc' --verbose   # one scenario, with the local functions' logs
  */
 import { parseArgs } from 'node:util';
-import { scenarios, seed, type ScenarioResult } from './scenarios';
+import { scenarios, seed, USERS, type ScenarioResult } from './scenarios';
 import { signUpAndSignIn } from './session';
 import { openTarget } from './target';
 import { statusList } from './verdict';
@@ -28,18 +28,31 @@ async function main(): Promise<number> {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
     throw new Error(`--seconds must be an integer from 1 to 600, got ${values.seconds}`);
   }
-  const target = await openTarget({ url: values.url, assemblyDir: values.assembly ?? 'cdk.out', verbose: values.verbose });
+  const target = await openTarget({
+    url: values.url,
+    assemblyDir: values.assembly ?? 'cdk.out',
+    verbose: values.verbose,
+  });
   console.log(`load-tests against ${target.describe}, ${seconds} s per phase`);
   const results: ScenarioResult[] = [];
   try {
-    const session = await signUpAndSignIn(target.baseUrl);
-    await seed(target.baseUrl, session);
+    const sessions = await Promise.all(
+      Array.from({ length: USERS }, () => signUpAndSignIn(target.baseUrl)),
+    );
+    for (const session of sessions) await seed(target.baseUrl, session);
     for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ''))) {
       // Let the previous phase's token buckets refill so phases do not disturb each other.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const result = await scenario.run({ baseUrl: target.baseUrl, system: target.system, session, seconds });
+      const result = await scenario.run({
+        baseUrl: target.baseUrl,
+        system: target.system,
+        sessions,
+        seconds,
+      });
       results.push(result);
-      console.log(`${result.verdict.passed ? 'PASS' : 'FAIL'}  ${scenario.name} — ${scenario.summary}`);
+      console.log(
+        `${result.verdict.passed ? 'PASS' : 'FAIL'}  ${scenario.name} — ${scenario.summary}`,
+      );
       for (const failure of result.verdict.failures) console.log(`      ${failure}`);
     }
   } finally {

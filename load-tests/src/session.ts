@@ -14,7 +14,12 @@ export interface Session {
 export async function signUpAndSignIn(baseUrl: string): Promise<Session> {
   const username = `load_${randomBytes(6).toString('hex')}`;
   const password = randomBytes(18).toString('base64url');
-  const user = await postJson(baseUrl, '/users', { username, password, displayName: 'Load Test' }, 201);
+  const user = await postJson(
+    baseUrl,
+    '/users',
+    { username, password, displayName: 'Load Test' },
+    201,
+  );
   const token = await postJson(baseUrl, '/tokens', { username, password }, 201);
   const userId = String(user['userId']);
   const value = String(token['token']);
@@ -44,7 +49,9 @@ export async function requestJson(
       continue;
     }
     if (response.status !== options.expect) {
-      throw new Error(`${method} ${path} answered ${response.status}, expected ${options.expect}: ${text.slice(0, 300)}`);
+      throw new Error(
+        `${method} ${path} answered ${response.status}, expected ${options.expect}: ${text.slice(0, 300)}`,
+      );
     }
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   }

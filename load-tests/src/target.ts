@@ -20,7 +20,11 @@ const READY_TIMEOUT_MS = 60_000;
  * of its own, as `npm start` runs it, so the loader does not share its event loop; or a deployed
  * stage by URL. Either way the limits are read from the same synthesized templates.
  */
-export async function openTarget(options: { url?: string; assemblyDir: string; verbose?: boolean }): Promise<Target> {
+export async function openTarget(options: {
+  url?: string;
+  assemblyDir: string;
+  verbose?: boolean;
+}): Promise<Target> {
   const assemblyDir = resolve(options.assemblyDir);
   if (!existsSync(resolve(assemblyDir, 'manifest.json'))) {
     throw new Error(`No cloud assembly at ${assemblyDir}: run \`npm run synth\` first`);
@@ -34,7 +38,15 @@ export async function openTarget(options: { url?: string; assemblyDir: string; v
   const origin = `http://127.0.0.1:${port}`;
   const child = spawn(
     join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'),
-    ['tools/local-runtime/src/cli.ts', '--assembly', assemblyDir, '--in-memory', '--port', String(port), ...(options.verbose ? [] : ['--quiet'])],
+    [
+      'tools/local-runtime/src/cli.ts',
+      '--assembly',
+      assemblyDir,
+      '--in-memory',
+      '--port',
+      String(port),
+      ...(options.verbose ? [] : ['--quiet']),
+    ],
     { cwd: WORKSPACE_ROOT, stdio: options.verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'] },
   );
   try {
@@ -55,7 +67,8 @@ export async function openTarget(options: { url?: string; assemblyDir: string; v
 async function waitUntilReady(origin: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the local runtime exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`the local runtime exited with code ${child.exitCode} before it was ready`);
     const status = await fetch(`${origin}/docs`, { signal: AbortSignal.timeout(2_000) }).then(
       (response) => response.status,
       () => 0,
@@ -84,7 +97,11 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolvePort(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

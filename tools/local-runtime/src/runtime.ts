@@ -71,11 +71,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const inMemory = options.inMemory ?? false;
   const dataDir = inMemory ? undefined : join(stateDir, 'data');
   const logsDir = inMemory ? undefined : join(stateDir, 'logs');
-  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const log =
+    options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"Starting"}');
+    res
+      .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
+      .end('{"message":"Starting"}');
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler!(req, res));
   await listen(server, options.port ?? 3000, host);
@@ -97,10 +100,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     lambda = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
-      compileCacheDir: options.compileCache ? (inMemory ? join(tmpdir(), 'local-runtime-compile-cache') : join(stateDir, 'compile-cache')) : undefined,
+      compileCacheDir: options.compileCache
+        ? inMemory
+          ? join(tmpdir(), 'local-runtime-compile-cache')
+          : join(stateDir, 'compile-cache')
+        : undefined,
     });
     for (const fn of system.functions) lambda.register(fn);
-    const gateway = new Gateway({ apis: system.apis, functions: system.functions, lambda, reservedPaths: [DOCS_PATH], log });
+    const gateway = new Gateway({ apis: system.apis, lambda, reservedPaths: [DOCS_PATH], log });
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
     handler = (req, res) => {
@@ -125,7 +132,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await sink.close();
         await store.close();
       })());
-    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
+    return {
+      origin,
+      port,
+      docsUrl: `${origin}${DOCS_PATH}`,
+      routes,
+      system,
+      dataDir,
+      logsDir,
+      lambda,
+      close,
+    };
   } catch (error) {
     server.close();
     server.closeAllConnections();
@@ -141,7 +158,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     server.once('error', (error: NodeJS.ErrnoException) =>
       rejectListen(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, { cause: error })
+          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, {
+              cause: error,
+            })
           : error,
       ),
     );

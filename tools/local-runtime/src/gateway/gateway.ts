@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
-import type { FunctionSpec, InvokeResult, LambdaService } from '../lambda/types';
+import type { InvokeResult, LambdaService } from '../lambda/types';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
-import { buildProxyEvent, extendedRequestId, readHeaders, readProxyResult, readQuery, requestTime, type RequestHeaders } from './proxy-event';
+import {
+  buildProxyEvent,
+  extendedRequestId,
+  readHeaders,
+  readProxyResult,
+  readQuery,
+  requestTime,
+  type RequestHeaders,
+} from './proxy-event';
 import { Router } from './router';
 import { TokenBucket } from './throttle';
 import { RequestValidation } from './validation';
@@ -14,7 +22,6 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface GatewayOptions {
   apis: ApiModel[];
-  functions: FunctionSpec[];
   lambda: LambdaService;
   /** Paths the gateway must leave to the runtime itself (e.g. `/docs`); an API claiming one is a startup error. */
   reservedPaths?: string[];
@@ -48,14 +55,12 @@ export class Gateway {
   private readonly validation = new RequestValidation();
   private readonly accountBucket = new TokenBucket(ACCOUNT_LIMIT);
   private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
-  private readonly functionTimeoutsMs: Map<string, number>;
   private readonly log: (line: string) => void;
 
   constructor(options: GatewayOptions) {
     this.router = new Router(options.apis, options.reservedPaths);
     this.lambda = options.lambda;
     this.authorizers = new TokenAuthorizers(options.lambda);
-    this.functionTimeoutsMs = new Map(options.functions.map((fn) => [fn.id, fn.timeoutSeconds * 1000]));
     this.log = options.log ?? (() => undefined);
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
@@ -68,7 +73,10 @@ export class Gateway {
     const headers = readHeaders(req.rawHeaders);
     const length = headers.lower['content-length'];
     // Most requests have no body: no need to wait for the stream's end (Node discards what is left).
-    if (headers.lower['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+    if (
+      headers.lower['transfer-encoding'] === undefined &&
+      (length === undefined || length === '0')
+    ) {
       this.run(req, res, headers, '', 0);
       return;
     }
@@ -84,7 +92,13 @@ export class Gateway {
     });
   }
 
-  private run(req: IncomingMessage, res: ServerResponse, headers: RequestHeaders, body: string, size: number): void {
+  private run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: RequestHeaders,
+    body: string,
+    size: number,
+  ): void {
     this.process(req, res, headers, body, size).catch((error: unknown) => {
       this.log(`gateway: unexpected failure: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -92,7 +106,13 @@ export class Gateway {
     });
   }
 
-  private async process(req: IncomingMessage, res: ServerResponse, headers: RequestHeaders, body: string, size: number): Promise<void> {
+  private async process(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: RequestHeaders,
+    body: string,
+    size: number,
+  ): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
@@ -123,21 +143,35 @@ export class Gateway {
 
     if (method.authorizationType === 'CUSTOM') {
       const authorizer = api.authorizers.get(method.authorizerId!)!;
-      const outcome = await this.authorizers.authorize(authorizer, state.headers.lower, methodArn(api, httpMethod, path));
+      const outcome = await this.authorizers.authorize(
+        authorizer,
+        state.headers.lower,
+        methodArn(api, httpMethod, path),
+      );
       if (!outcome.ok) {
-        if (outcome.error.type.startsWith('AUTHORIZER_')) this.log(`gateway: ${httpMethod} ${path}: authorizer ${authorizer.name} failed (${outcome.error.type})`);
+        if (outcome.error.type.startsWith('AUTHORIZER_'))
+          this.log(
+            `gateway: ${httpMethod} ${path}: authorizer ${authorizer.name} failed (${outcome.error.type})`,
+          );
         return this.fail(req, res, state, outcome.error);
       }
       state.authorizer = outcome.authorizer;
     }
     const invalid =
-      this.validation.checkParameters(method, state.headers.lower, state.query, state.pathParameters) ??
-      this.validation.checkBody(method, state.headers.lower['content-type'], body);
+      this.validation.checkParameters(
+        method,
+        state.headers.lower,
+        state.query,
+        state.pathParameters,
+      ) ?? this.validation.checkBody(method, state.headers.lower['content-type'], body);
     if (invalid) return this.fail(req, res, state, invalid);
 
     const integration = method.integration;
     if (integration.type === 'MOCK') {
-      res.writeHead(integration.statusCode, { ...integration.headers, 'x-amzn-requestid': state.requestId });
+      res.writeHead(integration.statusCode, {
+        ...integration.headers,
+        'x-amzn-requestid': state.requestId,
+      });
       res.end(integration.body);
       return;
     }
@@ -169,23 +203,34 @@ export class Gateway {
     });
     const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
     if (result === 'integration-timeout') {
-      this.log(`gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`);
+      this.log(
+        `gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`,
+      );
       return this.fail(req, res, state, { type: 'INTEGRATION_TIMEOUT' });
     }
     // Behind a proxy integration, Lambda's failures have no gateway response type of their own:
     // DEFAULT_5XX answers, with 500 for a throttle and 502 for a function error (as AWS does).
     if (result.kind === 'throttled') {
-      this.log(`gateway: ${httpMethod} ${path}: Lambda throttled ${integration.functionId} (${result.reason})`);
+      this.log(
+        `gateway: ${httpMethod} ${path}: Lambda throttled ${integration.functionId} (${result.reason})`,
+      );
       return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 500 });
     }
     if (result.kind !== 'ok') {
-      const why = result.kind === 'timeout' ? 'Task timed out' : `${result.errorType}: ${result.errorMessage}`;
-      this.log(`gateway: ${httpMethod} ${path}: Lambda execution failed with status 200 due to customer function error: ${why}`);
+      const why =
+        result.kind === 'timeout'
+          ? 'Task timed out'
+          : `${result.errorType}: ${result.errorMessage}`;
+      this.log(
+        `gateway: ${httpMethod} ${path}: Lambda execution failed with status 200 due to customer function error: ${why}`,
+      );
       return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 502 });
     }
     const proxy = readProxyResult(result.payload);
     if (!proxy) {
-      this.log(`gateway: ${httpMethod} ${path}: Execution failed due to configuration error: Malformed Lambda proxy response`);
+      this.log(
+        `gateway: ${httpMethod} ${path}: Execution failed due to configuration error: Malformed Lambda proxy response`,
+      );
       return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 502 });
     }
     const responseHeaders = proxy.headers;
@@ -196,11 +241,17 @@ export class Gateway {
     res.end(proxy.body);
   }
 
-  /** Invokes the function, giving up (as API Gateway does) once the integration timeout passes. */
-  private invokeWithin(functionId: string, event: unknown, timeoutMs: number): Promise<InvokeResult | 'integration-timeout'> {
+  /**
+   * Invokes the function, giving up (as API Gateway does) once the integration timeout passes. Armed
+   * even when the function's own timeout is shorter: waiting for an environment and INIT come before
+   * the function's timeout starts, and count against the integration's.
+   */
+  private invokeWithin(
+    functionId: string,
+    event: unknown,
+    timeoutMs: number,
+  ): Promise<InvokeResult | 'integration-timeout'> {
     const invocation = this.lambda.invoke(functionId, event);
-    // The function's own timeout fires first whenever it is shorter: no timer needed on the hot path.
-    if ((this.functionTimeoutsMs.get(functionId) ?? Infinity) < timeoutMs) return invocation;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => resolve('integration-timeout'), timeoutMs);
       invocation.then(
@@ -216,7 +267,12 @@ export class Gateway {
     });
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, state: RequestState, error: GatewayError): void {
+  private fail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+    error: GatewayError,
+  ): void {
     const api = state.api;
     const context: TemplateContext = {
       requestId: state.requestId,
@@ -232,7 +288,10 @@ export class Gateway {
       protocol: `HTTP/${req.httpVersion}`,
       requestTime: requestTime(state.requestTimeEpoch),
       requestTimeEpoch: state.requestTimeEpoch,
-      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: state.headers.lower['user-agent'] ?? null },
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: state.headers.lower['user-agent'] ?? null,
+      },
       authorizer: state.authorizer,
     };
     const rendered = renderGatewayError(api, error, context, {
