@@ -154,7 +154,7 @@ function deployPlan(result: ReviewResult): string[] {
     '',
     plan.orderEnforcedByNx
       ? 'Order: each stack after the stacks it depends on (the cloud assembly); Nx enforces it between the deploy targets.'
-      : 'Order: each stack after the stacks it depends on (the cloud assembly). Nx does not order the deploy targets themselves: this order holds when they run one at a time in it (`--parallel=1`).',
+      : 'Order: each stack after the stacks it depends on (the cloud assembly). Nx does not order these deploy targets (no `dependsOn` between them): run one at a time, they must run in this order.',
     '',
   );
   return lines;

@@ -44,9 +44,19 @@ export async function runConsumerChecks(
         target,
         status: result.code === 0 ? 'passed' : 'failed',
         ms: result.ms,
-        ...(result.code === 0 ? {} : { output: tail(result.output, 40) }),
+        ...(result.code === 0 ? {} : { output: failureOutput(result.output) }),
       });
     }
   }
   return checks;
+}
+
+/**
+ * What a reviewer needs from a failed Nx run: the task's own output up to Nx's closing summary
+ * (" NX   Running target … failed", the failed-task list, timings), its last 40 lines.
+ */
+export function failureOutput(output: string): string {
+  const lines = output.split('\n');
+  const summary = lines.findLastIndex((line) => /^\s*NX\s{2,}/.test(line));
+  return tail((summary > 0 ? lines.slice(0, summary) : lines).join('\n'), 40);
 }
