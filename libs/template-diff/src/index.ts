@@ -1,8 +1,10 @@
 /**
- * What deploying one CloudFormation template over another would change, offline: resources added,
- * removed, replaced (and whether they hold data), IAM and security-group changes. Used by the
- * pull-request review (tools/review) on the base and head cloud assemblies, and by any test that
- * must fail when a change would replace a resource.
+ * What deploying one CloudFormation template over another would change, offline, as
+ * `@aws-cdk/cloudformation-diff` (cdk diff's engine) decides it:
+ * - diffTemplates / replacedResources: every resource added, removed, replaced (and whether it
+ *   holds data), IAM and security-group changes — the pull-request review's infrastructure diff;
+ * - publishedValueReplacements: the values published in SSM whose source a change replaces, and
+ *   who holds them — the platform's replacement check, and the review's stranded consumers.
  */
 export {
   diffTemplates,
@@ -14,3 +16,8 @@ export {
   type ResourceChange,
   type TemplateChanges,
 } from './diff-templates';
+export {
+  publishedValueReplacements,
+  type PublishedValueReplacement,
+} from './published-value-replacements';
+export { readAssemblyStage } from './read-assembly-stage';
