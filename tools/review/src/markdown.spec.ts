@@ -151,6 +151,7 @@ function result(overrides: Partial<ReviewResult> = {}): ReviewResult {
     infrastructure: {
       base: { ms: 21000, packages: 'shared' },
       head: { ms: 9000, packages: 'own' },
+      stranded: [],
       stacks: [
         stackDiff('Staging/SmLocation', tableReplaced),
         stackDiff('Prod/SmLocation', tableReplaced),
@@ -249,6 +250,34 @@ describe('renderMarkdown', () => {
 
     expect(text).toContain(
       '❌ No diff: the base could not be synthesized.\n\n```\n`npm run synth` failed (exit 1) in /tmp/x:\n[cdk-nag Error] AwsSolutions-IAM5 at SmAuth/Role\n```',
+    );
+  });
+
+  it('names the readers of a published value whose source the change replaces', () => {
+    const infra = result().infrastructure;
+    if (!('stacks' in infra)) throw new Error('fixture');
+    const text = renderMarkdown(
+      result({
+        infrastructure: {
+          ...infra,
+          stranded: [
+            {
+              stage: 'Prod',
+              stackName: 'Prod-SmAuth',
+              parameterName: '/sm/prod/auth/authorizer-function-arn',
+              resource: 'AuthorizeFunction',
+              resourceType: 'AWS::Lambda::Function',
+              why: 'the resource is replaced (FunctionName)',
+              readAtDeploy: ['location', 'profile'],
+              readAtRunTime: [],
+            },
+          ],
+        },
+      }),
+    );
+
+    expect(text).toContain(
+      '- ⚠️ published value `/sm/prod/auth/authorizer-function-arn` (`Prod-SmAuth`): the resource is replaced (FunctionName); **location** reads it at deployment: deploy it again after this; **profile** reads it at deployment: deploy it again after this',
     );
   });
 

@@ -183,10 +183,22 @@ function infrastructure(result: ReviewResult): string[] {
     `The head's synthesized templates against the base's, offline (\`@aws-cdk/cloudformation-diff\`, as \`cdk diff\`); synthesized base ${timing(infra.base)}, head ${timing(infra.head)}.`,
     '',
   );
+  for (const value of infra.stranded) {
+    const readers = [
+      ...value.readAtDeploy.map(
+        (r) => `**${r}** reads it at deployment: deploy it again after this`,
+      ),
+      ...value.readAtRunTime.map((r) => `${r} reads it at run time`),
+    ];
+    lines.push(
+      `- ⚠️ published value ${code(value.parameterName)} (${code(value.stackName)}): ${value.why}${readers.length > 0 ? `; ${readers.join('; ')}` : ''}`,
+    );
+  }
+  if (infra.stranded.length > 0) lines.push('');
   const changed = infra.stacks.filter((s) => s.status !== 'unchanged');
-  if (changed.length === 0)
+  if (changed.length === 0) {
     return [...lines, `No stack changes (${plural(infra.stacks.length, 'stack')} compared).`, ''];
-
+  }
   // Prod first in full; another stage whose changes are the same as prod's says so in one line.
   const groups = groupByStage(changed);
   const [first, ...rest] = groups;

@@ -12,7 +12,12 @@ import type { ClientCall } from './consumers/client-calls';
 import { runConsumerChecks, type ConsumerCheck } from './consumers/checks';
 import { planDeploys, type DeployPlan } from './deploy/plan';
 import { git, isDirty, resolveCommit } from './git';
-import { diffStacks, type StackDiff } from './infra/stack-diffs';
+import {
+  diffStacks,
+  strandedValues,
+  type StackDiff,
+  type StrandedValue,
+} from './infra/stack-diffs';
 import { synthBase, synthHead, type Synthesized } from './infra/synth';
 import { readNx } from './nx';
 
@@ -53,6 +58,8 @@ export interface ConsumerReview {
 
 export interface InfrastructureReview {
   readonly stacks: readonly StackDiff[];
+  /** Values published in SSM whose source this change replaces: their readers must deploy again. */
+  readonly stranded: readonly StrandedValue[];
   readonly base: { readonly ms: number; readonly packages: Synthesized['packages'] | 'given' };
   readonly head: { readonly ms: number; readonly packages: Synthesized['packages'] | 'given' };
 }
@@ -175,6 +182,7 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
         const head = headSide.value;
         infrastructure = {
           stacks: timed('template diff', () => diffStacks(base.stacks, head.stacks, deployPlan)),
+          stranded: strandedValues(base.stacks, head.stacks),
           base: base.info,
           head: head.info,
         };
@@ -286,6 +294,15 @@ function verdictOf(
     const undeployed = infrastructure.stacks.filter(
       (s) => s.status !== 'unchanged' && s.deployedBy.length === 0,
     );
+    for (const value of infrastructure.stranded) {
+      const readers = [
+        ...value.readAtDeploy.map((r) => `${r} (at deployment)`),
+        ...value.readAtRunTime.map((r) => `${r} (at run time)`),
+      ];
+      warnings.push(
+        `${value.parameterName} (${value.stackName}) changes: ${value.why}${readers.length > 0 ? `; read by ${readers.join(', ')}` : ''}`,
+      );
+    }
     for (const stack of undeployed) {
       warnings.push(
         `${stack.id} changes, but \`nx affected -t deploy\` does not deploy it: deploy it by hand or fix the graph`,

@@ -1,4 +1,10 @@
-import { diffTemplates, type TemplateChanges } from '@sm/template-diff';
+import { publishedParameters, STAGES, type StackTemplate } from '@sm/infra';
+import {
+  diffTemplates,
+  publishedValueReplacements,
+  type PublishedValueReplacement,
+  type TemplateChanges,
+} from '@sm/template-diff';
 import type { StackView } from '../assembly';
 import type { DeployPlan } from '../deploy/plan';
 
@@ -47,5 +53,38 @@ export function diffStacks(
       deployedBy,
       changes,
     };
+  });
+}
+
+/** A value published in SSM whose source the change replaces, in the stage it belongs to. */
+export interface StrandedValue extends PublishedValueReplacement {
+  /** The CDK stage (`Prod`), none for top-level stacks. */
+  readonly stage?: string;
+}
+
+/**
+ * Per stage, the values stacks publish in SSM whose source resource the change would replace or
+ * remove (`publishedValueReplacements`, with `@sm/infra`'s declaration of who reads each value):
+ * after this deploys, those readers hold a dead value until they are deployed again.
+ */
+export function strandedValues(
+  base: readonly StackView[],
+  head: readonly StackView[],
+): StrandedValue[] {
+  const stages = [...new Set([...base, ...head].map((s) => s.stage))];
+  return stages.flatMap((stage) => {
+    const inStage = (stacks: readonly StackView[]): StackTemplate[] =>
+      stacks
+        .filter((s) => s.stage === stage)
+        .map((s) => ({
+          stackName: s.stackName,
+          template: s.template,
+        }));
+    const declared = STAGES.find((s) => s.id === stage);
+    return publishedValueReplacements(
+      inStage(base),
+      inStage(head),
+      declared ? publishedParameters(declared.name) : [],
+    ).map((finding) => ({ ...finding, ...(stage ? { stage } : {}) }));
   });
 }
