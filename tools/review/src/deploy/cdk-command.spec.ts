@@ -51,9 +51,19 @@ describe('parseCdkDeploys', () => {
     ]);
   });
 
+  it("reads this repository's npm run deploy:stack as the cdk deploy it runs", () => {
+    expect(
+      parseCdkDeploys('npm run --silent deploy:stack -- --stage staging --stack SmProfile'),
+    ).toEqual([{ all: false, patterns: ['Staging/SmProfile'], exclusively: true, context: {} }]);
+    expect(parseCdkDeploys('npm run deploy:stack -- --stack=SmAuth --stage=prod')).toEqual([
+      { all: false, patterns: ['Prod/SmAuth'], exclusively: true, context: {} },
+    ]);
+  });
+
   it('returns nothing for a command that deploys no CDK stack', () => {
     expect(parseCdkDeploys('bash tools/deploy.sh location')).toEqual([]);
     expect(parseCdkDeploys('npx cdk synth SmLocation')).toEqual([]);
+    expect(parseCdkDeploys('npm run --silent preflight -- --stage prod')).toEqual([]);
   });
 });
 

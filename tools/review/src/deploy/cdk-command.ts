@@ -1,3 +1,5 @@
+import { stageNamed } from '@sm/infra';
+
 /**
  * The stacks a `cdk deploy` command line selects, read the way the CDK CLI (aws-cdk 2.1148,
  * toolkit-lib's stack selectors) reads it: positional arguments after `deploy` are picomatch
@@ -47,11 +49,25 @@ const TAKES_VALUE = new Set([
   '--telemetry-file',
 ]);
 
-/** Each `cdk deploy …` in a shell command line (`npx cdk deploy …`, `cdk deploy …`), parsed. */
-export function parseCdkDeploys(commandLine: string): CdkDeploy[] {
+/**
+ * Each deployment in a shell command line, as the `cdk deploy` it runs:
+ * - `cdk deploy …` itself (`npx cdk deploy …`, `node_modules/.bin/cdk deploy …`);
+ * - this repository's `npm run deploy:stack -- --stage <stage> --stack <id>`
+ *   (apps/platform/src/deploy/deploy-stack.ts), which runs `cdk deploy --app <assembly>
+ *   <Stage>/<id> --exclusively`, the stage's CDK id taken from `@sm/infra`'s list of stages.
+ */
+export function parseCdkDeploys(
+  commandLine: string,
+  stageId: (stage: string) => string = (stage) => stageNamed(stage).id,
+): CdkDeploy[] {
   const deploys: CdkDeploy[] = [];
   for (const segment of commandLine.split(/&&|\|\||;|\n/)) {
     const words = shellWords(segment);
+    const deployStack = deployStackOf(words, stageId);
+    if (deployStack) {
+      deploys.push(deployStack);
+      continue;
+    }
     const at = words.findIndex(
       (w, i) => (w === 'cdk' || w.endsWith('/cdk')) && words[i + 1] === 'deploy',
     );
@@ -79,6 +95,21 @@ export function parseCdkDeploys(commandLine: string): CdkDeploy[] {
     deploys.push({ all, patterns, exclusively, context });
   }
   return deploys;
+}
+
+/** `npm run [-s] deploy:stack -- --stage prod --stack SmLocation` → `cdk deploy Prod/SmLocation -e`. */
+function deployStackOf(words: string[], stageId: (stage: string) => string): CdkDeploy | undefined {
+  const at = words.indexOf('deploy:stack');
+  if (at === -1 || !words.slice(0, at).includes('run')) return undefined;
+  const option = (name: string) => {
+    const i = words.indexOf(`--${name}`, at);
+    const inline = words.find((w, j) => j > at && w.startsWith(`--${name}=`));
+    return inline ? inline.slice(name.length + 3) : i === -1 ? undefined : words[i + 1];
+  };
+  const stage = option('stage');
+  const stack = option('stack');
+  if (!stage || !stack) return { all: false, patterns: [], exclusively: true, context: {} };
+  return { all: false, patterns: [`${stageId(stage)}/${stack}`], exclusively: true, context: {} };
 }
 
 /** A stack as selection needs it: its hierarchical id, stage, and the stacks it depends on. */

@@ -117,8 +117,55 @@ describe('planDeploys', () => {
 
     expect(stage?.stacks).toEqual([]);
     expect(stage?.problems).toEqual([
-      'location: its deploy command runs no `cdk deploy` (bash deploy.sh location)',
+      'location: its deploy command runs neither `cdk deploy` nor `npm run deploy:stack` (bash deploy.sh location)',
       "profile: no stack matches 'SmGone'",
+    ]);
+  });
+
+  it("reads this repository's deploy target: synth, preflight, then npm run deploy:stack for the stage", () => {
+    const staged = ['Staging', 'Prod'].flatMap((stage) => [
+      stack(`${stage}/SmAuth`),
+      stack(`${stage}/SmLocation`, [`${stage}/SmAuth`]),
+    ]);
+    const commands = (stage: string) => ({
+      commands: [
+        'npx cdk synth --quiet',
+        `npm run --silent preflight -- --stage ${stage}`,
+        `npm run --silent deploy:stack -- --stage ${stage} --stack SmLocation`,
+      ],
+    });
+    const view = nx(
+      [
+        project('location', {
+          options: commands('prod'),
+          configurations: { staging: commands('staging'), prod: commands('prod') },
+        }),
+      ],
+      ['location'],
+    );
+
+    const plan = planDeploys(view, staged);
+
+    expect(
+      plan.stages.map((s) => [s.configuration, s.stacks.map((p) => p.id), s.problems]),
+    ).toEqual([
+      ['prod', ['Prod/SmLocation'], []],
+      ['staging', ['Staging/SmLocation'], []],
+    ]);
+  });
+
+  it('says which stage is unknown to a deploy:stack command', () => {
+    const view = nx(
+      [
+        project('location', {
+          options: { command: 'npm run deploy:stack -- --stage qa --stack SmLocation' },
+        }),
+      ],
+      ['location'],
+    );
+
+    expect(planDeploys(view, flatStacks).stages[0]?.problems).toEqual([
+      expect.stringMatching(/^location: unknown stage 'qa'/),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { StackView } from '../assembly';
 import type { NxView } from '../nx';
-import { parseCdkDeploys, selectStacks } from './cdk-command';
+import { parseCdkDeploys, selectStacks, type CdkDeploy } from './cdk-command';
 
 export interface PlannedStack {
   /** Hierarchical id, e.g. `Prod/SmLocation`. */
@@ -67,10 +67,16 @@ function planStage(
   const problems: string[] = [];
   for (const project of projects) {
     const command = deployCommand(nx, project, configuration);
-    const deploys = command ? parseCdkDeploys(command) : [];
+    let deploys: CdkDeploy[];
+    try {
+      deploys = command ? parseCdkDeploys(command) : [];
+    } catch (error) {
+      problems.push(`${project}: ${(error as Error).message}`);
+      continue;
+    }
     if (deploys.length === 0) {
       problems.push(
-        `${project}: its deploy command runs no \`cdk deploy\` (${command ?? 'no command'})`,
+        `${project}: its deploy command runs neither \`cdk deploy\` nor \`npm run deploy:stack\` (${command ?? 'no command'})`,
       );
       continue;
     }
