@@ -121,7 +121,7 @@ describe('npm run review on real pull requests', () => {
     expect(markdown).toMatch(/`GetLocation\/Function` \| `AWS::Lambda::Function` \| MemorySize/);
   });
 
-  it('a compatible contract change: non-breaking, profile named as its caller, profile typechecks, location then profile deploy', async () => {
+  it('a compatible contract change: non-breaking, profile named as its caller, profile typechecks, location and profile deploy', async () => {
     repo.edit(
       'contracts/location/openapi.yaml',
       "      properties:\n        userId:\n          $ref: '../common/components.yaml#/components/schemas/UserId'\n        latitude:",
