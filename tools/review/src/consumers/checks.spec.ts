@@ -24,6 +24,21 @@ describe('failureOutput', () => {
     );
   });
 
+  it("starts at the failed task's own header: the tasks it depends on printed before it", () => {
+    const output = [
+      ' NX   Running target typecheck for project profile and 2 tasks it depends on:',
+      '> nx run contract-location:generate  [local cache]',
+      'contract-location: 3 files written',
+      '> nx run profile:typecheck',
+      "error TS2339: Property 'updatedAt' does not exist",
+      ' NX   Running target typecheck for project profile and 2 tasks it depends on failed',
+    ].join('\n');
+
+    expect(failureOutput(output, 'profile:typecheck')).toBe(
+      "> nx run profile:typecheck\nerror TS2339: Property 'updatedAt' does not exist",
+    );
+  });
+
   it('keeps the last 40 lines when there is no Nx summary', () => {
     const output = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
 

@@ -44,7 +44,9 @@ export async function runConsumerChecks(
         target,
         status: result.code === 0 ? 'passed' : 'failed',
         ms: result.ms,
-        ...(result.code === 0 ? {} : { output: failureOutput(result.output) }),
+        ...(result.code === 0
+          ? {}
+          : { output: failureOutput(result.output, `${project}:${target}`) }),
       });
     }
   }
@@ -52,11 +54,17 @@ export async function runConsumerChecks(
 }
 
 /**
- * What a reviewer needs from a failed Nx run: the task's own output up to Nx's closing summary
- * (" NX   Running target … failed", the failed-task list, timings), its last 40 lines.
+ * What a reviewer needs from a failed Nx run: the failed task's own output — from its
+ * `> nx run <project>:<target>` header (the tasks it depends on, such as regenerating the client,
+ * print before it) up to Nx's closing summary (" NX   Running target … failed", the failed-task
+ * list, timings) — at most its last 40 lines.
  */
-export function failureOutput(output: string): string {
+export function failureOutput(output: string, task?: string): string {
   const lines = output.split('\n');
   const summary = lines.findLastIndex((line) => /^\s*NX\s{2,}/.test(line));
-  return tail((summary > 0 ? lines.slice(0, summary) : lines).join('\n'), 40);
+  const end = summary > 0 ? summary : lines.length;
+  const start = task
+    ? lines.slice(0, end).findLastIndex((line) => line.trim() === `> nx run ${task}`)
+    : -1;
+  return tail(lines.slice(Math.max(start, 0), end).join('\n'), 40);
 }
