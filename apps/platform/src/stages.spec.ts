@@ -82,9 +82,16 @@ describe('deployment stages', () => {
   it('leaves nothing behind when a stack’s first create fails: no plain Retain, only RetainExceptOnCreate', () => {
     for (const { name } of STAGES) {
       for (const stack of services(stages[name])) {
-        const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; DeletionPolicy?: string }> };
-        const retained = Object.entries(template.Resources).filter(([, r]) => r.DeletionPolicy === 'Retain');
-        expect({ stack: stack.stackName, retained }).toEqual({ stack: stack.stackName, retained: [] });
+        const template = Template.fromStack(stack).toJSON() as {
+          Resources: Record<string, { Type: string; DeletionPolicy?: string }>;
+        };
+        const retained = Object.entries(template.Resources).filter(
+          ([, r]) => r.DeletionPolicy === 'Retain',
+        );
+        expect({ stack: stack.stackName, retained }).toEqual({
+          stack: stack.stackName,
+          retained: [],
+        });
       }
     }
   });

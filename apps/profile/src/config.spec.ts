@@ -31,13 +31,17 @@ describe('parseLocationLookupConfig', () => {
   });
 
   it('reads the URL from the SSM parameter the stack names, reused for 60 s unless configured', () => {
-    expect(parseLocationLookupConfig({ LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url' })).toEqual({
+    expect(
+      parseLocationLookupConfig({ LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url' }),
+    ).toEqual({
       locationApi: { kind: 'parameter', name: '/sm/prod/location/api-url', maxAgeSeconds: 60 },
       locationLookupTimeoutMs: 1000,
     });
     expect(
-      parseLocationLookupConfig({ LOCATION_API_URL_PARAMETER: '/sm/staging/location/api-url', LOCATION_API_URL_MAX_AGE_SECONDS: '5' })
-        .locationApi,
+      parseLocationLookupConfig({
+        LOCATION_API_URL_PARAMETER: '/sm/staging/location/api-url',
+        LOCATION_API_URL_MAX_AGE_SECONDS: '5',
+      }).locationApi,
     ).toEqual({ kind: 'parameter', name: '/sm/staging/location/api-url', maxAgeSeconds: 5 });
   });
 
@@ -46,14 +50,32 @@ describe('parseLocationLookupConfig', () => {
       'Missing required environment variable LOCATION_API_URL_PARAMETER (or LOCATION_API_URL for a fixed URL).',
     );
     expect(() =>
-      parseLocationLookupConfig({ LOCATION_API_URL: url, LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url' }),
+      parseLocationLookupConfig({
+        LOCATION_API_URL: url,
+        LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url',
+      }),
     ).toThrow('Set one of LOCATION_API_URL_PARAMETER');
   });
 
   it.each([
-    [{ LOCATION_API_URL_PARAMETER: 'sm/prod/location/api-url' }, /LOCATION_API_URL_PARAMETER must be an SSM parameter name/],
-    [{ LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url', LOCATION_API_URL_MAX_AGE_SECONDS: '0' }, /LOCATION_API_URL_MAX_AGE_SECONDS .* got '0'/],
-    [{ LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url', LOCATION_API_URL_MAX_AGE_SECONDS: '3601' }, /from 1 to 3600, got '3601'/],
+    [
+      { LOCATION_API_URL_PARAMETER: 'sm/prod/location/api-url' },
+      /LOCATION_API_URL_PARAMETER must be an SSM parameter name/,
+    ],
+    [
+      {
+        LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url',
+        LOCATION_API_URL_MAX_AGE_SECONDS: '0',
+      },
+      /LOCATION_API_URL_MAX_AGE_SECONDS .* got '0'/,
+    ],
+    [
+      {
+        LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url',
+        LOCATION_API_URL_MAX_AGE_SECONDS: '3601',
+      },
+      /from 1 to 3600, got '3601'/,
+    ],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => parseLocationLookupConfig(env)).toThrow(message);
   });

@@ -68,16 +68,26 @@ const locationApiSource = (env: Environment): LocationApiSource => {
   const url = env['LOCATION_API_URL']?.trim();
   const parameter = env['LOCATION_API_URL_PARAMETER']?.trim();
   if (url && parameter) {
-    throw new Error('Set one of LOCATION_API_URL_PARAMETER (the SSM parameter, as deployed) and LOCATION_API_URL (a fixed URL), not both.');
+    throw new Error(
+      'Set one of LOCATION_API_URL_PARAMETER (the SSM parameter, as deployed) and LOCATION_API_URL (a fixed URL), not both.',
+    );
   }
   if (url) return { kind: 'url', url: baseUrl(env, 'LOCATION_API_URL') };
   if (!parameter) {
-    throw new Error('Missing required environment variable LOCATION_API_URL_PARAMETER (or LOCATION_API_URL for a fixed URL).');
+    throw new Error(
+      'Missing required environment variable LOCATION_API_URL_PARAMETER (or LOCATION_API_URL for a fixed URL).',
+    );
   }
   if (!/^\/[A-Za-z0-9_.\-/]+$/.test(parameter)) {
-    throw new Error(`Environment variable LOCATION_API_URL_PARAMETER must be an SSM parameter name like /sm/prod/location/api-url, got '${parameter}'.`);
+    throw new Error(
+      `Environment variable LOCATION_API_URL_PARAMETER must be an SSM parameter name like /sm/prod/location/api-url, got '${parameter}'.`,
+    );
   }
-  return { kind: 'parameter', name: parameter, maxAgeSeconds: seconds(env, 'LOCATION_API_URL_MAX_AGE_SECONDS', DEFAULT_URL_MAX_AGE_SECONDS) };
+  return {
+    kind: 'parameter',
+    name: parameter,
+    maxAgeSeconds: seconds(env, 'LOCATION_API_URL_MAX_AGE_SECONDS', DEFAULT_URL_MAX_AGE_SECONDS),
+  };
 };
 
 /**
@@ -106,7 +116,9 @@ const seconds = (env: Environment, name: string, fallback: number): number => {
   if (!raw) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 1 || value > MAX_URL_MAX_AGE_SECONDS) {
-    throw new Error(`Environment variable ${name} must be a whole number of seconds from 1 to ${MAX_URL_MAX_AGE_SECONDS}, got '${raw}'.`);
+    throw new Error(
+      `Environment variable ${name} must be a whole number of seconds from 1 to ${MAX_URL_MAX_AGE_SECONDS}, got '${raw}'.`,
+    );
   }
   return value;
 };
@@ -117,7 +129,8 @@ const required = (env: Environment, name: string): string => {
   return value;
 };
 
-const baseUrl = (env: Environment, name: string): string => parseBaseUrl(required(env, name), `Environment variable ${name}`);
+const baseUrl = (env: Environment, name: string): string =>
+  parseBaseUrl(required(env, name), `Environment variable ${name}`);
 
 const milliseconds = (env: Environment, name: string, fallback: number): number => {
   const raw = env[name]?.trim();

@@ -65,11 +65,39 @@ export function publishedParameters(stage: StageName): readonly PublishedParamet
   const names = ssmParameterNames(stage);
   const external = 'load tests, fuzzing and the tour against a deployed stage';
   return [
-    { name: names.alertTopicArn, publisher: 'platform', readAtDeploy: ['auth', 'location', 'profile'], readAtRunTime: [] },
-    { name: names.authorizerFunctionArn, publisher: 'auth', readAtDeploy: ['location', 'profile'], readAtRunTime: [] },
-    { name: apiUrlParameterName(stage, 'auth'), publisher: 'auth', readAtDeploy: [], readAtRunTime: [], alsoReadBy: external },
-    { name: names.locationApiUrl, publisher: 'location', readAtDeploy: [], readAtRunTime: ['profile'], alsoReadBy: external },
-    { name: apiUrlParameterName(stage, 'profile'), publisher: 'profile', readAtDeploy: [], readAtRunTime: [], alsoReadBy: external },
+    {
+      name: names.alertTopicArn,
+      publisher: 'platform',
+      readAtDeploy: ['auth', 'location', 'profile'],
+      readAtRunTime: [],
+    },
+    {
+      name: names.authorizerFunctionArn,
+      publisher: 'auth',
+      readAtDeploy: ['location', 'profile'],
+      readAtRunTime: [],
+    },
+    {
+      name: apiUrlParameterName(stage, 'auth'),
+      publisher: 'auth',
+      readAtDeploy: [],
+      readAtRunTime: [],
+      alsoReadBy: external,
+    },
+    {
+      name: names.locationApiUrl,
+      publisher: 'location',
+      readAtDeploy: [],
+      readAtRunTime: ['profile'],
+      alsoReadBy: external,
+    },
+    {
+      name: apiUrlParameterName(stage, 'profile'),
+      publisher: 'profile',
+      readAtDeploy: [],
+      readAtRunTime: [],
+      alsoReadBy: external,
+    },
   ];
 }
 
@@ -78,10 +106,16 @@ export function publishedParameters(stage: StageName): readonly PublishedParamet
  * {@link publishedParameters}): every service that read one of them at its own deployment, in
  * deployment order (auth, location, profile). Unknown names are an error, not an empty answer.
  */
-export function servicesToRedeploy(stage: StageName, changedNames: readonly string[]): ServiceName[] {
+export function servicesToRedeploy(
+  stage: StageName,
+  changedNames: readonly string[],
+): ServiceName[] {
   const published = publishedParameters(stage);
   const unknown = changedNames.filter((name) => !published.some((p) => p.name === name));
-  if (unknown.length > 0) throw new Error(`not a published parameter of stage ${stage}: ${unknown.join(', ')}`);
-  const services = new Set(published.filter((p) => changedNames.includes(p.name)).flatMap((p) => p.readAtDeploy));
+  if (unknown.length > 0)
+    throw new Error(`not a published parameter of stage ${stage}: ${unknown.join(', ')}`);
+  const services = new Set(
+    published.filter((p) => changedNames.includes(p.name)).flatMap((p) => p.readAtDeploy),
+  );
   return (['auth', 'location', 'profile'] as const).filter((service) => services.has(service));
 }

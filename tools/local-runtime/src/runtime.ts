@@ -101,11 +101,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get dynalite's and the SSM stand-in's endpoints in their environment, so the
     // assembly is read after both listen.
-    [dynamo, ssm] = await Promise.all([startLocalDynamo({ dataDir, inMemory }), startSsmStandIn({ host })]);
+    [dynamo, ssm] = await Promise.all([
+      startLocalDynamo({ dataDir, inMemory }),
+      startSsmStandIn({ host }),
+    ]);
     const system = readAssembly(options.assemblyDir, {
       origin,
       stage: options.stage,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SSM: ssm.endpoint },
+      extraEnvironment: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      },
     });
     ssm.setParameters(system.parameters);
     logSink = createLogSink({ logsDir, quiet: options.quiet });

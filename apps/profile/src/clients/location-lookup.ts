@@ -56,7 +56,10 @@ export const createHttpLocationLookup = (options: HttpLocationLookupOptions): Lo
     if (client?.baseUrl !== baseUrl) {
       client = {
         baseUrl,
-        client: createLocationClient({ baseUrl, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) }),
+        client: createLocationClient({
+          baseUrl,
+          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        }),
       };
     }
     return client.client;
@@ -76,7 +79,8 @@ export const createHttpLocationLookup = (options: HttpLocationLookupOptions): Lo
       const timeout = AbortSignal.timeout(timeoutMs);
       const abandoned = signal === undefined ? timeout : AbortSignal.any([timeout, signal]);
       const whyAbandoned = (what: string): LocationLookupResult | undefined => {
-        if (timeout.aborted) return failed({ reason: 'timeout', detail: `no ${what} within ${timeoutMs} ms` });
+        if (timeout.aborted)
+          return failed({ reason: 'timeout', detail: `no ${what} within ${timeoutMs} ms` });
         if (signal?.aborted) return failed({ reason: 'cancelled' });
         return undefined;
       };
@@ -86,7 +90,10 @@ export const createHttpLocationLookup = (options: HttpLocationLookupOptions): Lo
         // Reading the URL (SSM on a cache miss) counts against the same budget as the call.
         baseUrl = await untilAborted(source.current(), abandoned);
       } catch (thrown) {
-        return whyAbandoned('location API URL') ?? failed({ reason: 'unreachable', detail: `no location API URL: ${describe(thrown)}` });
+        return (
+          whyAbandoned('location API URL') ??
+          failed({ reason: 'unreachable', detail: `no location API URL: ${describe(thrown)}` })
+        );
       }
 
       const result = await (async (): Promise<LocationLookupResult> => {
@@ -137,7 +144,10 @@ export const createHttpLocationLookup = (options: HttpLocationLookupOptions): Lo
       })();
       // An unreachable API or an answer no location API gives may mean the URL changed (location's
       // API replaced): the next lookup reads it afresh instead of waiting for the cache to expire.
-      if (result.outcome === 'failed' && (result.failure.reason === 'unreachable' || result.failure.reason === 'error-status')) {
+      if (
+        result.outcome === 'failed' &&
+        (result.failure.reason === 'unreachable' || result.failure.reason === 'error-status')
+      ) {
         source.invalidate();
       }
       return result;

@@ -10,7 +10,9 @@ import { observability } from './runtime';
  */
 export const lookupConfig = loadLocationLookupConfig();
 
-export const locationLookup = createHttpLocationLookup({ baseUrl: locationUrlSource(lookupConfig.locationApi) });
+export const locationLookup = createHttpLocationLookup({
+  baseUrl: locationUrlSource(lookupConfig.locationApi),
+});
 
 /** One WARN line and one `LocationLookupFailed` count per failed lookup; never the token. */
 export const reportLocationLookupFailed = (
