@@ -44,6 +44,7 @@ describe('ServiceFunction', () => {
           POWERTOOLS_SERVICE_NAME: 'notes',
           POWERTOOLS_METRICS_NAMESPACE: 'ServerlessMicroservices',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
@@ -140,6 +141,12 @@ describe('ServiceFunction', () => {
 
     it('when the environment tries to replace a variable the construct owns', () => {
       expect(attempt({ environment: { NODE_OPTIONS: '--inspect' } })).toThrow(/NODE_OPTIONS is set by ServiceFunction/);
+    });
+
+    it('when a stack tries to record handler results in X-Ray again', () => {
+      expect(attempt({ environment: { POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'true' } })).toThrow(
+        /POWERTOOLS_TRACER_CAPTURE_RESPONSE is set by ServiceFunction/,
+      );
     });
 
     it('when the bundle name is not a file name', () => {

@@ -25,8 +25,8 @@ export interface ServiceFunctionProps {
   /** Memory, timeout and reserved concurrency, from the service's `limits.ts`. */
   readonly limits: FunctionLimits;
   /**
-   * Service-specific environment variables. The Powertools variables and `NODE_OPTIONS` are set
-   * here and cannot be overridden.
+   * Service-specific environment variables. The Powertools variables (tracer response capture off
+   * included) and `NODE_OPTIONS` are set here and cannot be overridden ({@link RESERVED_ENVIRONMENT}).
    * @default - none
    */
   readonly environment?: { readonly [name: string]: string };
@@ -67,7 +67,18 @@ export interface ServiceFunctionProps {
 }
 
 const ENTRY = /^[a-z][a-z0-9-]*$/;
-const RESERVED_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+/**
+ * Set by ServiceFunction and never by a stack. `POWERTOOLS_TRACER_CAPTURE_RESPONSE=false`: a
+ * handler's result is never recorded in X-Ray, where anyone with trace access could read it
+ * (`POST /tokens` answers with a bearer token; profile and location bodies are personal data).
+ */
+export const RESERVED_ENVIRONMENT = [
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+  'NODE_OPTIONS',
+] as const;
 
 /**
  * One Lambda function of a service, deployed from the bundle the Nx build produced: Node.js 22 on
@@ -108,7 +119,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       throw new InfraConfigError(`${this.node.path}: functionName must be 1 to 64 letters, digits, '-' or '_', got '${props.functionName}'`);
     }
     for (const name of Object.keys(props.environment ?? {})) {
-      if (RESERVED_ENVIRONMENT.includes(name)) {
+      if ((RESERVED_ENVIRONMENT as readonly string[]).includes(name)) {
         throw new InfraConfigError(`${this.node.path}: environment variable ${name} is set by ServiceFunction; remove it from props.environment`);
       }
     }
@@ -181,6 +192,8 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Results carry credentials and personal data: never into traces (see RESERVED_ENVIRONMENT).
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         NODE_OPTIONS: '--enable-source-maps',
       },
     });

@@ -37,9 +37,7 @@ export const withObservability =
       options.segmentName ?? `## ${context.functionName}`,
     );
     try {
-      const result = await handler(event, context);
-      segment?.succeed(result);
-      return result;
+      return await handler(event, context);
     } catch (error) {
       segment?.fail(error);
       throw error;
@@ -59,7 +57,6 @@ export const flushMetrics = ({ metrics }: Observability): void => {
 };
 
 interface OpenSubsegment {
-  succeed(result: unknown): void;
   fail(error: unknown): void;
   close(): void;
 }
@@ -78,8 +75,10 @@ const openSubsegment = (observability: Observability, name: string): OpenSubsegm
   tracer.setSegment(subsegment);
   tracer.annotateColdStart();
   tracer.addServiceNameAnnotation();
+  // The handler's result is never added to the trace: results carry bearer tokens (POST /tokens)
+  // and personal data, and anyone with trace access could read them. ServiceFunction also sets
+  // POWERTOOLS_TRACER_CAPTURE_RESPONSE=false, for anything that would call the Tracer's own capture.
   return {
-    succeed: (result) => tracer.addResponseAsMetadata(result, name),
     fail: (error) =>
       tracer.addErrorAsMetadata(error instanceof Error ? error : new Error(String(error))),
     close: () => {
