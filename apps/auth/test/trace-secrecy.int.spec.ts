@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import {
   buildProxyEvent,
   buildTokenAuthorizerEvent,
@@ -38,14 +38,14 @@ let tableNames: Record<string, string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'auth-trace-secrecy-'));
-  const common = {
+  const common: BuildOptions = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node22',
     mainFields: ['module', 'main'],
     logLevel: 'silent',
-  } as const;
+  };
   await build({
     ...common,
     entryPoints: HANDLERS.map((name) => join(ROOT, 'apps/auth/src/handlers', `${name}.ts`)),

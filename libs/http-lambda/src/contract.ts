@@ -42,6 +42,8 @@ export interface OperationManifestEntry {
     readonly required: boolean;
     readonly contentType: string;
     readonly model?: string;
+    /** The largest body the operation accepts, in bytes; a larger one is refused with 413 unread. */
+    readonly maxBytes: number;
   } | null;
   readonly parameters: readonly {
     readonly name: string;

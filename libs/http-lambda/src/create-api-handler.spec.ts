@@ -169,7 +169,15 @@ describe('createApiHandler routing and success responses', () => {
     );
 
     // Assess
-    expect(result).toEqual({ statusCode: 204, headers: {}, body: '' });
+    expect(result).toEqual({
+      statusCode: 204,
+      headers: {
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'cache-control': 'no-store',
+      },
+      body: '',
+    });
   });
 
   it('refuses to build a handler for an operation the contract does not have', () => {
@@ -304,6 +312,46 @@ describe('createApiHandler request validation', () => {
     expect(putWidget).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['as text', (body: string) => ({ body })],
+    ['base64-encoded', (body: string) => ({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true })],
+  ])("answers a body over the operation's byte limit (%s) with 413 before parsing it", async (_label, encode) => {
+    // Prepare: valid JSON padded with spaces to one byte over the fixture's 2,048-byte limit.
+    const json = JSON.stringify({ name: 'gear' });
+    const tooLarge = json + ' '.repeat(2049 - json.length);
+    const atLimit = json + ' '.repeat(2048 - json.length);
+    const put = jest.fn(() => ({ status: 200 as const, body: widget }));
+
+    // Act
+    const refused = await build({ putWidget: put })(putEvent(encode(tooLarge)), lambdaContext());
+    const accepted = await build({ putWidget: put })(putEvent(encode(atLimit)), lambdaContext());
+
+    // Assess
+    expect(refused.statusCode).toBe(413);
+    expect(parse(refused.body)).toMatchObject({
+      type: 'urn:problem-type:payload-too-large',
+      status: 413,
+      detail: 'The request body has 2049 bytes; putWidget accepts at most 2048.',
+    });
+    expect(accepted.statusCode).toBe(200);
+    expect(put).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses an oversized body before its media type or JSON is looked at', async () => {
+    // Prepare
+    const put = jest.fn(() => ({ status: 200 as const, body: widget }));
+
+    // Act
+    const result = await build({ putWidget: put })(
+      putEvent({ headers: { 'content-type': 'text/plain' }, body: '{'.repeat(5000) }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(413);
+    expect(put).not.toHaveBeenCalled();
+  });
+
   it('answers 401 on a secured operation without an authorizer principal, before validating', async () => {
     // Act
     const result = await build({ putWidget })(
@@ -315,6 +363,61 @@ describe('createApiHandler request validation', () => {
     expect(result.statusCode).toBe(401);
     expect(parse(result.body)).toMatchObject({ type: 'urn:problem-type:unauthorized' });
     expect(putWidget).not.toHaveBeenCalled();
+  });
+});
+
+describe('createApiHandler security headers', () => {
+  const csp = "default-src 'none'; frame-ancestors 'none'";
+
+  it('sends nosniff, the JSON API policy and no-store on an authenticated answer, whatever the handler set', async () => {
+    // Act
+    const result = await build({
+      getWidget: () => ({ status: 200, body: widget, headers: { ETag: '"v1"', 'Cache-Control': 'public, max-age=600' } }),
+    })(proxyEvent({ method: 'GET', resource: '/widgets/{widgetId}', pathParameters: { widgetId: 'w-1' }, principal: alice }), lambdaContext());
+
+    // Assess
+    expect(result.headers).toEqual({
+      ETag: '"v1"',
+      'content-type': 'application/json',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': csp,
+      'cache-control': 'no-store',
+    });
+  });
+
+  it("leaves caching of a public operation's success to its handler, with nosniff and the policy", async () => {
+    // Act
+    const result = await build({ listWidgets: () => ({ status: 200, body: { items: [widget], nextCursor: null } }) })(
+      proxyEvent({ method: 'GET', resource: '/widgets' }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toEqual({
+      'content-type': 'application/json',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': csp,
+    });
+  });
+
+  it('sends all three on every problem, also from a public operation, keeping the error’s own headers', async () => {
+    // Act
+    const result = await build({
+      listWidgets: () => {
+        throw new PreconditionFailedError('stale', { headers: { 'Retry-After': '3' } });
+      },
+      // 412 is not one of listWidgets' statuses; only the headers are looked at here.
+    }, { validateResponses: false })(proxyEvent({ method: 'GET', resource: '/widgets' }), lambdaContext());
+
+    // Assess
+    expect(result.headers).toEqual({
+      'Retry-After': '3',
+      'content-type': 'application/problem+json',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': csp,
+      'cache-control': 'no-store',
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import type { ApiContract, OperationManifestEntry, OperationValidators } from '.
 import type { ApiHandlers, ApiRequest, ApiResponse } from './operation-types';
 import { lowerCaseHeaders, parseRequest } from './parse-request';
 import { principalFromEvent } from './principal';
+import { withSecurityHeaders } from './response-headers';
 import { asAppError, problemResult } from './problem-response';
 import { ResponseValidationError, responseViolations } from './response-validation';
 
@@ -217,12 +218,14 @@ const successResult = (
   response: ResponseShape,
 ): APIGatewayProxyResult => {
   const contentType = entry.responses[String(response.status)] ?? JSON_CONTENT_TYPE;
+  // An authenticated answer is one caller's data: no cache may keep it.
+  const headers = withSecurityHeaders(response.headers, { private: entry.secured });
   if (response.body === undefined) {
-    return { statusCode: response.status, headers: { ...response.headers }, body: '' };
+    return { statusCode: response.status, headers, body: '' };
   }
   return {
     statusCode: response.status,
-    headers: { ...response.headers, 'content-type': contentType },
+    headers: { ...headers, 'content-type': contentType },
     body: JSON.stringify(response.body),
   };
 };

@@ -23,4 +23,5 @@ export type {
 export { principalFromEvent, requireOwner, requirePrincipal, type Principal } from './principal';
 export { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem-response';
 export { ResponseValidationError } from './response-validation';
+export { JSON_API_CSP, NO_STORE, NOSNIFF, withSecurityHeaders } from './response-headers';
 export { toFieldErrors } from './field-errors';

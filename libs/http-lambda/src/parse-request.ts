@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { UnsupportedMediaTypeError, ValidationError, type FieldError } from '@sm/errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '@sm/errors';
 import type { OperationManifestEntry, OperationValidators } from './contract';
 import { toFieldErrors } from './field-errors';
 
@@ -28,6 +28,16 @@ export const lowerCaseHeaders = (event: APIGatewayProxyEvent): Record<string, st
 const mediaTypeOf = (contentType: string | undefined): string | undefined =>
   contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
 
+/**
+ * The body's size in bytes as the client sent it, without decoding it: a base64 body's decoded
+ * length follows from its text (4 characters per 3 bytes, less the padding).
+ */
+const bodyBytes = (event: APIGatewayProxyEvent, text: string): number => {
+  if (!event.isBase64Encoded) return Buffer.byteLength(text, 'utf8');
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return Math.floor((text.length * 3) / 4) - padding;
+};
+
 const decodeBody = (event: APIGatewayProxyEvent): string | undefined => {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -43,6 +53,13 @@ const parseBody = (
 ): BodyOutcome => {
   const declared = entry.requestBody;
   if (declared === null) return { body: undefined, errors: [] };
+  // Refused before it is decoded or parsed: a body no valid request can have costs nothing more.
+  const size = event.body ? bodyBytes(event, event.body) : 0;
+  if (size > declared.maxBytes) {
+    throw new PayloadTooLargeError(
+      `The request body has ${size} bytes; ${entry.operationId} accepts at most ${declared.maxBytes}.`,
+    );
+  }
   const text = decodeBody(event);
   if (text === undefined) {
     return {
@@ -65,7 +82,8 @@ const parseBody = (
 };
 
 /**
- * Validates an event against its operation: 415 for a body that is not the declared media type;
+ * Validates an event against its operation: 413 for a body over the operation's byte limit (before
+ * it is decoded or parsed); 415 for a body that is not the declared media type;
  * otherwise every parameter and body error together in one 400 validation problem. Parameters
  * are coerced and given their defaults in place by the generated validator.
  */

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { InternalError, isAppError, type AppError, type ProblemDetails } from '@sm/errors';
+import { withSecurityHeaders } from './response-headers';
 
 /** The problem body a client receives: the error's problem plus `instance` and `requestId`. */
 export type ProblemBody = ProblemDetails & {
@@ -36,11 +37,8 @@ export const problemResult = (
     body,
     result: {
       statusCode: error.status,
-      headers: {
-        ...error.headers,
-        'content-type': PROBLEM_CONTENT_TYPE,
-        'cache-control': 'no-store',
-      },
+      // An error describes one request: never cached (no-store), never sniffed.
+      headers: { ...withSecurityHeaders(error.headers, { private: true }), 'content-type': PROBLEM_CONTENT_TYPE },
       body: JSON.stringify(body),
     },
   };

@@ -11,7 +11,7 @@ function documentWith(paths: JsonObject, extra: JsonObject = {}): JsonObject {
     paths,
     components: {
       parameters: { Id: { name: 'id', in: 'path', required: true, schema: { type: 'string' } } },
-      schemas: { Thing: { type: 'object' } },
+      schemas: { Thing: { type: 'object', additionalProperties: false } },
       responses: { Gone: { description: 'gone' } },
     },
     ...extra,
@@ -101,7 +101,7 @@ describe('collectOperations', () => {
         },
       },
       '/b': {
-        post: { operationId: 'createB', requestBody: body({ type: 'object' }), responses: ok },
+        post: { operationId: 'createB', requestBody: body({ type: 'object', additionalProperties: false }), responses: ok },
       },
     });
 

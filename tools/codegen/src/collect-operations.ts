@@ -1,3 +1,4 @@
+import { requestBodyLimitBytes } from './bounds';
 import { deref, isObject, schemaRefName, type Json, type JsonObject } from './bundle';
 
 export type ParameterLocation = 'path' | 'query' | 'header';
@@ -16,6 +17,8 @@ export interface RequestBodyInfo {
   /** Component name of the body schema, or `<OperationId>Request` for an inline schema. */
   readonly model: string;
   readonly schema: Json;
+  /** The largest body the operation accepts, in bytes (see `requestBodyLimitBytes`); 413 above it. */
+  readonly maxBytes: number;
 }
 
 export interface ResponseInfo {
@@ -135,12 +138,13 @@ export function collectOperations(document: JsonObject): OperationInfo[] {
         );
         const schema = media['schema'];
         if (schema === undefined) throw new Error(`${where} requestBody: no schema`);
-        requestBody = {
+        const info = {
           required: body['required'] === true,
           contentType,
           model: schemaRefName(schema) ?? `${pascalCase(operationId)}Request`,
           schema,
         };
+        requestBody = { ...info, maxBytes: requestBodyLimitBytes(document, operationId, info) };
       }
 
       const responses: ResponseInfo[] = [];

@@ -100,7 +100,7 @@ describe('buildApiGatewayModels', () => {
           },
         },
       },
-      components: { schemas: { Bad_Name: { type: 'object' } } },
+      components: { schemas: { Bad_Name: { type: 'object', additionalProperties: false } } },
     };
 
     expect(() => buildApiGatewayModels(document, collectOperations(document))).toThrow(

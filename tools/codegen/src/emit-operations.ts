@@ -15,6 +15,7 @@ export function manifestEntry(operation: OperationInfo) {
       required: operation.requestBody.required,
       contentType: operation.requestBody.contentType,
       model: operation.requestBody.model,
+      maxBytes: operation.requestBody.maxBytes,
     },
     parameters: operation.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required })),
     responses: Object.fromEntries(operation.responses.map((r) => [r.status, r.contentType])),
@@ -31,11 +32,15 @@ export interface OperationManifestEntry {
   readonly secured: boolean;
   /** The 2xx statuses the operation may answer with. */
   readonly successStatuses: readonly number[];
-  /** \`model\` names the body's model in \`apigw-models.json\`. */
+  /**
+   * \`model\` names the body's model in \`apigw-models.json\`; \`maxBytes\` is the largest body the
+   * operation accepts (twice the largest compact JSON of a valid body plus 1 KiB): 413 above it.
+   */
   readonly requestBody: {
     readonly required: boolean;
     readonly contentType: string;
     readonly model: string;
+    readonly maxBytes: number;
   } | null;
   /** Header parameters keep the contract's spelling (\`If-Match\`); validators use lower case. */
   readonly parameters: readonly {

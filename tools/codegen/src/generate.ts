@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { checkBounded } from './bounds';
 import { bundle } from './bundle';
 import { collectOperations } from './collect-operations';
 import type { ReportEntry } from './draft4';
@@ -52,6 +53,7 @@ export async function generateContract(
 ): Promise<GenerationResult> {
   const { document, files: read } = bundle(workspaceRoot, contract.source);
   checkReferences(contract, read);
+  checkBounded(contract.name, document);
   const sources = [contract.source, ...[...contract.references].sort()];
   const header = commentHeader(contract, sources);
   const notice = jsonNotice(contract, sources);

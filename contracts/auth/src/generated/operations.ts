@@ -11,11 +11,15 @@ export interface OperationManifestEntry {
   readonly secured: boolean;
   /** The 2xx statuses the operation may answer with. */
   readonly successStatuses: readonly number[];
-  /** `model` names the body's model in `apigw-models.json`. */
+  /**
+   * `model` names the body's model in `apigw-models.json`; `maxBytes` is the largest body the
+   * operation accepts (twice the largest compact JSON of a valid body plus 1 KiB): 413 above it.
+   */
   readonly requestBody: {
     readonly required: boolean;
     readonly contentType: string;
     readonly model: string;
+    readonly maxBytes: number;
   } | null;
   /** Header parameters keep the contract's spelling (`If-Match`); validators use lower case. */
   readonly parameters: readonly {
@@ -34,12 +38,18 @@ export const operationManifest = {
     path: '/users',
     secured: false,
     successStatuses: [201],
-    requestBody: { required: true, contentType: 'application/json', model: 'CreateUserRequest' },
+    requestBody: {
+      required: true,
+      contentType: 'application/json',
+      model: 'CreateUserRequest',
+      maxBytes: 7168,
+    },
     parameters: [],
     responses: {
       '201': 'application/json',
       '400': 'application/problem+json',
       '409': 'application/problem+json',
+      '413': 'application/problem+json',
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
@@ -51,12 +61,18 @@ export const operationManifest = {
     path: '/tokens',
     secured: false,
     successStatuses: [201],
-    requestBody: { required: true, contentType: 'application/json', model: 'CreateTokenRequest' },
+    requestBody: {
+      required: true,
+      contentType: 'application/json',
+      model: 'CreateTokenRequest',
+      maxBytes: 5120,
+    },
     parameters: [],
     responses: {
       '201': 'application/json',
       '400': 'application/problem+json',
       '401': 'application/problem+json',
+      '413': 'application/problem+json',
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',

@@ -43,6 +43,7 @@ export type Validators = {
       readonly '201': ValidateFunction<operations['createUser']['responses']['201']['content']['application/json']>;
       readonly '400': ValidateFunction<operations['createUser']['responses']['400']['content']['application/problem+json']>;
       readonly '409': ValidateFunction<operations['createUser']['responses']['409']['content']['application/problem+json']>;
+      readonly '413': ValidateFunction<operations['createUser']['responses']['413']['content']['application/problem+json']>;
       readonly '415': ValidateFunction<operations['createUser']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['createUser']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['createUser']['responses']['500']['content']['application/problem+json']>;
@@ -55,6 +56,7 @@ export type Validators = {
       readonly '201': ValidateFunction<operations['createToken']['responses']['201']['content']['application/json']>;
       readonly '400': ValidateFunction<operations['createToken']['responses']['400']['content']['application/problem+json']>;
       readonly '401': ValidateFunction<operations['createToken']['responses']['401']['content']['application/problem+json']>;
+      readonly '413': ValidateFunction<operations['createToken']['responses']['413']['content']['application/problem+json']>;
       readonly '415': ValidateFunction<operations['createToken']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['createToken']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['createToken']['responses']['500']['content']['application/problem+json']>;

@@ -44,6 +44,7 @@ export type Validators = {
       readonly '400': ValidateFunction<operations['putLocation']['responses']['400']['content']['application/problem+json']>;
       readonly '401': ValidateFunction<operations['putLocation']['responses']['401']['content']['application/problem+json']>;
       readonly '403': ValidateFunction<operations['putLocation']['responses']['403']['content']['application/problem+json']>;
+      readonly '413': ValidateFunction<operations['putLocation']['responses']['413']['content']['application/problem+json']>;
       readonly '415': ValidateFunction<operations['putLocation']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['putLocation']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['putLocation']['responses']['500']['content']['application/problem+json']>;

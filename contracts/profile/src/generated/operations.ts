@@ -11,11 +11,15 @@ export interface OperationManifestEntry {
   readonly secured: boolean;
   /** The 2xx statuses the operation may answer with. */
   readonly successStatuses: readonly number[];
-  /** `model` names the body's model in `apigw-models.json`. */
+  /**
+   * `model` names the body's model in `apigw-models.json`; `maxBytes` is the largest body the
+   * operation accepts (twice the largest compact JSON of a valid body plus 1 KiB): 413 above it.
+   */
   readonly requestBody: {
     readonly required: boolean;
     readonly contentType: string;
     readonly model: string;
+    readonly maxBytes: number;
   } | null;
   /** Header parameters keep the contract's spelling (`If-Match`); validators use lower case. */
   readonly parameters: readonly {
@@ -52,7 +56,12 @@ export const operationManifest = {
     path: '/profile/{userId}',
     secured: true,
     successStatuses: [200, 201],
-    requestBody: { required: true, contentType: 'application/json', model: 'PutProfileRequest' },
+    requestBody: {
+      required: true,
+      contentType: 'application/json',
+      model: 'PutProfileRequest',
+      maxBytes: 15360,
+    },
     parameters: [
       { name: 'userId', in: 'path', required: true },
       { name: 'If-Match', in: 'header', required: false },
@@ -64,6 +73,7 @@ export const operationManifest = {
       '401': 'application/problem+json',
       '403': 'application/problem+json',
       '412': 'application/problem+json',
+      '413': 'application/problem+json',
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',

@@ -58,6 +58,7 @@ export type Validators = {
       readonly '401': ValidateFunction<operations['putProfile']['responses']['401']['content']['application/problem+json']>;
       readonly '403': ValidateFunction<operations['putProfile']['responses']['403']['content']['application/problem+json']>;
       readonly '412': ValidateFunction<operations['putProfile']['responses']['412']['content']['application/problem+json']>;
+      readonly '413': ValidateFunction<operations['putProfile']['responses']['413']['content']['application/problem+json']>;
       readonly '415': ValidateFunction<operations['putProfile']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['putProfile']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['putProfile']['responses']['500']['content']['application/problem+json']>;

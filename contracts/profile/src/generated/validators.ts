@@ -1684,7 +1684,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
   validate72.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse415 = validate74;
+var putProfileResponse413 = validate74;
 function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1695,7 +1695,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   validate74.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse429 = validate76;
+var putProfileResponse415 = validate76;
 function validate76(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1706,7 +1706,7 @@ function validate76(data, { instancePath = "", parentData, parentDataProperty, r
   validate76.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse500 = validate78;
+var putProfileResponse429 = validate78;
 function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1717,10 +1717,21 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
   validate78.errors = vErrors;
   return errors === 0;
 }
+var putProfileResponse500 = validate80;
+function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate47(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+    errors = vErrors.length;
+  }
+  validate80.errors = vErrors;
+  return errors === 0;
+}
 
 // virtual:entry
 var getProfile$untyped = { parameters: getProfileParameters, responses: { "200": getProfileResponse200, "400": getProfileResponse400, "401": getProfileResponse401, "403": getProfileResponse403, "404": getProfileResponse404, "429": getProfileResponse429, "500": getProfileResponse500 } };
-var putProfile$untyped = { parameters: putProfileParameters, body: putProfileBody, responses: { "200": putProfileResponse200, "201": putProfileResponse201, "400": putProfileResponse400, "401": putProfileResponse401, "403": putProfileResponse403, "412": putProfileResponse412, "415": putProfileResponse415, "429": putProfileResponse429, "500": putProfileResponse500 } };
+var putProfile$untyped = { parameters: putProfileParameters, body: putProfileBody, responses: { "200": putProfileResponse200, "201": putProfileResponse201, "400": putProfileResponse400, "401": putProfileResponse401, "403": putProfileResponse403, "412": putProfileResponse412, "413": putProfileResponse413, "415": putProfileResponse415, "429": putProfileResponse429, "500": putProfileResponse500 } };
 
 export const getProfileValidators: Validators['getProfile'] = getProfile$untyped;
 export const putProfileValidators: Validators['putProfile'] = putProfile$untyped;
