@@ -18,9 +18,52 @@ describe('ContractRestApi', () => {
   const methodOf = (operationId: keyof typeof notesContract.operationManifest) =>
     resources[logicalIdOf(stack.api.methods[operationId])]!.Properties;
 
-  it('has one method per contract operation, nothing more', () => {
-    expect(methods).toHaveLength(Object.keys(notesContract.operationManifest).length);
-    expect(methods.map((m) => m.Properties['OperationName']).sort()).toEqual(Object.keys(notesContract.operationManifest).sort());
+  it('has one method per contract operation and one 405 method per resource, nothing more', () => {
+    const paths = new Set(Object.values(notesContract.operationManifest).map((operation) => operation.path));
+    expect(methods).toHaveLength(Object.keys(notesContract.operationManifest).length + paths.size);
+    const operationMethods = methods.filter((m) => m.Properties['HttpMethod'] !== 'ANY');
+    expect(operationMethods.map((m) => m.Properties['OperationName']).sort()).toEqual(Object.keys(notesContract.operationManifest).sort());
+    expect(Object.keys(stack.api.methodNotAllowed).sort()).toEqual([...paths].sort());
+  });
+
+  it('answers every method a path does not declare with 405, Allow and a problem, from API Gateway itself', () => {
+    const declared = new Map<string, string[]>();
+    for (const operation of Object.values(notesContract.operationManifest)) declared.set(operation.path, [...(declared.get(operation.path) ?? []), operation.method]);
+    for (const [path, allowed] of declared) {
+      const method = resources[logicalIdOf(stack.api.methodNotAllowed[path]!)]!.Properties;
+      const allow = allowed.sort().join(', ');
+      expect(method).toMatchObject({
+        HttpMethod: 'ANY',
+        AuthorizationType: 'NONE',
+        Integration: { Type: 'MOCK', PassthroughBehavior: 'WHEN_NO_MATCH' },
+        MethodResponses: [{ StatusCode: '405', ResponseParameters: expect.objectContaining({ 'method.response.header.Allow': true }) }],
+      });
+      // No request template: the mock answers with its default integration response, whatever the body.
+      expect(method['Integration']['RequestTemplates']).toBeUndefined();
+      const [response] = method['Integration']['IntegrationResponses'];
+      expect(response).toMatchObject({
+        StatusCode: '405',
+        ResponseParameters: {
+          'method.response.header.Allow': `'${allow}'`,
+          'method.response.header.Content-Type': "'application/problem+json'",
+          'method.response.header.X-Content-Type-Options': "'nosniff'",
+          'method.response.header.Cache-Control': "'no-store'",
+          'method.response.header.Content-Security-Policy': "'default-src 'none'; frame-ancestors 'none''",
+        },
+      });
+      expect(response.SelectionPattern).toBeUndefined();
+      const rendered = String(response.ResponseTemplates['application/json'])
+        .replaceAll('$context.path', `/staging${path}`)
+        .replaceAll('$context.requestId', 'req-1');
+      expect(JSON.parse(rendered)).toEqual({
+        type: 'urn:problem-type:method-not-allowed',
+        title: 'Method Not Allowed',
+        status: 405,
+        detail: `This resource does not support the method; it allows ${allow}.`,
+        instance: `/staging${path}`,
+        requestId: 'req-1',
+      });
+    }
   });
 
   it('builds the resource tree from the contract paths', () => {
@@ -92,7 +135,13 @@ describe('ContractRestApi', () => {
     for (const { Properties: response } of responses) {
       const problem = GATEWAY_PROBLEMS[response['ResponseType'] as keyof typeof GATEWAY_PROBLEMS];
       expect(response['StatusCode']).toBe(problem.status === undefined ? undefined : String(problem.status));
-      expect(response['ResponseParameters']).toMatchObject({ 'gatewayresponse.header.Content-Type': "'application/problem+json'" });
+      expect(response['ResponseParameters']).toMatchObject({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+        'gatewayresponse.header.Cache-Control': "'no-store'",
+        'gatewayresponse.header.Content-Security-Policy': "'default-src 'none'; frame-ancestors 'none''",
+      });
+      if (problem.detail !== undefined) continue;
       const rendered = String(response['ResponseTemplates']['application/json'])
         .replaceAll('$context.error.messageString', JSON.stringify('Invalid "request" body'))
         .replaceAll('$context.path', '/notes')
@@ -104,6 +153,15 @@ describe('ContractRestApi', () => {
         detail: 'Invalid "request" body',
         instance: '/notes',
         requestId: 'req-1',
+      });
+    }
+    for (const type of ['MISSING_AUTHENTICATION_TOKEN', 'RESOURCE_NOT_FOUND']) {
+      const [{ Properties: notFound }] = responses.filter((r) => r.Properties['ResponseType'] === type) as [{ Properties: Record<string, any> }];
+      const body = JSON.parse(String(notFound['ResponseTemplates']['application/json']).replaceAll('$context.path', '/nope').replaceAll('$context.requestId', 'r'));
+      expect({ type, status: notFound['StatusCode'], body }).toEqual({
+        type,
+        status: '404',
+        body: { type: 'urn:problem-type:route-not-found', title: 'Not Found', status: 404, detail: 'No resource exists at this path.', instance: '/nope', requestId: 'r' },
       });
     }
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {

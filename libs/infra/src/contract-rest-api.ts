@@ -6,7 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ContractOperation, RestApiContract } from './contract';
 import { InfraConfigError } from './errors';
-import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES, PROBLEM_CONTENT_TYPE, problemTemplate } from './gateway-responses';
+import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES, PROBLEM_CONTENT_TYPE, SECURITY_HEADERS, problemTemplate, staticValue } from './gateway-responses';
 import type { StageThrottle } from './limits';
 import { apiUrlParameterName, type ServiceName } from './parameters';
 import type { StageName } from './stages';
@@ -63,6 +63,8 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
   readonly api: apigw.RestApi;
   /** The method of each operation. */
   readonly methods: { readonly [Op in OperationId]: apigw.Method };
+  /** By resource path: the `ANY` method answering 405 for every method the contract does not declare there. */
+  readonly methodNotAllowed: { readonly [path: string]: apigw.Method };
   /** The stage's JSON access logs. */
   readonly accessLogs: logs.LogGroup;
   /** Base URL of the stage without trailing slash: `https://<id>.execute-api.<region>.<suffix>/<stage>`. */
@@ -147,6 +149,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       );
     }
     this.methods = methods as { [Op in OperationId]: apigw.Method };
+    this.methodNotAllowed = this.addMethodNotAllowed(operations);
 
     for (const type of GATEWAY_RESPONSE_TYPES) {
       const problem = GATEWAY_PROBLEMS[type];
@@ -154,7 +157,8 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
         type: apigw.ResponseType.of(type),
         statusCode: problem.status === undefined ? undefined : String(problem.status),
         responseHeaders: {
-          'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
+          'Content-Type': staticValue(PROBLEM_CONTENT_TYPE),
+          ...Object.fromEntries(Object.entries(SECURITY_HEADERS).map(([name, value]) => [name, staticValue(value)])),
           ...(problem.status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
           ...(problem.status === 429 ? { 'Retry-After': "'1'" } : {}),
         },
@@ -182,6 +186,55 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       stringValue: this.url,
       description: `Base URL of the ${service} API in stage ${this.stageName} (stage path included, no trailing slash)`,
     });
+  }
+
+  /**
+   * One `ANY` method per resource of the contract, answering every method the contract does not
+   * declare there with 405 and `Allow` (RFC 9110 §15.5.6), from API Gateway itself: a mock
+   * integration, no function runs, no authorizer (a 405 reveals nothing the contract does not).
+   * API Gateway prefers a resource's explicit methods to `ANY`, so declared methods are untouched.
+   * Without it API Gateway answers an undeclared method as if the path did not exist (403 "Missing
+   * Authentication Token"). The mock has no request template: API Gateway then answers with the
+   * default integration response whatever the body or its media type (AWS's "Mock integrations").
+   */
+  private addMethodNotAllowed(operations: ContractOperation[]): { [path: string]: apigw.Method } {
+    const declared = new Map<string, string[]>();
+    for (const operation of operations) declared.set(operation.path, [...(declared.get(operation.path) ?? []), operation.method.toUpperCase()]);
+    const added: { [path: string]: apigw.Method } = {};
+    for (const [path, methods] of declared) {
+      const allow = methods.sort().join(', ');
+      const headers: Record<string, string> = {
+        Allow: allow,
+        'Content-Type': PROBLEM_CONTENT_TYPE,
+        ...SECURITY_HEADERS,
+      };
+      const method = this.api.root.resourceForPath(path).addMethod(
+        'ANY',
+        new apigw.MockIntegration({
+          passthroughBehavior: apigw.PassthroughBehavior.WHEN_NO_MATCH,
+          integrationResponses: [
+            {
+              statusCode: '405',
+              responseParameters: Object.fromEntries(Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, staticValue(value)])),
+              // Integration response templates are Velocity: $context is substituted here as in the gateway responses.
+              responseTemplates: { 'application/json': methodNotAllowedTemplate(allow) },
+            },
+          ],
+        }),
+        {
+          operationName: `methodNotAllowed${pascalCase(path.replace(/[^A-Za-z0-9]+/g, '_')) || 'Root'}`,
+          authorizationType: apigw.AuthorizationType.NONE,
+          methodResponses: [
+            {
+              statusCode: '405',
+              responseParameters: Object.fromEntries(Object.keys(headers).map((name) => [`method.response.header.${name}`, true])),
+            },
+          ],
+        },
+      );
+      added[path] = method;
+    }
+    return added;
   }
 
   private validate(props: ContractRestApiProps<OperationId>, operations: ContractOperation[]): void {
@@ -231,6 +284,10 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       reason:
         'No WAF web ACL: every method is throttled per stage limits (429 before any Lambda runs), every body and required parameter is validated against the contract at the gateway, secured methods need a valid bearer token, and the two public methods only accept small validated JSON bodies.',
     });
+    for (const [path, method] of Object.entries(this.methodNotAllowed)) {
+      const reason = `The ANY method of ${path} only answers 405 with Allow for the methods the contract does not declare there: a mock integration, no function and no data behind it; it is throttled like every method of the stage.`;
+      Validations.of(method.node.defaultChild as Construct).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
+    }
     for (const operation of operations) {
       const method = this.methods[operation.operationId as OperationId].node.defaultChild as Construct;
       if (!operation.secured) {
@@ -247,6 +304,23 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       });
     }
   }
+}
+
+/**
+ * The 405 problem, as an integration response template (Velocity: `$context` variables substituted;
+ * `$context.path` and `$context.requestId` are URL-safe, as in the gateway responses).
+ */
+function methodNotAllowedTemplate(allow: string): string {
+  return [
+    '{',
+    '"type":"urn:problem-type:method-not-allowed",',
+    '"title":"Method Not Allowed",',
+    '"status":405,',
+    `"detail":${JSON.stringify(`This resource does not support the method; it allows ${allow}.`)},`,
+    '"instance":"$context.path",',
+    '"requestId":"$context.requestId"',
+    '}',
+  ].join('');
 }
 
 /** The stage's access log line: one JSON object per request, values as API Gateway substitutes them. */

@@ -34,7 +34,7 @@ describe('gateway problem responses', () => {
         type: `urn:problem-type:${problem.slug}`,
         title: problem.title,
         ...(problem.status === undefined ? {} : { status: problem.status }),
-        detail: message,
+        detail: problem.detail ?? message,
         instance: '/loc/3f1c',
         requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
       });

@@ -51,14 +51,25 @@ export interface GatewayProblem {
   /** The slug of `urn:problem-type:<slug>`, from the shared contract's problem types. */
   readonly slug: string;
   readonly title: string;
+  /**
+   * A fixed `detail`, where API Gateway's own message would mislead.
+   * @default - API Gateway's message (`$context.error.messageString`)
+   */
+  readonly detail?: string;
 }
 
 const VALIDATION: GatewayProblem = { status: 400, slug: 'validation-error', title: 'Request Validation Failed' };
 const UNAUTHORIZED: GatewayProblem = { status: 401, slug: 'unauthorized', title: 'Unauthorized' };
 const FORBIDDEN: GatewayProblem = { status: 403, slug: 'forbidden', title: 'Forbidden' };
-// An unknown route: API Gateway says 403 "Missing Authentication Token"; a client is better served
-// by a 404 that says the route does not exist.
-const ROUTE_NOT_FOUND: GatewayProblem = { status: 404, slug: 'route-not-found', title: 'Not Found' };
+// An unknown path: API Gateway says 403 "Missing Authentication Token", which sends a client looking
+// for a credential problem. A 404 that says the path does not exist, in words of its own. (An
+// undeclared method of a declared path never gets here: ContractRestApi answers it with 405.)
+const ROUTE_NOT_FOUND: GatewayProblem = {
+  status: 404,
+  slug: 'route-not-found',
+  title: 'Not Found',
+  detail: 'No resource exists at this path.',
+};
 const THROTTLED: GatewayProblem = { status: 429, slug: 'throttled', title: 'Too Many Requests' };
 const INTERNAL: GatewayProblem = { status: 500, slug: 'internal-error', title: 'Internal Server Error' };
 
@@ -102,6 +113,20 @@ export const GATEWAY_PROBLEMS: { readonly [T in GatewayResponseType]: GatewayPro
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
+ * The headers every answer of a JSON API carries (OWASP REST Security Cheat Sheet), as API Gateway
+ * static values for gateway responses and the 405 methods: the same values `@sm/http-lambda` sets
+ * on the functions' answers. Every one of those answers is an error, so each is `no-store`.
+ */
+export const SECURITY_HEADERS: { readonly [header: string]: string } = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+};
+
+/** A header value as API Gateway's static mapping expression: the value in single quotes. */
+export const staticValue = (value: string): string => `'${value}'`;
+
+/**
  * The gateway response body template of a problem. Every member but `detail`, `instance` and
  * `requestId` is a literal; those three are API Gateway substitutions (see the module comment).
  */
@@ -111,7 +136,7 @@ export function problemTemplate(problem: GatewayProblem): string {
     `"type":${JSON.stringify(`urn:problem-type:${problem.slug}`)},`,
     `"title":${JSON.stringify(problem.title)},`,
     problem.status === undefined ? '' : `"status":${problem.status},`,
-    '"detail":$context.error.messageString,',
+    problem.detail === undefined ? '"detail":$context.error.messageString,' : `"detail":${JSON.stringify(problem.detail)},`,
     '"instance":"$context.path",',
     '"requestId":"$context.requestId"',
     '}',

@@ -134,7 +134,7 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
     '',
     ...runtime.routes.map(
       (route) =>
-        `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`,
+        `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}${route.mockStatus === undefined ? '' : `  (API Gateway answers ${route.mockStatus})`}`,
     ),
     '',
     // The same routes under each API's own base URL, shaped like a deployed stage's (what

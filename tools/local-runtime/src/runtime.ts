@@ -73,6 +73,11 @@ export interface RouteInfo {
   url: string;
   api: string;
   secured: boolean;
+  /**
+   * The status a mock integration answers with, for a route API Gateway answers itself (e.g.
+   * `ContractRestApi`'s `ANY` methods: 405 for every method a path does not declare).
+   */
+  mockStatus?: number;
 }
 
 /** One REST API of the assembly and the base URL it is served at, shaped like its deployed one. */
@@ -231,6 +236,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       url: `${origin}${route.path}`,
       api: route.api.id,
       secured: route.secured,
+      ...(route.mockStatus === undefined ? {} : { mockStatus: route.mockStatus }),
     }));
 
     const [started, openSink, db, dbProxy, metrics, evaluator, parameters] = [lambda, logSink, dynamo, proxy, store, alarms, ssm];

@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { contracts, exampleBody, findOperation } from '../fixtures/contract-examples';
 import { synthSystem } from '../fixtures/system-assembly';
 import { startRuntime, type RunningRuntime } from '../src';
+import { request } from 'node:http';
 import { call, type Reply } from './helpers';
 
 jest.setTimeout(300_000);
@@ -39,12 +40,15 @@ beforeAll(async () => {
 
 afterAll(() => runtime?.close());
 
-it('serves every contract operation, and nothing else, on one origin', () => {
-  const served = runtime.routes.map((route) => `${route.method} ${route.path}`).sort();
+it('serves every contract operation, and nothing else, on one origin; every other method of a path is API Gateway\'s 405', () => {
+  const served = runtime.routes.filter((route) => route.mockStatus === undefined).map((route) => `${route.method} ${route.path}`).sort();
   const declared = [...contracts.values()]
     .flatMap((document) => Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)))
     .sort();
   expect(served).toEqual(declared);
+  const refusing = runtime.routes.filter((route) => route.mockStatus !== undefined).map((route) => `${route.method} ${route.path} ${route.mockStatus}`).sort();
+  const paths = [...contracts.values()].flatMap((document) => Object.keys(document.paths));
+  expect(refusing).toEqual(paths.map((path) => `ANY ${path} 405`).sort());
 });
 
 /** Where a client sends each service's requests: the one origin, or each API's own base URL. */
@@ -108,4 +112,75 @@ it.each(targets)('runs every operation end to end as a client calls it, %s', asy
 
   const revoked = await call(base('auth'), '/tokens/current', { method: 'DELETE', headers: auth });
   expectConforms('revokeCurrentToken', revoked, 204);
+});
+
+/** One request with any method (fetch refuses TRACE), its status, headers and body. */
+function raw(base: string, path: string, method: string, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'text/plain' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+describe.each(targets)('what every answer promises, %s', (_where, base) => {
+  it.each([
+    ['auth', 'TRACE', '/users', 'POST'],
+    ['auth', 'GET', '/tokens', 'POST'],
+    ['auth', 'PUT', '/tokens/current', 'DELETE'],
+    ['location', 'DELETE', `/loc/3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10`, 'GET, PUT'],
+    ['location', 'POST', `/loc/3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10/history`, 'GET'],
+    ['profile', 'PATCH', `/profile/3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10`, 'GET, PUT'],
+  ])('%s answers %s %s with 405, Allow: %s and a problem, whatever the body', async (service, method, path, allow) => {
+    const reply = await raw(base(service), path, method, method === 'TRACE' ? undefined : 'not json at all');
+    expect({ status: reply.status, allow: reply.headers['allow'] }).toEqual({ status: 405, allow });
+    expect(reply.headers).toMatchObject({ 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+    expect(reply.json).toMatchObject({ type: 'urn:problem-type:method-not-allowed', status: 405, instance: `/prod${path}` });
+    expect(reply.json['requestId']).toEqual(reply.headers['x-amzn-requestid']);
+  });
+
+  it('answers an unknown path with a 404 that does not talk about authentication tokens', async () => {
+    const reply = await raw(base('location'), '/nothing/here', 'GET');
+    expect(reply.status).toBe(404);
+    expect(reply.json).toMatchObject({ type: 'urn:problem-type:route-not-found', detail: 'No resource exists at this path.' });
+    expect(JSON.stringify(reply.json)).not.toMatch(/Authentication Token/i);
+    expect(reply.headers).toMatchObject({ 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  });
+
+  it('sends nosniff and the policy on every answer, no-store on authenticated and error answers, and Location on 201', async () => {
+    const json = { 'content-type': 'application/json' };
+    const user = { ...exampleBody('createUser'), username: `hdr_${Date.now().toString(36)}` };
+    const created = await call(base('auth'), '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
+    expect(created.status).toBe(201);
+    const userId = String(created.json()['userId']);
+    expect(Object.fromEntries(created.headers)).toMatchObject(SECURITY_HEADERS);
+
+    const issued = await call(base('auth'), '/tokens', { method: 'POST', headers: json, body: JSON.stringify({ username: user['username'], password: user['password'] }) });
+    expect(Object.fromEntries(issued.headers)).toMatchObject({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+    // Relative references: they resolve against the request's URL, stage path included.
+    expect(new URL(issued.headers.get('location')!, `${base('auth')}/tokens`).href).toBe(`${base('auth')}/tokens/current`);
+    const auth = { authorization: `Bearer ${String(issued.json()['token'])}` };
+
+    const put = await call(base('profile'), `/profile/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
+    expect(put.status).toBe(201);
+    expect(Object.fromEntries(put.headers)).toMatchObject({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+    expect(new URL(put.headers.get('location')!, `${base('profile')}/profile/${userId}`).href).toBe(`${base('profile')}/profile/${userId}`);
+
+    const missing = await call(base('location'), `/loc/${userId}`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(Object.fromEntries(missing.headers)).toMatchObject({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+
+    const anonymous = await call(base('location'), `/loc/${userId}`);
+    expect(anonymous.status).toBe(401);
+    expect(Object.fromEntries(anonymous.headers)).toMatchObject({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+  });
 });

@@ -23,8 +23,9 @@ export const handler = createApiHandler<operations, 'createToken'>(
       const token = await issueToken(body);
       observability.countMetric('TokenIssued');
       observability.logger.info('Token issued', { userId: token.userId, expiresAt: token.expiresAt });
-      // The body is a credential: no cache (browser, proxy) may keep it.
-      return { status: 201, body: token, headers: { 'cache-control': 'no-store' } };
+      // The body is a credential: no cache (browser, proxy) may keep it. The token is the resource
+      // `DELETE /tokens/current` addresses; relative, so it resolves behind any base path or stage.
+      return { status: 201, body: token, headers: { 'cache-control': 'no-store', Location: 'tokens/current' } };
     },
   },
   { observability },

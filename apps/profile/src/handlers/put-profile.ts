@@ -1,5 +1,5 @@
 import { putProfileValidators, operationManifest, type operations } from '@sm/contract-profile';
-import { createApiHandler } from '@sm/http-lambda';
+import { createApiHandler, type ApiResponse } from '@sm/http-lambda';
 import { createPutProfile } from '../domain';
 import { principalIdOf } from './support/request';
 import { observability, profileRepository } from './support/runtime';
@@ -16,14 +16,17 @@ const putProfile = createPutProfile({
 export const handler = createApiHandler<operations, 'putProfile'>(
   { operationManifest, validators: { putProfile: putProfileValidators } },
   {
-    putProfile: async ({ params, body, event }) => {
+    putProfile: async ({ params, body, event }): Promise<ApiResponse<operations['putProfile']>> => {
       const { profile, etag, created } = await putProfile({
         callerId: principalIdOf(event),
         userId: params.path.userId,
         ifMatch: params.header['if-match'],
         request: body,
       });
-      return { status: created ? 201 : 200, body: profile, headers: { ETag: etag } };
+      if (!created) return { status: 200, body: profile, headers: { ETag: etag } };
+      // A relative reference (the last segment of this request's own URL): it resolves right
+      // behind any base path or stage, where `/profile/…` would drop the stage.
+      return { status: 201, body: profile, headers: { ETag: etag, Location: params.path.userId } };
     },
   },
   { observability },

@@ -373,6 +373,8 @@ export interface operations {
                 headers: {
                     /** @description Always `no-store`, since the body carries a credential. */
                     "Cache-Control"?: "no-store";
+                    /** @description The token just issued, as `DELETE /tokens/current` addresses it (with the token as its credential): the relative reference `tokens/current`, which resolves against this request's URL to the same API's `/tokens/current` whatever its base path or stage. */
+                    Location: "tokens/current";
                     [name: string]: unknown;
                 };
                 content: {

@@ -385,6 +385,8 @@ export interface operations {
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    /** @description The profile just created: the request's own URL, as the relative reference `{userId}` (the last path segment), which resolves against the request's URL whatever the API's base path or stage. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {

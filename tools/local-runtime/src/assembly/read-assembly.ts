@@ -370,13 +370,14 @@ function readIntegration(
     return { type, functionId, timeoutMs };
   }
   if (type === 'MOCK') {
-    // CDK's CORS preflight: answer with the first integration response, its static headers and template.
+    // CDK's CORS preflight, ContractRestApi's 405 methods: answer with the default integration
+    // response (the one without SelectionPattern, else the first), its static headers and template.
     const responses = (resolver.resolve(integration['IntegrationResponses'] ?? [], at('Integration.IntegrationResponses')) ?? []) as Record<string, unknown>[];
-    const first = responses[0] ?? {};
+    const first = responses.find((response) => response['SelectionPattern'] === undefined) ?? responses[0] ?? {};
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries((first['ResponseParameters'] ?? {}) as Record<string, string>)) {
       const header = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
-      const literal = /^'(.*)'$/.exec(value)?.[1];
+      const literal = /^'(.*)'$/s.exec(value)?.[1];
       if (header && literal !== undefined) headers[header] = literal;
     }
     const templates = (first['ResponseTemplates'] ?? {}) as Record<string, string>;

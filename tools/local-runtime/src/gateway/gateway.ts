@@ -5,7 +5,7 @@ import { ACCOUNT_LIMIT, parseExecuteApiPath, type ApiModel, type MethodModel } f
 import type { InvokeResult, LambdaService } from '../lambda/types';
 import type { GatewayObserver } from '../metrics/gateway-metrics';
 import { TokenAuthorizers } from './authorizer';
-import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
+import { renderGatewayError, renderTemplate, type GatewayError, type TemplateContext } from './gateway-responses';
 import {
   buildProxyEvent,
   extendedRequestId,
@@ -188,11 +188,14 @@ export class Gateway {
 
     const integration = method.integration;
     if (integration.type === 'MOCK') {
-      res.writeHead(integration.statusCode, {
-        ...integration.headers,
-        'x-amzn-requestid': state.requestId,
-      });
-      res.end(integration.body);
+      // The integration response's template with its $context references substituted (e.g. the
+      // 405 problems of ContractRestApi name the path and the request id).
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      for (const [name, value] of Object.entries(integration.headers)) headers[name.toLowerCase()] = value;
+      headers['x-amzn-requestid'] = state.requestId;
+      headers['x-amz-apigw-id'] = state.extendedRequestId;
+      res.writeHead(integration.statusCode, headers);
+      res.end(renderTemplate(integration.body, this.templateContext(req, state), api.stageVariables));
       this.observe(state, integration.statusCode);
       return;
     }
@@ -342,8 +345,20 @@ export class Gateway {
     state: RequestState,
     error: GatewayError,
   ): void {
+    const rendered = renderGatewayError(state.api, error, this.templateContext(req, state), {
+      headers: state.headers.lower,
+      query: state.query,
+      pathParameters: state.pathParameters,
+    });
+    res.writeHead(rendered.status, rendered.headers);
+    res.end(rendered.body);
+    this.observe(state, rendered.status);
+  }
+
+  /** What `$context` holds for this request, in gateway response and mock integration templates. */
+  private templateContext(req: IncomingMessage, state: RequestState): TemplateContext {
     const api = state.api;
-    const context: TemplateContext = {
+    return {
       requestId: state.requestId,
       extendedRequestId: state.extendedRequestId,
       path: `/${api?.stageName ?? 'prod'}${state.path}`,
@@ -363,14 +378,6 @@ export class Gateway {
       },
       authorizer: state.authorizer,
     };
-    const rendered = renderGatewayError(api, error, context, {
-      headers: state.headers.lower,
-      query: state.query,
-      pathParameters: state.pathParameters,
-    });
-    res.writeHead(rendered.status, rendered.headers);
-    res.end(rendered.body);
-    this.observe(state, rendered.status);
   }
 }
 

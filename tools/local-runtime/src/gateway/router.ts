@@ -42,12 +42,13 @@ export class Router {
   }
 
   /** Every route as `METHOD /path`, sorted, for the ready banner. */
-  routes(): { method: string; path: string; api: ApiModel; secured: boolean }[] {
-    const out: { method: string; path: string; api: ApiModel; secured: boolean }[] = [];
+  routes(): { method: string; path: string; api: ApiModel; secured: boolean; mockStatus?: number }[] {
+    const out: { method: string; path: string; api: ApiModel; secured: boolean; mockStatus?: number }[] = [];
     for (const [key, api] of this.owners) {
       const [method, path] = key.split(' ') as [string, string];
       const model = api.methods.find((m) => m.httpMethod === method && m.resourcePath === path);
-      out.push({ method, path, api, secured: model?.authorizationType === 'CUSTOM' });
+      const mockStatus = model?.integration.type === 'MOCK' ? model.integration.statusCode : undefined;
+      out.push({ method, path, api, secured: model?.authorizationType === 'CUSTOM', ...(mockStatus === undefined ? {} : { mockStatus }) });
     }
     return out.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   }
