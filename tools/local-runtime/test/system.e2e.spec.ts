@@ -65,8 +65,9 @@ it('lists the three APIs with deployed-shaped base URLs, and gives profile the l
     ['location', 'Prod-SmLocation', 'prod'],
     ['profile', 'Prod-SmProfile', 'prod'],
   ]);
-  const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL'] !== undefined);
-  expect(getProfile?.environment['LOCATION_API_URL']).toBe(apiBase('location'));
+  // Profile reads location's published URL from SSM at run time: locally, the API's own base URL.
+  const published = runtime.ssm.parameters().find((parameter) => parameter.name === '/sm/prod/location/api-url');
+  expect(published?.value).toBe(apiBase('location'));
 });
 
 it.each(targets)('runs every operation end to end as a client calls it, %s', async (_where, base) => {
