@@ -68,7 +68,7 @@ export function createApp(options: SmAppOptions = {}) {
   const auth = new AuthStack(app, StackNames.auth, { env, ...options.auth });
   const location = new LocationStack(app, StackNames.location, { env, ...options.location });
   const profile = new ProfileStack(app, StackNames.profile, { env, ...options.profile });
-  const pipeline = new PipelineStack(app, StackNames.pipeline, { env, source });
+  const pipeline = new PipelineStack(app, StackNames.pipeline, { env, source, manualApproval: context('pipelineApproval') === 'true' });
   auth.addStackDependency(platform, 'alarms notify the alert topic published by the platform');
   location.addStackDependency(auth, 'the API is guarded by the authorizer whose ARN auth publishes');
   profile.addStackDependency(location, 'get-profile reads the location API URL that location publishes');

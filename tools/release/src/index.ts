@@ -25,3 +25,5 @@ export {
   type StandInState,
 } from './stand-ins/install';
 export { changedParameters, DeployPlan, type ReleaseTopology } from './deploy/plan';
+export { checkPipelineCommands, readWorkspace, type DeployTargets, type Workspace } from './pipeline/commands';
+export { releaseTopology } from './deploy/topology';

@@ -26,6 +26,8 @@ export interface BuildResult {
   readonly commands: readonly CommandResult[];
   /** The phase that failed first, if any. */
   readonly failedPhase?: PhaseName;
+  /** Phases skipped on request, with the reason. */
+  readonly skipped: readonly { phase: PhaseName; reason: string }[];
 }
 
 export interface RunBuildSpecOptions {
@@ -37,6 +39,11 @@ export interface RunBuildSpecOptions {
   /** Where each command's output (stdout and stderr) goes. @default this process's stdout/stderr */
   readonly output?: 'inherit' | ((text: string) => void);
   readonly onCommand?: (result: CommandResult) => void;
+  /**
+   * Phases not to run, each with the reason (e.g. install, when this checkout is already
+   * installed); they count as succeeded and are listed in the result.
+   */
+  readonly skip?: Partial<Record<PhaseName, string>>;
 }
 
 /**
@@ -59,10 +66,16 @@ export async function runBuildSpec(
   const shell = spec.env?.shell ?? 'bash';
   const env = { ...options.env, ...options.projectVariables, ...spec.env?.variables };
   const commands: CommandResult[] = [];
+  const skipped: { phase: PhaseName; reason: string }[] = [];
   let failedPhase: PhaseName | undefined;
   for (const phase of PHASES) {
     if (failedPhase && phase !== 'post_build') break;
     if (failedPhase && failedPhase !== 'build') break;
+    const skip = options.skip?.[phase];
+    if (skip !== undefined && spec.phases[phase]) {
+      skipped.push({ phase, reason: skip });
+      continue;
+    }
     for (const command of spec.phases[phase]?.commands ?? []) {
       const started = performance.now();
       const exitCode = await runCommand(
@@ -81,7 +94,7 @@ export async function runBuildSpec(
       }
     }
   }
-  return { status: failedPhase ? 'FAILED' : 'SUCCEEDED', commands, failedPhase };
+  return { status: failedPhase ? 'FAILED' : 'SUCCEEDED', commands, failedPhase, skipped };
 }
 
 function runCommand(

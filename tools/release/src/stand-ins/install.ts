@@ -18,6 +18,8 @@ export interface StandInState {
   publish?: Record<string, Record<string, string>>;
   /** A cloud assembly whose templates' SSM parameters a stood-in `cdk deploy` publishes. */
   assembly?: string;
+  /** Regular expression over `npm` arguments → the stood-in outcome; other npm calls run for real. */
+  npm?: Record<string, 'pass' | 'fail'>;
 }
 
 /** Where the stand-ins are and the environment that puts them first on PATH. */
@@ -27,10 +29,10 @@ export interface InstalledStandIns {
   readonly env: NodeJS.ProcessEnv;
 }
 
-const TOOLS = ['aws', 'cdk', 'npx'] as const;
+const TOOLS = ['aws', 'cdk', 'npm', 'npx'] as const;
 
 /**
- * Writes `aws`, `cdk` and `npx` executables into `<dir>/bin` that run the stand-ins with this
+ * Writes `aws`, `cdk`, `npm` and `npx` executables into `<dir>/bin` that run the stand-ins with this
  * process's Node, and the initial state to `<dir>/state.json`. Put `env` on the steps' processes.
  */
 export function installStandIns(
@@ -50,10 +52,8 @@ export function installStandIns(
   }
   const statePath = join(dir, 'state.json');
   writeState(statePath, state);
-  const realNpx = execFileSync('bash', ['-c', 'command -v npx'], {
-    encoding: 'utf8',
-    env: baseEnv,
-  }).trim();
+  const which = (tool: string) =>
+    execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8', env: baseEnv }).trim();
   return {
     binDir,
     statePath,
@@ -61,7 +61,8 @@ export function installStandIns(
       ...baseEnv,
       PATH: `${binDir}${delimiter}${baseEnv['PATH'] ?? ''}`,
       RELEASE_STANDIN_STATE: statePath,
-      RELEASE_REAL_NPX: realNpx,
+      RELEASE_REAL_NPX: which('npx'),
+      RELEASE_REAL_NPM: which('npm'),
     },
   };
 }
