@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { acknowledgeWildcards } from '@sm/infra';
+import { acknowledgeWildcards, lastDeployedCommitParameterName, type StageName } from '@sm/infra';
 import { deployBuildSpec, loadGateBuildSpec, testBuildSpec, type BuildSpec } from '@sm/release';
 
 /** Where the pipeline takes the source from. */
@@ -18,7 +18,7 @@ export type PipelineSourceKind = 'connection' | 'codecommit';
 /** A deployment stage as the pipeline sees it: its name and where its stacks live. */
 export interface PipelineStageTarget {
   /** The stage's name (`staging`, `prod`): the argument of every step and part of its parameters' names. */
-  readonly name: string;
+  readonly name: StageName;
   /**
    * The stage's account, bootstrapped with `cdk bootstrap --trust <pipeline account>`.
    * @default - the pipeline's own account
@@ -177,7 +177,7 @@ export class PipelineStack extends Stack {
     const project = this.releaseProject(id, `Preflight, deploy what changed to ${stage.name}, record the commit`, buildSpec, this.stageVariables(stage));
     this.grantAssume(project, stage, ['deploy', 'file-publishing', 'lookup'], 'AssumeStageBootstrapRoles');
     const record = new ssm.StringParameter(this, `LastDeployedCommit${capitalize(stage.name)}`, {
-      parameterName: `/sm/pipeline/${stage.name}/last-deployed-commit`,
+      parameterName: lastDeployedCommitParameterName(stage.name),
       // "none" until the stage's first successful deploy, which deploys every service in order.
       stringValue: 'none',
       description: `Commit last deployed to ${stage.name} by the pipeline; the next deploy to ${stage.name} deploys what changed since`,

@@ -5,7 +5,7 @@ import { PlatformStack } from './platform-stack';
 
 describe('PlatformStack', () => {
   const app = new App({ builtinCloudFormationValidation: false });
-  const stack = new PlatformStack(app, 'SmPlatform');
+  const stack = new PlatformStack(app, 'SmPlatform', { stage: 'staging' });
   const template = Template.fromStack(stack);
 
   it('has an alert topic encrypted with a rotated customer key that refuses plain HTTP', () => {
@@ -44,8 +44,12 @@ describe('PlatformStack', () => {
     });
   });
 
+  it('names the topic after the stage, so its ARN is fixed by construction', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'sm-staging-alerts' });
+  });
+
   it('publishes the topic ARN in SSM for the service stacks', () => {
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/platform/alert-topic-arn', Value: { Ref: Match.stringLikeRegexp('^AlertTopic') } });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/staging/platform/alert-topic-arn', Value: { Ref: Match.stringLikeRegexp('^AlertTopic') } });
   });
 
   it('sets the account’s API Gateway CloudWatch role, and keeps it if the stack goes', () => {

@@ -7,7 +7,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { SsmParameterNames } from '@sm/infra';
+import { ssmParameterNames, type StageName } from '@sm/infra';
 
 /**
  * What the services share, deployed once per account and region before them (see the README):
@@ -19,10 +19,15 @@ import { SsmParameterNames } from '@sm/infra';
  * Construct ids are a contract: `AlertEmail`, `AlertTopicKey`, `AlertTopic`, `AlertDeadLetters`,
  * `AlertTopicArn`, `ApiGatewayCloudWatchRole`, `ApiGatewayAccount`.
  */
+export interface PlatformStackProps extends StackProps {
+  /** The deployment stage: in the alert topic's name and the SSM parameter that publishes it. */
+  readonly stage: StageName;
+}
+
 export class PlatformStack extends Stack {
   readonly alertTopic: sns.Topic;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { description: 'Shared platform: alert topic and the API Gateway account logging role (serverless-microservices)', ...props });
 
     const email = new CfnParameter(this, 'AlertEmail', {
@@ -49,7 +54,10 @@ export class PlatformStack extends Stack {
     );
 
     this.alertTopic = new sns.Topic(this, 'AlertTopic', {
-      displayName: 'Serverless microservices alerts',
+      // A fixed name keeps the ARN every alarm was deployed with valid by construction: a change
+      // that would replace the topic fails instead of silently orphaning the services' alarm actions.
+      topicName: `sm-${props.stage}-alerts`,
+      displayName: `Serverless microservices alerts (${props.stage})`,
       masterKey: key,
       enforceSSL: true,
     });
@@ -76,7 +84,7 @@ export class PlatformStack extends Stack {
     Validations.of(deadLetters.node.defaultChild as Construct).acknowledge({ id: 'AwsSolutions-SQS3', reason: dlqReason }, { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason });
 
     new ssm.StringParameter(this, 'AlertTopicArn', {
-      parameterName: SsmParameterNames.alertTopicArn,
+      parameterName: ssmParameterNames(props.stage).alertTopicArn,
       stringValue: this.alertTopic.topicArn,
       description: 'ARN of the alert topic; every service stack reads it at deployment for its alarm actions',
     });

@@ -15,8 +15,10 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 type Resources = Record<string, Resource>;
 
 ensureBundles();
-const { app, stacks } = createApp();
+const { app, stages } = createApp();
 app.synth();
+// Every stage has the same stacks; prod's are checked in full here, the differences in stages.spec.ts.
+const stacks = stages.prod;
 const templateOf = (stack: Stack) => Template.fromStack(stack);
 const resourcesOf = (stack: Stack) => templateOf(stack).toJSON().Resources as Resources;
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -237,20 +239,20 @@ describe('wiring between stacks through SSM', () => {
     Object.values(templateOf(stack).toJSON().Parameters ?? {}).map((p: any) => p.Default).filter((d: unknown) => typeof d === 'string' && d.startsWith('/sm/'));
 
   it('publishes the authorizer ARN, the location API URL and the alert topic ARN', () => {
-    templateOf(stacks.auth).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/auth/authorizer-function-arn' });
-    templateOf(stacks.location).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/location/api-url' });
-    templateOf(stacks.platform).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/platform/alert-topic-arn' });
+    templateOf(stacks.auth).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/prod/auth/authorizer-function-arn' });
+    templateOf(stacks.location).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/prod/location/api-url' });
+    templateOf(stacks.platform).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/prod/platform/alert-topic-arn' });
   });
 
   it('reads them where they are needed, at each deployment', () => {
-    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/auth/authorizer-function-arn', '/sm/location/api-url', '/sm/platform/alert-topic-arn']);
-    expect(parameterNames(stacks.location).sort()).toEqual(['/sm/auth/authorizer-function-arn', '/sm/platform/alert-topic-arn']);
-    expect(parameterNames(stacks.auth)).toEqual(['/sm/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/location/api-url', '/sm/prod/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.location).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.auth)).toEqual(['/sm/prod/platform/alert-topic-arn']);
   });
 
   it('gives get-profile the location API URL from SSM', () => {
     const parameters = templateOf(stacks.profile).toJSON().Parameters as Record<string, { Default: string }>;
-    const urlParameter = Object.keys(parameters).find((id) => parameters[id]?.Default === '/sm/location/api-url');
+    const urlParameter = Object.keys(parameters).find((id) => parameters[id]?.Default === '/sm/prod/location/api-url');
     templateOf(stacks.profile).hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'get-profile.handler',
       Environment: { Variables: { LOCATION_API_URL: { Ref: urlParameter }, LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },

@@ -13,6 +13,7 @@ import { startRuntime, type RunningRuntime } from './runtime';
 const USAGE = `Usage: npm start -- [options]
 
   --port N          port of the local API origin (default 3000)
+  --stage NAME      deployment stage to run, e.g. staging (default prod)
   --in-memory       keep nothing on disk: data in memory, logs on the console only
   --assembly DIR    cloud assembly to run (default cdk.out; with it, build and synth are skipped)
   --no-build        do not build or synthesize; run the assembly as it is
@@ -22,6 +23,7 @@ const USAGE = `Usage: npm start -- [options]
 
 interface CliOptions {
   port: number;
+  stage?: string;
   inMemory: boolean;
   assemblyDir?: string;
   build: boolean;
@@ -34,6 +36,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     args: argv,
     options: {
       port: { type: 'string' },
+      stage: { type: 'string' },
       'in-memory': { type: 'boolean', default: false },
       assembly: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
@@ -46,7 +49,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
   if (values.help) return undefined;
   const port = values.port === undefined ? 3000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
-  return { port, inMemory: values['in-memory'], assemblyDir: values.assembly, build: !values['no-build'], quiet: values.quiet, compileCache: values['compile-cache'] };
+  return { port, stage: values.stage, inMemory: values['in-memory'], assemblyDir: values.assembly, build: !values['no-build'], quiet: values.quiet, compileCache: values['compile-cache'] };
 }
 
 /** Runs a workspace command, streaming its output; throws with its name when it fails. */
@@ -85,7 +88,7 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
   const lines = [
     '',
-    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
+    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
     '',
     ...runtime.routes.map((route) => `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`),
     '',
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
 
   const runtime = await startRuntime({
     assemblyDir,
+    stage: options.stage,
     port: options.port,
     inMemory: options.inMemory,
     quiet: options.quiet,

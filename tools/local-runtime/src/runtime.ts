@@ -14,6 +14,11 @@ import type { LogSink } from './logs';
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
   assemblyDir: string;
+  /**
+   * The deployment stage to run when the assembly has stages (CDK `Stage`s synthesize as nested
+   * assemblies; one runs at a time). @default 'prod'
+   */
+  stage?: string;
   /** @default 3000; 0 picks a free port */
   port?: number;
   /** @default '127.0.0.1' */
@@ -91,6 +96,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     dynamo = await startLocalDynamo({ dataDir, inMemory });
     const system = readAssembly(options.assemblyDir, {
       origin,
+      stage: options.stage,
       extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
     });
     logSink = createLogSink({ logsDir, quiet: options.quiet });

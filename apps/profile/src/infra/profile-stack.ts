@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-profile';
-import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
 import { profileLimits } from '../limits';
 import { profilesTable } from '../tables';
 
@@ -10,6 +10,8 @@ type ProfileFunction = keyof typeof profileLimits.functions;
 
 /** Properties of the {@link ProfileStack}. */
 export interface ProfileStackProps extends StackProps {
+  /** The deployment stage: in the API stage, every name and every SSM parameter. */
+  readonly stage: StageName;
   /**
    * The service's limits.
    * @default profileLimits (apps/profile/src/limits.ts)
@@ -36,7 +38,7 @@ export interface ProfileStackProps extends StackProps {
 export class ProfileStack extends Stack {
   readonly api: ContractRestApi;
 
-  constructor(scope: Construct, id: string, props: ProfileStackProps = {}) {
+  constructor(scope: Construct, id: string, props: ProfileStackProps) {
     super(scope, id, { description: 'Profile service: public profiles with the current location (serverless-microservices)', ...props });
     const limits = props.limits ?? profileLimits;
     const lookupTimeoutMs = props.locationLookupTimeoutMs ?? 1000;
@@ -52,7 +54,7 @@ export class ProfileStack extends Stack {
       new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
     const getProfile = fn('GetProfile', 'get-profile', 'GET /profile/{userId}: a profile with its current location', {
       PROFILES_TABLE_NAME: profiles.tableName,
-      LOCATION_API_URL: ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.locationApiUrl),
+      LOCATION_API_URL: ssm.StringParameter.valueForStringParameter(this, ssmParameterNames(props.stage).locationApiUrl),
       LOCATION_LOOKUP_TIMEOUT_MS: String(lookupTimeoutMs),
     });
     const putProfile = fn('PutProfile', 'put-profile', 'PUT /profile/{userId}: creates or replaces the owner’s profile', {
@@ -62,17 +64,20 @@ export class ProfileStack extends Stack {
     // One conditional UpdateItem (returning the new item); no read needed.
     profiles.grantWriteData(putProfile);
 
-    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {
       contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
       integrations: { getProfile: getProfile.function, putProfile: putProfile.function },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
-      restApiName: 'sm-profile',
+      stageName: props.stage,
+      restApiName: `sm-${props.stage}-profile`,
     });
+    this.api.publishUrl('profile');
 
     new ServiceMonitoring(this, 'Monitoring', {
       service: 'profile',
+      stage: props.stage,
       api: this.api,
       functions: [getProfile, putProfile],
       tables: [profiles],

@@ -5,6 +5,7 @@ import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel,
 import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
+import { selectStage } from './stage-assembly';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
 export interface LocalSystem {
@@ -16,6 +17,8 @@ export interface LocalSystem {
    * as CDK's deploy-time custom-resource handlers. One an API uses is a startup error instead.
    */
   skipped: { id: string; reason: string }[];
+  /** The deployment stage run (`prod`), or `undefined` for an assembly without stages. */
+  stage: string | undefined;
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -25,6 +28,8 @@ export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' 
   region?: string;
   /** Added to every function's environment (e.g. `AWS_ENDPOINT_URL_DYNAMODB`). */
   extraEnvironment?: Record<string, string>;
+  /** The stage to run when the assembly has stages (see {@link selectStage}). @default 'prod' */
+  stage?: string;
 }
 
 /** API Gateway's own cap on an integration's duration. */
@@ -39,7 +44,8 @@ const INVOCATION_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/fun
  * intrinsic resolved to a local value. Nothing about the system is described anywhere else.
  */
 export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions): LocalSystem {
-  const stacks = readCloudAssembly(assemblyDir);
+  const selected = selectStage(assemblyDir, options.stage);
+  const stacks = readCloudAssembly(selected.assemblyDir);
   const resolver = new IntrinsicResolver(stacks, {
     accountId: options.accountId ?? '123456789012',
     region: options.region ?? 'us-east-1',
@@ -76,7 +82,7 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
-  return { functions, tables, apis, skipped };
+  return { functions, tables, apis, skipped, stage: selected.stage };
 }
 
 interface ResourceRef {
