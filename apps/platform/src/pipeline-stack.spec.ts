@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { nagFindings, workspaceRoot } from '@sm/infra';
-import { checkPipelineCommands, installStandIns, readState, readWorkspace, releaseTopology, runBuildSpec, type BuildResult, type BuildSpec, type StandInState } from '@sm/release';
+import { checkPipelineCommands, installStandIns, readPipeline, readState, readWorkspace, releaseTopology, runBuildSpec, type BuildResult, type BuildSpec, type StandInState } from '@sm/release';
 import { GATE_ARTIFACT, PipelineStack, type PipelineStackProps } from './pipeline-stack';
 
 const STAGING_ACCOUNT = '111111111111';
@@ -106,6 +106,20 @@ describe('PipelineStack', () => {
       const gate = t.buildSpec(t.projectOf('LoadGate'));
       expect(gate.artifacts).toEqual({ 'base-directory': '.release/gate', files: ['**/*'] });
       expect(gate.reports).toEqual({ fuzz: { 'base-directory': '.release/gate/staging/fuzz', files: ['**/junit.xml'], 'file-format': 'JUNITXML' } });
+    });
+    it('reads back from the cloud assembly action by action, as the rehearsal replays it', () => {
+      const { app: approved } = synth({ manualApproval: true });
+      const actions = readPipeline(approved.synth().directory);
+      expect(actions.map((a) => `${a.stage}/${a.name}:${a.kind}`)).toEqual([
+        'Source/Source:source',
+        'Test/Test:build',
+        'DeployStaging/DeployStaging:build',
+        'LoadGate/LoadGate:build',
+        'ApproveProd/ApproveProd:approval',
+        'DeployProd/DeployProd:build',
+      ]);
+      expect(actions[3]).toMatchObject({ outputs: [GATE_ARTIFACT], variables: { STAGE_READ_ROLE_ARN: 'arn:aws:iam::000000000000:role/cdk-hnb659fds-lookup-role-000000000000-eu-west-1', STAGE_REGION: 'eu-west-1' } });
+      expect(actions[5]).toMatchObject({ inputs: ['Source', GATE_ARTIFACT], buildSpec: t.buildSpec(t.projectOf('DeployProd')) });
     });
   });
 
