@@ -1,7 +1,9 @@
 import type { LocalSystem } from '@sm/local-runtime';
 import { methodLimits } from './limits';
 
-function system(perMethod: [string, { rateLimit: number; burstLimit: number }][] = []): LocalSystem {
+function system(
+  perMethod: [string, { rateLimit: number; burstLimit: number }][] = [],
+): LocalSystem {
   return {
     tables: [],
     functions: [
@@ -25,10 +27,17 @@ function system(perMethod: [string, { rateLimit: number; burstLimit: number }][]
           {
             httpMethod: 'GET',
             resourcePath: '/loc/{userId}',
-            integration: { type: 'AWS_PROXY', functionId: 'SmLocation/GetLocation', timeoutMs: 29_000 },
+            integration: {
+              type: 'AWS_PROXY',
+              functionId: 'SmLocation/GetLocation',
+              timeoutMs: 29_000,
+            },
           },
         ],
-        throttling: { stageDefault: { rateLimit: 100, burstLimit: 50 }, perMethod: new Map(perMethod) },
+        throttling: {
+          stageDefault: { rateLimit: 100, burstLimit: 50 },
+          perMethod: new Map(perMethod),
+        },
       },
     ],
   } as unknown as LocalSystem;
@@ -47,11 +56,17 @@ describe('methodLimits', () => {
   });
 
   it('prefers a method override over the stage default', () => {
-    const limits = methodLimits(system([['/loc/{userId} GET', { rateLimit: 7, burstLimit: 3 }]]), 'GET', '/loc/{userId}');
+    const limits = methodLimits(
+      system([['/loc/{userId} GET', { rateLimit: 7, burstLimit: 3 }]]),
+      'GET',
+      '/loc/{userId}',
+    );
     expect([limits.rateLimit, limits.burstLimit]).toEqual([7, 3]);
   });
 
   it('names the method when no API serves it', () => {
-    expect(() => methodLimits(system(), 'DELETE', '/loc/{userId}')).toThrow('No API in the assembly serves DELETE /loc/{userId}');
+    expect(() => methodLimits(system(), 'DELETE', '/loc/{userId}')).toThrow(
+      'No API in the assembly serves DELETE /loc/{userId}',
+    );
   });
 });

@@ -39,7 +39,9 @@ interface LoadtestSummary {
 }
 
 // loadtest 8 ships callback-era typings; this is the promise API it actually exports.
-const runLoadTest = loadTest as unknown as (options: Record<string, unknown>) => Promise<LoadtestSummary>;
+const runLoadTest = loadTest as unknown as (
+  options: Record<string, unknown>,
+) => Promise<LoadtestSummary>;
 
 /** Runs one open-model load with loadtest and tallies every answer by status. */
 export async function runOpenModel(run: OpenModelRun): Promise<RunOutcome> {

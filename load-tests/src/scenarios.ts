@@ -1,16 +1,25 @@
 import type { LocalSystem } from '@sm/local-runtime';
 import { methodLimits, type MethodLimits } from './limits';
 import { runOpenModel, type RunOutcome } from './open-model';
-import { requestJson, signUpAndSignIn, type Session } from './session';
-import { judge, type Verdict } from './verdict';
+import { requestJson, type Session } from './session';
+import type { ApiRoutes } from './target';
+import { crossedAnswers, judge, type Verdict } from './verdict';
 
 export interface ScenarioContext {
-  baseUrl: string;
+  /** Each method's URL at its own API's base URL. */
+  api: ApiRoutes;
   system: LocalSystem;
-  session: Session;
+  /**
+   * Signed-in users, each with a profile and a location (see `seed`). Scenarios spread their load
+   * over all of them, so an answer handed to another user's request shows (see `answersMatch`).
+   */
+  sessions: Session[];
   /** Seconds each load phase lasts. */
   seconds: number;
 }
+
+/** How many users the load is spread over: enough that a crossed answer almost always shows. */
+export const USERS = 5;
 
 export interface ScenarioResult {
   name: string;
@@ -26,26 +35,53 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
 
+/**
+ * Reads of each user's own resource, spread over every user at once; each answer must be about the
+ * user whose path was requested.
+ */
+async function readAsEveryUser(
+  { api, sessions, seconds }: ScenarioContext,
+  method: 'GET',
+  resourcePath: string,
+  path: (s: Session) => string,
+  rps: number,
+): Promise<{ outcome: RunOutcome; crossed: string[] }> {
+  const outcomes = await Promise.all(
+    sessions.map((session) =>
+      runOpenModel({
+        url: api.url(method, resourcePath, path(session)),
+        method,
+        headers: { authorization: session.authorization },
+        requestsPerSecond: rps / sessions.length,
+        seconds,
+      }),
+    ),
+  );
+  const crossed = outcomes.flatMap((outcome, i) =>
+    crossedAnswers(outcome, (sessions[i] as Session).userId),
+  );
+  return { outcome: mergeOutcomes(outcomes), crossed };
+}
+
 /** Below half the method's rate limit, a client must never see 429 or 5xx. */
-function belowLimit(method: 'GET', resourcePath: string, path: (s: Session) => string, extraCheck?: (o: RunOutcome) => string[]): Scenario {
+function belowLimit(
+  method: 'GET',
+  resourcePath: string,
+  path: (s: Session) => string,
+  extraCheck?: (o: RunOutcome) => string[],
+): Scenario {
   const name = `${method} ${resourcePath} below the limit`;
   return {
     name,
-    summary: 'half the stage rate: no 429, no 5xx',
-    async run({ baseUrl, system, session, seconds }) {
-      const limits = methodLimits(system, method, resourcePath);
+    summary: `half the stage rate from ${USERS} users: no 429, no 5xx, every answer its own`,
+    async run(context) {
+      const limits = methodLimits(context.system, method, resourcePath);
       const rps = Math.max(1, Math.floor(limits.rateLimit / 2));
-      await warmUp(baseUrl, limits, path(session), session);
-      const outcome = await runOpenModel({
-        url: new URL(path(session), baseUrl).href,
-        method,
-        headers: { authorization: session.authorization },
-        requestsPerSecond: rps,
-        seconds,
-      });
-      const verdict = judge(outcome, rps * seconds, { throttled: 'none' });
+      await warmUp(context.api, limits, context.sessions, path);
+      const { outcome, crossed } = await readAsEveryUser(context, method, resourcePath, path, rps);
+      const verdict = judge(outcome, rps * context.seconds, { throttled: 'none' });
       const extra = extraCheck?.(outcome) ?? [];
-      return { name, limits, rps, outcome, verdict: withFailures(verdict, extra) };
+      return { name, limits, rps, outcome, verdict: withFailures(verdict, [...crossed, ...extra]) };
     },
   };
 }
@@ -55,19 +91,22 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
   const name = `${method} ${resourcePath} above the limit`;
   return {
     name,
-    summary: 'twice the stage rate: 429 problems from the gateway, no 5xx',
-    async run({ baseUrl, system, session, seconds }) {
-      const limits = methodLimits(system, method, resourcePath);
+    summary: `twice the stage rate from ${USERS} users: 429 problems from the gateway, no 5xx, every answer its own`,
+    async run(context) {
+      const limits = methodLimits(context.system, method, resourcePath);
       const rps = limits.rateLimit * 2;
-      await warmUp(baseUrl, limits, path(session), session);
-      const outcome = await runOpenModel({
-        url: new URL(path(session), baseUrl).href,
-        method,
-        headers: { authorization: session.authorization },
-        requestsPerSecond: rps,
-        seconds,
-      });
-      return { name, limits, rps, outcome, verdict: judge(outcome, rps * seconds, { throttled: 'some' }) };
+      await warmUp(context.api, limits, context.sessions, path);
+      const { outcome, crossed } = await readAsEveryUser(context, method, resourcePath, path, rps);
+      return {
+        name,
+        limits,
+        rps,
+        outcome,
+        verdict: withFailures(
+          judge(outcome, rps * context.seconds, { throttled: 'some' }),
+          crossed,
+        ),
+      };
     },
   };
 }
@@ -76,25 +115,27 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
  * Writes above the limit, from several users at once (as clients report their own positions; one
  * user's writes all contend for one item): throttled writes are refused whole, and every write the
  * service acknowledged is readable afterwards in its owner's history. Each write carries its request
- * index as `accuracy`, so an acknowledgement identifies exactly one write of its user.
+ * index as `accuracy`, so an acknowledgement identifies exactly one write of its user: each answer
+ * must name its user, and no two answers of a user may carry the same write.
  */
-const WRITERS = 5;
 const acknowledgedWritesSurvive: Scenario = {
   name: 'PUT /loc/{userId} above the limit',
-  summary: `twice the stage rate from ${WRITERS} users: 429s, no 5xx, every acknowledged write in the history`,
-  async run({ baseUrl, system, session, seconds }) {
+  summary: `twice the stage rate from ${USERS} users: 429s, no 5xx, every answer its own, every acknowledged write in the history`,
+  async run({ api, system, sessions: writers, seconds }) {
     const limits = methodLimits(system, 'PUT', '/loc/{userId}');
     const rps = limits.rateLimit * 2;
-    const writers = [session, ...(await Promise.all(Array.from({ length: WRITERS - 1 }, () => signUpAndSignIn(baseUrl))))];
-    await warmUp(baseUrl, limits, `/loc/${session.userId}`, session, { latitude: 1, longitude: 1 });
+    await warmUp(api, limits, writers, (s) => `/loc/${s.userId}`, {
+      latitude: 1,
+      longitude: 1,
+    });
     const outcomes = await Promise.all(
       writers.map((writer) =>
         runOpenModel({
-          url: new URL(`/loc/${writer.userId}`, baseUrl).href,
+          url: api.url('PUT', '/loc/{userId}', `/loc/${writer.userId}`),
           method: 'PUT',
           headers: { authorization: writer.authorization },
           body: '{"latitude":48.8584,"longitude":2.2945,"accuracy":LOAD_INDEX}',
-          requestsPerSecond: Math.ceil(rps / WRITERS),
+          requestsPerSecond: rps / writers.length,
           seconds,
         }),
       ),
@@ -103,11 +144,22 @@ const acknowledgedWritesSurvive: Scenario = {
     const verdict = judge(outcome, rps * seconds, { throttled: 'some' });
     const failures: string[] = [];
     for (const [i, writer] of writers.entries()) {
-      const acknowledged = new Set(outcomes[i]!.acknowledged.map((body) => (body as { accuracy?: number }).accuracy));
-      const stored = await readWholeHistory(baseUrl, writer);
+      failures.push(...crossedAnswers(outcomes[i]!, writer.userId));
+      const accuracies = outcomes[i]!.acknowledged.map(
+        (body) => (body as { accuracy?: number }).accuracy,
+      );
+      const acknowledged = new Set(accuracies);
+      if (acknowledged.size !== accuracies.length) {
+        failures.push(
+          `${accuracies.length - acknowledged.size} answers of user ${i + 1} repeated another write's acknowledgement`,
+        );
+      }
+      const stored = await readWholeHistory(api, writer);
       const missing = [...acknowledged].filter((accuracy) => !stored.has(accuracy as number));
       if (missing.length > 0) {
-        failures.push(`${missing.length} acknowledged writes of user ${i + 1} are missing from the history (e.g. accuracy ${missing.slice(0, 5).join(', ')})`);
+        failures.push(
+          `${missing.length} acknowledged writes of user ${i + 1} are missing from the history (e.g. accuracy ${missing.slice(0, 5).join(', ')})`,
+        );
       }
     }
     if (outcome.acknowledged.length === 0) failures.push('no write was acknowledged');
@@ -118,7 +170,9 @@ const acknowledgedWritesSurvive: Scenario = {
 /** One outcome for several concurrent runs: counts add up, latencies are the worst run's. */
 function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
   const statusCounts = new Map<number, number>();
-  for (const o of outcomes) for (const [status, n] of o.statusCounts) statusCounts.set(status, (statusCounts.get(status) ?? 0) + n);
+  for (const o of outcomes)
+    for (const [status, n] of o.statusCounts)
+      statusCounts.set(status, (statusCounts.get(status) ?? 0) + n);
   return {
     sent: outcomes.reduce((sum, o) => sum + o.sent, 0),
     statusCounts,
@@ -137,27 +191,43 @@ function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
  * share the machine's cores (the runtime starts one per core at a time), so a phase that began cold
  * would mostly measure start-up. Answers here are discarded; the buckets refill before the phase.
  */
-async function warmUp(baseUrl: string, limits: MethodLimits, path: string, session: Session, body?: unknown): Promise<void> {
+export async function warmUp(
+  api: ApiRoutes,
+  limits: MethodLimits,
+  sessions: Session[],
+  path: (s: Session) => string,
+  body?: unknown,
+): Promise<void> {
   const environments = Math.min(limits.burstLimit, limits.reservedConcurrency ?? limits.burstLimit);
   await Promise.all(
-    Array.from({ length: environments }, () =>
-      fetch(new URL(path, baseUrl), {
-        method: limits.method,
-        headers: { authorization: session.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      }).then((response) => response.arrayBuffer(), () => undefined),
+    Array.from({ length: environments }, (_, i) => sessions[i % sessions.length] as Session).map(
+      (session) =>
+        fetch(api.url(limits.method, limits.resourcePath, path(session)), {
+          method: limits.method,
+          headers: {
+            authorization: session.authorization,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
+        }).then(
+          (response) => response.arrayBuffer(),
+          () => undefined,
+        ),
     ),
   );
-  await new Promise((resolve) => setTimeout(resolve, Math.ceil((1000 * limits.burstLimit) / limits.rateLimit) + 250));
+  await new Promise((resolve) =>
+    setTimeout(resolve, Math.ceil((1000 * limits.burstLimit) / limits.rateLimit) + 250),
+  );
 }
 
-async function readWholeHistory(baseUrl: string, session: Session): Promise<Set<number>> {
+export async function readWholeHistory(api: ApiRoutes, session: Session): Promise<Set<number>> {
   const seen = new Set<number>();
   let cursor: string | null = null;
   for (let page = 0; page < 1_000; page += 1) {
     const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : '?limit=100';
-    const body = await requestJson(baseUrl, 'GET', `/loc/${session.userId}/history${query}`, {
+    const url = api.url('GET', '/loc/{userId}/history', `/loc/${session.userId}/history${query}`);
+    const body = await requestJson(url, 'GET', {
       authorization: session.authorization,
       expect: 200,
     });
@@ -172,8 +242,14 @@ async function readWholeHistory(baseUrl: string, session: Session): Promise<Set<
 
 /** A profile read below the limit also reads location through its contract: it must not degrade. */
 function profileIncludesLocation(outcome: RunOutcome): string[] {
-  const degraded = outcome.acknowledged.filter((body) => (body as { location?: unknown }).location === null).length;
-  return degraded > 0 ? [`${degraded} profiles came back with location: null (location lookup degraded below the limit)`] : [];
+  const degraded = outcome.acknowledged.filter(
+    (body) => (body as { location?: unknown }).location === null,
+  ).length;
+  return degraded > 0
+    ? [
+        `${degraded} profiles came back with location: null (location lookup degraded below the limit)`,
+      ]
+    : [];
 }
 
 function withFailures(verdict: Verdict, failures: string[]): Verdict {
@@ -189,13 +265,13 @@ export const scenarios: Scenario[] = [
 ];
 
 /** Puts the data the scenarios read in place: a profile and a current location. */
-export async function seed(baseUrl: string, session: Session): Promise<void> {
-  await requestJson(baseUrl, 'PUT', `/profile/${session.userId}`, {
+export async function seed(api: ApiRoutes, session: Session): Promise<void> {
+  await requestJson(api.url('PUT', '/profile/{userId}', `/profile/${session.userId}`), 'PUT', {
     body: { displayName: 'Load Test', bio: 'Generated by load-tests.' },
     authorization: session.authorization,
     expect: 201,
   });
-  await requestJson(baseUrl, 'PUT', `/loc/${session.userId}`, {
+  await requestJson(api.url('PUT', '/loc/{userId}', `/loc/${session.userId}`), 'PUT', {
     body: { latitude: 52.52, longitude: 13.405 },
     authorization: session.authorization,
     expect: 200,

@@ -36,6 +36,8 @@ interface Trial {
   p50: number;
   p99: number;
   errors: number;
+  /** Answers whose id was not their request's: any one fails the trial. */
+  crossed: number;
   ok: boolean;
   /** CPU used during the trial, in % of one core: this process (the loader) and the server's process tree. */
   loaderCpu: number;
@@ -51,7 +53,10 @@ interface LoadResult {
 type LoadTestFn = (options: Record<string, unknown>) => Promise<LoadResult>;
 
 /** Starts a child process and resolves with what `ready` extracts from its output. */
-function startChild(args: string[], ready: (output: string) => string | undefined): Promise<{ child: ChildProcess; value: string; ms: number; output: string }> {
+function startChild(
+  args: string[],
+  ready: (output: string) => string | undefined,
+): Promise<{ child: ChildProcess; value: string; ms: number; output: string }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -78,23 +83,87 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime in 10 ms ticks
 }
 
-async function trial(loadTest: LoadTestFn, url: string, rps: number, seconds: number, server: ChildProcess): Promise<Trial> {
+/**
+ * Each request asks for its own id (`/items/<n>`, n unique per request) and each answer must be
+ * `{"id":"<n>"}` for that request's n: a server that hands one request's answer to another fails
+ * the trial, however fast it is. An exact string comparison keeps the check cheap for the loader.
+ */
+function identityCheck(): {
+  statusCallback: (
+    error: unknown,
+    result?: { path?: string; body?: string; statusCode?: number },
+  ) => void;
+  crossed: () => number;
+} {
+  let crossed = 0;
+  return {
+    statusCallback(_error, result) {
+      if (result?.statusCode !== 200 || result.path === undefined) return;
+      const id = result.path.slice(result.path.lastIndexOf('/') + 1);
+      if (result.body !== `{"id":"${id}"}`) crossed++;
+    },
+    crossed: () => crossed,
+  };
+}
+
+/** `/items/ITEM`: loadtest puts a unique index in place of ITEM in each request's path. */
+const ITEM = 'ITEM';
+
+async function trial(
+  loadTest: LoadTestFn,
+  url: string,
+  rps: number,
+  seconds: number,
+  server: ChildProcess,
+): Promise<Trial> {
   const loader0 = process.cpuUsage();
   const server0 = processCpuMs(server.pid as number);
   const started = performance.now();
-  const result = await loadTest({ url, requestsPerSecond: rps, maxSeconds: seconds, concurrency: 1, agentKeepAlive: true, quiet: true });
+  const identity = identityCheck();
+  const result = await loadTest({
+    url,
+    indexParam: ITEM,
+    statusCallback: identity.statusCallback,
+    requestsPerSecond: rps,
+    maxSeconds: seconds,
+    concurrency: 1,
+    agentKeepAlive: true,
+    quiet: true,
+  });
   const elapsedMs = performance.now() - started;
   const loader = process.cpuUsage(loader0);
   const serverCpu = (100 * (processCpuMs(server.pid as number) - server0)) / elapsedMs;
   const loaderCpu = (100 * (loader.user + loader.system)) / 1000 / elapsedMs;
   const p = (key: string) => Number(result.percentiles[key] || 0);
   const achieved = result.totalRequests / seconds;
-  const trialResult = { target: rps, achieved, p50: p('50'), p99: p('99'), errors: result.totalErrors, loaderCpu, serverCpu };
-  return { ...trialResult, ok: achieved >= 0.98 * rps && trialResult.p99 < 100 && trialResult.errors === 0 };
+  const trialResult = {
+    target: rps,
+    achieved,
+    p50: p('50'),
+    p99: p('99'),
+    errors: result.totalErrors,
+    crossed: identity.crossed(),
+    loaderCpu,
+    serverCpu,
+  };
+  return {
+    ...trialResult,
+    ok:
+      achieved >= 0.98 * rps &&
+      trialResult.p99 < 100 &&
+      trialResult.errors === 0 &&
+      trialResult.crossed === 0,
+  };
 }
 
 /** A trial, and on a shared machine one more if it fails. */
-async function trialTwice(loadTest: LoadTestFn, name: string, url: string, rps: number, server: ChildProcess): Promise<Trial> {
+async function trialTwice(
+  loadTest: LoadTestFn,
+  name: string,
+  url: string,
+  rps: number,
+  server: ChildProcess,
+): Promise<Trial> {
   const first = await trial(loadTest, url, rps, TRIAL_SECONDS, server);
   log(name, first);
   if (first.ok) return first;
@@ -104,10 +173,22 @@ async function trialTwice(loadTest: LoadTestFn, name: string, url: string, rps: 
 }
 
 /** Raises the rate by 25 % until a trial fails twice, then bisects once (full mode) between pass and fail. */
-async function search(loadTest: LoadTestFn, name: string, url: string, server: ChildProcess): Promise<Trial | undefined> {
+async function search(
+  loadTest: LoadTestFn,
+  name: string,
+  url: string,
+  server: ChildProcess,
+): Promise<Trial | undefined> {
   // Warm up closed-loop, 16 at a time: steady state means warm execution environments (as a Lambda
   // function under constant load has), not cold starts in the middle of a trial.
-  await loadTest({ url, concurrency: 16, maxSeconds: 3, agentKeepAlive: true, quiet: true });
+  await loadTest({
+    url,
+    indexParam: ITEM,
+    concurrency: 16,
+    maxSeconds: 3,
+    agentKeepAlive: true,
+    quiet: true,
+  });
   let best: Trial | undefined;
   let rps = START_RPS;
   let failed: number | undefined;
@@ -130,7 +211,7 @@ async function search(loadTest: LoadTestFn, name: string, url: string, server: C
 
 function log(name: string, t: Trial, note = ''): void {
   console.error(
-    `  ${name.padEnd(8)} target ${String(t.target).padStart(5)}/s  achieved ${t.achieved.toFixed(0).padStart(5)}/s  p50 ${t.p50} ms  p99 ${t.p99} ms  errors ${t.errors}  ` +
+    `  ${name.padEnd(8)} target ${String(t.target).padStart(5)}/s  achieved ${t.achieved.toFixed(0).padStart(5)}/s  p50 ${t.p50} ms  p99 ${t.p99} ms  errors ${t.errors}  crossed ${t.crossed}  ` +
       `CPU: loader ${t.loaderCpu.toFixed(0)} %, server ${t.serverCpu.toFixed(0)} % of a core  load avg ${loadavg()[0]?.toFixed(1)}  ${t.ok ? 'ok' : 'FAIL'} ${note}`,
   );
 }
@@ -139,22 +220,49 @@ async function main(): Promise<void> {
   const { loadTest } = (await import('loadtest')) as unknown as { loadTest: LoadTestFn };
   console.error(`bench:local${quick ? ' --quick' : ''}: building the fixture assembly`);
   const assemblyDir = await buildFixtureAssembly(LIMITS);
-  const items = readAssembly(assemblyDir, { origin: 'http://127.0.0.1' }).functions.find((fn) => fn.id.startsWith('FxItems/Items'));
+  const items = readAssembly(assemblyDir, { origin: 'http://127.0.0.1' }).functions.find((fn) =>
+    fn.id.startsWith('FxItems/Items'),
+  );
   if (!items) throw new Error('the fixture has no items function');
 
   const children: ChildProcess[] = [];
   try {
     const runtime = await startChild(
-      ['--import', TSX, join(root, 'src/cli.ts'), '--assembly', assemblyDir, '--port', '0', '--in-memory', '--quiet'],
-      (output) => (output.includes('Ctrl-C stops cleanly.') ? /docs {2}(http:\/\/[^/\s]+)\/docs/.exec(output)?.[1] : undefined),
+      [
+        '--import',
+        TSX,
+        join(root, 'src/cli.ts'),
+        '--assembly',
+        assemblyDir,
+        '--port',
+        '0',
+        '--in-memory',
+        '--quiet',
+      ],
+      (output) =>
+        output.includes('Ctrl-C stops cleanly.')
+          ? /docs {2}(http:\/\/[^/\s]+)\/docs/.exec(output)?.[1]
+          : undefined,
     );
     children.push(runtime.child);
-    const plain = await startChild(['--import', TSX, join(root, 'bench/plain-server.ts'), items.codeDir], (output) => /listening (\d+)/.exec(output)?.[1]);
+    const plain = await startChild(
+      ['--import', TSX, join(root, 'bench/plain-server.ts'), items.codeDir],
+      (output) => /listening (\d+)/.exec(output)?.[1],
+    );
     children.push(plain.child);
 
-    const urls = { runtime: `${runtime.value}/items/42`, plain: `http://127.0.0.1:${plain.value}/items/42` };
-    console.error(`bench:local: ${TRIAL_SECONDS} s trials; runtime ${urls.runtime}, plain ${urls.plain}`);
-    console.error(`bench:local: load average at start ${loadavg().map((n) => n.toFixed(2)).join(', ')} (2 cores, shared)`);
+    const urls = {
+      runtime: `${runtime.value}/items/${ITEM}`,
+      plain: `http://127.0.0.1:${plain.value}/items/${ITEM}`,
+    };
+    console.error(
+      `bench:local: ${TRIAL_SECONDS} s trials; runtime ${urls.runtime}, plain ${urls.plain}`,
+    );
+    console.error(
+      `bench:local: load average at start ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(', ')} (2 cores, shared)`,
+    );
     const best = {
       plain: await search(loadTest, 'plain', urls.plain, plain.child),
       runtime: await search(loadTest, 'runtime', urls.runtime, runtime.child),
@@ -166,7 +274,9 @@ async function main(): Promise<void> {
 
     const rate = (t?: Trial) => (t ? `${t.target}` : `< ${START_RPS}`);
     console.log('');
-    console.log(`GET /items/{id}: highest rate sustained ${TRIAL_SECONDS} s (≥ 98 % achieved, p99 < 100 ms, no errors)`);
+    console.log(
+      `GET /items/{id}: highest rate sustained ${TRIAL_SECONDS} s (≥ 98 % achieved, p99 < 100 ms, no errors, every answer its own request's id)`,
+    );
     console.log('| server | requests/s | p50 ms | p99 ms | vs plain | loader CPU | server CPU |');
     console.log('|---|---|---|---|---|---|---|');
     for (const name of ['plain', 'runtime'] as const) {
@@ -177,7 +287,9 @@ async function main(): Promise<void> {
         `| ${name === 'plain' ? 'plain node:http, same handler' : 'local runtime, every emulation on'} | ${rate(t)} | ${t?.p50 ?? '–'} | ${t?.p99 ?? '–'} | ${share} | ${cpu(t?.loaderCpu)} | ${cpu(t?.serverCpu)} |`,
       );
     }
-    console.log('(CPU in % of one core during that trial; 2 cores in all, shared with whatever else runs here.)');
+    console.log(
+      '(CPU in % of one core during that trial; 2 cores in all, shared with whatever else runs here.)',
+    );
     if (best.plain && best.plain.loaderCpu >= 80) {
       console.log(
         `The loader used ${best.plain.loaderCpu.toFixed(0)} % of a core at the plain server's highest rate: that rate is about what one loadtest process can send here, so the ratio is against the loader's limit, not the plain server's.`,
@@ -188,11 +300,17 @@ async function main(): Promise<void> {
       `Latency at a steady ${LATENCY_PROBE_RPS} requests/s (loadtest's whole milliseconds): plain p50 ${probe.plain.p50} ms / p99 ${probe.plain.p99} ms; runtime p50 ${probe.runtime.p50} ms / p99 ${probe.runtime.p99} ms (bench:local -- --system measures the gateway's added latency in microseconds)`,
     );
     const banner = /ready in ([\d.]+) s/.exec(runtime.output)?.[1];
-    console.log(`Time to ready (fixture assembly, build and synth skipped): ${(runtime.ms / 1000).toFixed(2)} s from spawn to banner (the banner says ${banner} s since process start)`);
+    console.log(
+      `Time to ready (fixture assembly, build and synth skipped): ${(runtime.ms / 1000).toFixed(2)} s from spawn to banner (the banner says ${banner} s since process start)`,
+    );
     console.log(
       'Emulation on: routing, account + stage throttling (limits far above the load), proxy event, Lambda worker pool, reserved concurrency, timeouts. Authorizer: off (GET /items/{id} is public). Function logs: kept off the console (--quiet), in memory.',
     );
-    console.log(`Load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`);
+    console.log(
+      `Load average at the end: ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(', ')}`,
+    );
     const absolute = (best.runtime?.target ?? 0) >= 1200;
     const share = best.runtime && best.plain ? best.runtime.target / best.plain.target : 0;
     console.log(

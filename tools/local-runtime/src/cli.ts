@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findContractSpecs } from './docs/docs';
 import { inputsFingerprint, readStamp, writeStamp } from './freshness';
+import { assertSupportedNode } from './node-requirements';
 import { startRuntime, type RunningRuntime } from './runtime';
 
 const USAGE = `Usage: npm start -- [options]
@@ -48,8 +49,17 @@ function parseCli(argv: string[]): CliOptions | undefined {
   });
   if (values.help) return undefined;
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
-  return { port, stage: values.stage, inMemory: values['in-memory'], assemblyDir: values.assembly, build: !values['no-build'], quiet: values.quiet, compileCache: values['compile-cache'] };
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  return {
+    port,
+    stage: values.stage,
+    inMemory: values['in-memory'],
+    assemblyDir: values.assembly,
+    build: !values['no-build'],
+    quiet: values.quiet,
+    compileCache: values['compile-cache'],
+  };
 }
 
 /** Runs a workspace command, streaming its output; throws with its name when it fails. */
@@ -57,16 +67,28 @@ function run(command: string, args: string[], cwd: string): void {
   const result = spawnSync(command, args, {
     cwd,
     stdio: 'inherit',
-    env: { NX_NO_CLOUD: 'true', NX_DAEMON: 'false', CDK_DISABLE_CLI_TELEMETRY: 'true', ...process.env },
+    env: {
+      NX_NO_CLOUD: 'true',
+      NX_DAEMON: 'false',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      ...process.env,
+    },
   });
-  if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(
+      `\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`,
+    );
 }
 
 /**
  * Builds and synthesizes only when an input changed since the last successful run: with nothing
  * changed, the Nx and CDK start-up costs (seconds) are skipped altogether.
  */
-function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line: string) => void): void {
+function prepareAssembly(
+  workspaceRoot: string,
+  assemblyDir: string,
+  log: (line: string) => void,
+): void {
   // Kept beside the assembly it describes, so `--in-memory` leaves `.local/` untouched.
   const stampFile = join(assemblyDir, '.local-runtime-inputs.json');
   const fingerprint = inputsFingerprint(workspaceRoot);
@@ -79,21 +101,41 @@ function prepareAssembly(workspaceRoot: string, assemblyDir: string, log: (line:
   log('build: nx run-many -t build (Nx cache)');
   run(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], workspaceRoot);
   log('synth: npm run synth');
-  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'synth'], workspaceRoot);
+  run(
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['run', '--silent', 'synth'],
+    workspaceRoot,
+  );
   writeStamp(stampFile, { fingerprint: inputsFingerprint(workspaceRoot) });
 }
 
 function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string): string {
-  const rel = (path: string | undefined) => (path ? relative(workspaceRoot, path) || '.' : undefined);
+  const rel = (path: string | undefined) =>
+    path ? relative(workspaceRoot, path) || '.' : undefined;
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
+  const serviceWidth = Math.max(0, ...runtime.apis.map((api) => api.service.length));
   const lines = [
     '',
     `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
     '',
-    ...runtime.routes.map((route) => `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`),
+    ...runtime.routes.map(
+      (route) =>
+        `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`,
+    ),
+    '',
+    // The same routes under each API's own base URL, shaped like a deployed stage's (what
+    // `npm run load -- --api <service>=<url>` and a deployed function's published URL look like).
+    'Each API at its own base URL, as deployed:',
+    ...runtime.apis.map(
+      (api) =>
+        `  ${api.service.padEnd(serviceWidth)}  ${api.baseUrl}  (${api.stackName}, stage ${api.stage})`,
+    ),
     '',
     ...(runtime.system.skipped.length > 0
-      ? [`  not run (no API uses them): ${runtime.system.skipped.map((fn) => fn.id).join(', ')}`, '']
+      ? [
+          `  not run (no API uses them): ${runtime.system.skipped.map((fn) => fn.id).join(', ')}`,
+          '',
+        ]
       : []),
     `  docs  ${runtime.docsUrl}`,
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
@@ -111,6 +153,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // Before minutes of build and synth: a Node without module hooks cannot emulate Lambda faithfully.
+  assertSupportedNode();
   const workspaceRoot = process.cwd();
   const assemblyDir = resolve(workspaceRoot, options.assemblyDir ?? 'cdk.out');
   const log = (line: string) => console.error(`local-runtime: ${line}`);

@@ -1,5 +1,26 @@
-export { readAssembly, AssemblyError, type ApiModel, type LocalSystem } from './assembly';
-export { startRuntime, type RouteInfo, type RunningRuntime, type RuntimeOptions } from './runtime';
+export {
+  readAssembly,
+  readCloudAssembly,
+  AssemblyError,
+  localApiBaseUrl,
+  serviceOfStack,
+  EXECUTE_API_PREFIX,
+  selectStage,
+  DEFAULT_STAGE,
+  type ApiModel,
+  type LocalSystem,
+  type StackArtifact,
+  type StageSelection,
+  type Template,
+} from './assembly';
+export {
+  describeApis,
+  startRuntime,
+  type ApiInfo,
+  type RouteInfo,
+  type RunningRuntime,
+  type RuntimeOptions,
+} from './runtime';
 export { findContractSpecs, type DocsSpec } from './docs/docs';
 // Lambda, DynamoDB and logs emulation.
 export * from './lambda';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readAssembly, type LocalSystem } from './assembly';
+import { localApiBaseUrl, readAssembly, serviceOfStack, type LocalSystem } from './assembly';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { Gateway } from './gateway/gateway';
@@ -51,9 +51,38 @@ export interface RouteInfo {
   secured: boolean;
 }
 
+/** One REST API of the assembly and the base URL it is served at, shaped like its deployed one. */
+export interface ApiInfo {
+  /** The stack's construct id without `Sm`, lower-cased: `auth`, `location`, `profile`. */
+  service: string;
+  /** The local stand-in for API Gateway's generated id (10 characters, stable across restarts). */
+  apiId: string;
+  /** The API Gateway stage, as the template names it. */
+  stage: string;
+  /** `${origin}/_aws/execute-api/<apiId>/<stage>`, no trailing slash: use it as a deployed stage's URL. */
+  baseUrl: string;
+  /** The CloudFormation stack name (`SmAuth`, `Staging-SmAuth`). */
+  stackName: string;
+}
+
+/** Every REST API of a system read from the assembly, with its per-API base URL on `origin`. */
+export function describeApis(system: Pick<LocalSystem, 'apis'>, origin: string): ApiInfo[] {
+  return system.apis
+    .map((api) => ({
+      service: serviceOfStack(api.stackId),
+      apiId: api.apiId,
+      stage: api.stageName,
+      baseUrl: localApiBaseUrl(origin, api.apiId, api.stageName),
+      stackName: api.stackName,
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}
+
 export interface RunningRuntime {
-  /** `http://127.0.0.1:3000` */
+  /** `http://127.0.0.1:3000`: every API's routes at once, no stage in the path. */
   origin: string;
+  /** Each API at its own deployed-shaped base URL (`${origin}/_aws/execute-api/<apiId>/<stage>`). */
+  apis: ApiInfo[];
   port: number;
   docsUrl: string;
   routes: RouteInfo[];
@@ -68,7 +97,7 @@ export interface RunningRuntime {
 
 /**
  * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
- * function, and every REST API behind one HTTP origin.
+ * function, and every REST API behind one HTTP origin, each also at its own deployed-shaped base URL.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -76,11 +105,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const inMemory = options.inMemory ?? false;
   const dataDir = inMemory ? undefined : join(stateDir, 'data');
   const logsDir = inMemory ? undefined : join(stateDir, 'logs');
-  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const log =
+    options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"Starting"}');
+    res
+      .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
+      .end('{"message":"Starting"}');
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler!(req, res));
   await listen(server, options.port ?? 3000, host);
@@ -103,10 +135,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     lambda = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
-      compileCacheDir: options.compileCache ? (inMemory ? join(tmpdir(), 'local-runtime-compile-cache') : join(stateDir, 'compile-cache')) : undefined,
+      compileCacheDir: options.compileCache
+        ? inMemory
+          ? join(tmpdir(), 'local-runtime-compile-cache')
+          : join(stateDir, 'compile-cache')
+        : undefined,
     });
     for (const fn of system.functions) lambda.register(fn);
-    const gateway = new Gateway({ apis: system.apis, functions: system.functions, lambda, reservedPaths: [DOCS_PATH], log });
+    const gateway = new Gateway({ apis: system.apis, lambda, reservedPaths: [DOCS_PATH], log });
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
     handler = (req, res) => {
@@ -131,7 +167,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await sink.close();
         await store.close();
       })());
-    return { origin, port, docsUrl: `${origin}${DOCS_PATH}`, routes, system, dataDir, logsDir, lambda, close };
+    return {
+      origin,
+      apis: describeApis(system, origin),
+      port,
+      docsUrl: `${origin}${DOCS_PATH}`,
+      routes,
+      system,
+      dataDir,
+      logsDir,
+      lambda,
+      close,
+    };
   } catch (error) {
     server.close();
     server.closeAllConnections();
@@ -147,7 +194,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     server.once('error', (error: NodeJS.ErrnoException) =>
       rejectListen(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, { cause: error })
+          ? new Error(`Port ${port} on ${host} is in use: stop what holds it or pass --port N`, {
+              cause: error,
+            })
           : error,
       ),
     );

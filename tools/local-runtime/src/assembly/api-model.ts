@@ -3,10 +3,17 @@ export interface ApiModel {
   /** `<stack>/<logicalId>` of the RestApi. */
   id: string;
   stackName: string;
+  /** The stack's construct id (`SmLocation`), whatever stage holds it. */
+  stackId: string;
   name: string;
   apiId: string;
   region: string;
   accountId: string;
+  /**
+   * The stack's environment as synthesized: `undefined` parts for an environment-agnostic stack,
+   * where `region` and `accountId` above are local stand-ins.
+   */
+  environment: { account?: string; region?: string };
   stageName: string;
   stageVariables: Record<string, string> | null;
   methods: MethodModel[];

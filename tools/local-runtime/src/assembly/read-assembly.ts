@@ -316,10 +316,12 @@ function readApi(
   return {
     id: `${stack.stackName}/${apiLogicalId}`,
     stackName: stack.stackName,
+    stackId: stack.stackId,
     name: resolver.resolveString(props['Name'] ?? apiLogicalId, at(apiLogicalId, 'Name')),
     apiId,
     region: resolver.region(stack),
     accountId: resolver.accountId(stack),
+    environment: { account: stack.account, region: stack.region },
     stageName: stage?.stageName ?? 'prod',
     stageVariables: stage?.variables ?? null,
     methods,

@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
-import type { FunctionSpec, InvokeResult, LambdaService } from '../lambda/types';
+import { ACCOUNT_LIMIT, parseExecuteApiPath, type ApiModel, type MethodModel } from '../assembly';
+import type { InvokeResult, LambdaService } from '../lambda/types';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
-import { buildProxyEvent, extendedRequestId, readHeaders, readProxyResult, readQuery, requestTime, type RequestHeaders } from './proxy-event';
+import {
+  buildProxyEvent,
+  extendedRequestId,
+  readHeaders,
+  readProxyResult,
+  readQuery,
+  requestTime,
+  type RequestHeaders,
+} from './proxy-event';
 import { Router } from './router';
 import { TokenBucket } from './throttle';
 import { RequestValidation } from './validation';
@@ -14,7 +22,6 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface GatewayOptions {
   apis: ApiModel[];
-  functions: FunctionSpec[];
   lambda: LambdaService;
   /** Paths the gateway must leave to the runtime itself (e.g. `/docs`); an API claiming one is a startup error. */
   reservedPaths?: string[];
@@ -42,20 +49,24 @@ interface RequestState {
  * integration, and every failure answered through the API's gateway responses.
  */
 export class Gateway {
+  /** Every API's resource tree on the root origin (no stage in the path). */
   readonly router: Router;
+  /** Each API alone, by API id, for its own base URL `/_aws/execute-api/<apiId>/<stage>`. */
+  private readonly apiRouters: Map<string, { api: ApiModel; router: Router }>;
   private readonly lambda: LambdaService;
   private readonly authorizers: TokenAuthorizers;
   private readonly validation = new RequestValidation();
   private readonly accountBucket = new TokenBucket(ACCOUNT_LIMIT);
   private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
-  private readonly functionTimeoutsMs: Map<string, number>;
   private readonly log: (line: string) => void;
 
   constructor(options: GatewayOptions) {
     this.router = new Router(options.apis, options.reservedPaths);
+    this.apiRouters = new Map(
+      options.apis.map((api) => [api.apiId, { api, router: new Router([api]) }]),
+    );
     this.lambda = options.lambda;
     this.authorizers = new TokenAuthorizers(options.lambda);
-    this.functionTimeoutsMs = new Map(options.functions.map((fn) => [fn.id, fn.timeoutSeconds * 1000]));
     this.log = options.log ?? (() => undefined);
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
@@ -68,7 +79,10 @@ export class Gateway {
     const headers = readHeaders(req.rawHeaders);
     const length = headers.lower['content-length'];
     // Most requests have no body: no need to wait for the stream's end (Node discards what is left).
-    if (headers.lower['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+    if (
+      headers.lower['transfer-encoding'] === undefined &&
+      (length === undefined || length === '0')
+    ) {
       this.run(req, res, headers, '', 0);
       return;
     }
@@ -84,7 +98,13 @@ export class Gateway {
     });
   }
 
-  private run(req: IncomingMessage, res: ServerResponse, headers: RequestHeaders, body: string, size: number): void {
+  private run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: RequestHeaders,
+    body: string,
+    size: number,
+  ): void {
     this.process(req, res, headers, body, size).catch((error: unknown) => {
       this.log(`gateway: unexpected failure: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -92,12 +112,22 @@ export class Gateway {
     });
   }
 
-  private async process(req: IncomingMessage, res: ServerResponse, headers: RequestHeaders, body: string, size: number): Promise<void> {
+  private async process(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: RequestHeaders,
+    body: string,
+    size: number,
+  ): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const requestPath = queryAt < 0 ? url : url.slice(0, queryAt);
     const httpMethod = req.method ?? 'GET';
-    const match = this.router.match(httpMethod, path);
+    const target = this.targetOf(requestPath);
+    if ('unknown' in target) return this.refuseUnknownApi(res, requestPath, target.unknown);
+    // From here on, `path` is what the API itself sees: below the stage, as in a deployed event.
+    const { router, path } = target;
+    const match = router.match(httpMethod, path);
     const requestId = randomUUID();
     const state: RequestState = {
       api: match?.api,
@@ -112,7 +142,7 @@ export class Gateway {
     };
     const method = match?.method;
     if (!method) {
-      state.api ??= this.router.closestApi(path);
+      state.api ??= router.closestApi(path);
       return this.fail(req, res, state, { type: 'MISSING_AUTHENTICATION_TOKEN' });
     }
     const api = state.api!;
@@ -123,21 +153,35 @@ export class Gateway {
 
     if (method.authorizationType === 'CUSTOM') {
       const authorizer = api.authorizers.get(method.authorizerId!)!;
-      const outcome = await this.authorizers.authorize(authorizer, state.headers.lower, methodArn(api, httpMethod, path));
+      const outcome = await this.authorizers.authorize(
+        authorizer,
+        state.headers.lower,
+        methodArn(api, httpMethod, path),
+      );
       if (!outcome.ok) {
-        if (outcome.error.type.startsWith('AUTHORIZER_')) this.log(`gateway: ${httpMethod} ${path}: authorizer ${authorizer.name} failed (${outcome.error.type})`);
+        if (outcome.error.type.startsWith('AUTHORIZER_'))
+          this.log(
+            `gateway: ${httpMethod} ${path}: authorizer ${authorizer.name} failed (${outcome.error.type})`,
+          );
         return this.fail(req, res, state, outcome.error);
       }
       state.authorizer = outcome.authorizer;
     }
     const invalid =
-      this.validation.checkParameters(method, state.headers.lower, state.query, state.pathParameters) ??
-      this.validation.checkBody(method, state.headers.lower['content-type'], body);
+      this.validation.checkParameters(
+        method,
+        state.headers.lower,
+        state.query,
+        state.pathParameters,
+      ) ?? this.validation.checkBody(method, state.headers.lower['content-type'], body);
     if (invalid) return this.fail(req, res, state, invalid);
 
     const integration = method.integration;
     if (integration.type === 'MOCK') {
-      res.writeHead(integration.statusCode, { ...integration.headers, 'x-amzn-requestid': state.requestId });
+      res.writeHead(integration.statusCode, {
+        ...integration.headers,
+        'x-amzn-requestid': state.requestId,
+      });
       res.end(integration.body);
       return;
     }
@@ -169,23 +213,34 @@ export class Gateway {
     });
     const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
     if (result === 'integration-timeout') {
-      this.log(`gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`);
+      this.log(
+        `gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`,
+      );
       return this.fail(req, res, state, { type: 'INTEGRATION_TIMEOUT' });
     }
     // Behind a proxy integration, Lambda's failures have no gateway response type of their own:
     // DEFAULT_5XX answers, with 500 for a throttle and 502 for a function error (as AWS does).
     if (result.kind === 'throttled') {
-      this.log(`gateway: ${httpMethod} ${path}: Lambda throttled ${integration.functionId} (${result.reason})`);
+      this.log(
+        `gateway: ${httpMethod} ${path}: Lambda throttled ${integration.functionId} (${result.reason})`,
+      );
       return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 500 });
     }
     if (result.kind !== 'ok') {
-      const why = result.kind === 'timeout' ? 'Task timed out' : `${result.errorType}: ${result.errorMessage}`;
-      this.log(`gateway: ${httpMethod} ${path}: Lambda execution failed with status 200 due to customer function error: ${why}`);
+      const why =
+        result.kind === 'timeout'
+          ? 'Task timed out'
+          : `${result.errorType}: ${result.errorMessage}`;
+      this.log(
+        `gateway: ${httpMethod} ${path}: Lambda execution failed with status 200 due to customer function error: ${why}`,
+      );
       return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 502 });
     }
     const proxy = readProxyResult(result.payload);
     if (!proxy) {
-      this.log(`gateway: ${httpMethod} ${path}: Execution failed due to configuration error: Malformed Lambda proxy response`);
+      this.log(
+        `gateway: ${httpMethod} ${path}: Execution failed due to configuration error: Malformed Lambda proxy response`,
+      );
       return this.fail(req, res, state, { type: 'DEFAULT_5XX', status: 502 });
     }
     const responseHeaders = proxy.headers;
@@ -196,11 +251,58 @@ export class Gateway {
     res.end(proxy.body);
   }
 
-  /** Invokes the function, giving up (as API Gateway does) once the integration timeout passes. */
-  private invokeWithin(functionId: string, event: unknown, timeoutMs: number): Promise<InvokeResult | 'integration-timeout'> {
+  /**
+   * Which resource tree a request path addresses: one API's, under its base URL
+   * `/_aws/execute-api/<apiId>/<stage>` (the stage removed from the path, as API Gateway removes it
+   * before routing), or every API's on the root origin.
+   */
+  private targetOf(
+    requestPath: string,
+  ): { router: Router; path: string } | { unknown: 'api' | 'stage' } {
+    const addressed = parseExecuteApiPath(requestPath);
+    if (!addressed) return { router: this.router, path: requestPath };
+    const served = this.apiRouters.get(addressed.apiId);
+    if (!served) return { unknown: 'api' };
+    if (served.api.stageName !== addressed.stage) return { unknown: 'stage' };
+    return { router: served.router, path: addressed.path };
+  }
+
+  /**
+   * A base URL naming no API here, or a stage the API does not have. For a stage API Gateway answers
+   * 403 `{"message":"Forbidden"}` before any of the API's own gateway responses apply; an unknown API
+   * id would not even resolve in DNS, so locally it is a 404 that lists what is served.
+   */
+  private refuseUnknownApi(res: ServerResponse, requestPath: string, what: 'api' | 'stage'): void {
+    const requestId = randomUUID();
+    const known = [...this.apiRouters.values()]
+      .map(({ api }) => `${api.apiId}/${api.stageName} (${api.stackName})`)
+      .join(', ');
+    const message =
+      what === 'stage'
+        ? 'Forbidden'
+        : `No REST API with this id on the local runtime; it serves ${known}`;
+    this.log(
+      `gateway: ${requestPath}: ${what === 'stage' ? 'no such stage' : 'no such API'}; served: ${known}`,
+    );
+    res.writeHead(what === 'stage' ? 403 : 404, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': what === 'stage' ? 'ForbiddenException' : 'NotFoundException',
+    });
+    res.end(JSON.stringify({ message }));
+  }
+
+  /**
+   * Invokes the function, giving up (as API Gateway does) once the integration timeout passes. Armed
+   * even when the function's own timeout is shorter: waiting for an environment and INIT come before
+   * the function's timeout starts, and count against the integration's.
+   */
+  private invokeWithin(
+    functionId: string,
+    event: unknown,
+    timeoutMs: number,
+  ): Promise<InvokeResult | 'integration-timeout'> {
     const invocation = this.lambda.invoke(functionId, event);
-    // The function's own timeout fires first whenever it is shorter: no timer needed on the hot path.
-    if ((this.functionTimeoutsMs.get(functionId) ?? Infinity) < timeoutMs) return invocation;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => resolve('integration-timeout'), timeoutMs);
       invocation.then(
@@ -216,7 +318,12 @@ export class Gateway {
     });
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, state: RequestState, error: GatewayError): void {
+  private fail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+    error: GatewayError,
+  ): void {
     const api = state.api;
     const context: TemplateContext = {
       requestId: state.requestId,
@@ -232,7 +339,10 @@ export class Gateway {
       protocol: `HTTP/${req.httpVersion}`,
       requestTime: requestTime(state.requestTimeEpoch),
       requestTimeEpoch: state.requestTimeEpoch,
-      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: state.headers.lower['user-agent'] ?? null },
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: state.headers.lower['user-agent'] ?? null,
+      },
       authorizer: state.authorizer,
     };
     const rendered = renderGatewayError(api, error, context, {

@@ -16,6 +16,7 @@ import {
   startLine,
   timeoutLine,
 } from './platform-lines';
+import { ClaimWords, ControlWord, createControlBlock, type HandOverMessage } from './hand-over';
 import type { FunctionSpec, InvokeResult } from './types';
 
 const BOOTSTRAP = join(__dirname, 'worker', 'bootstrap.cjs');
@@ -29,7 +30,7 @@ interface ErrorPayload {
   trace: string[];
 }
 
-/** Messages from worker/bootstrap.cjs (see the protocol there). */
+/** Messages from worker/bootstrap.cjs (see the protocol there and in hand-over.ts). */
 type WorkerMessage =
   | { type: 'ready'; maxMemoryMB: number; cpuMs?: number; logs: unknown[] | null }
   | { type: 'logs'; logs: unknown[] }
@@ -37,6 +38,9 @@ type WorkerMessage =
   | { type: 'crash'; error: ErrorPayload; logs: unknown[] | null }
   | {
       type: 'result';
+      /** The hand-over this answers (I1). */
+      seq: number;
+      requestId: string;
       ok: boolean;
       body?: string;
       error?: ErrorPayload;
@@ -63,10 +67,8 @@ export interface Invocation {
 const QUEUE_MAX_DURATION_MS = 5;
 /** …its current one has not been running (as far as this thread knows) longer than this… */
 const QUEUE_MAX_ELAPSED_MS = 50;
-/** …and fewer than this many are queued on it already. */
+/** …fewer than this many are queued on it already, and a claim word is free (hand-over.ts, I3). */
 const QUEUE_MAX_DEPTH = 8;
-/** Claim words in the shared control block: more than an environment ever has outstanding. */
-const CLAIM_SLOTS = 16;
 
 /** What an environment needs from the service that owns it. */
 export interface EnvironmentHost {
@@ -83,19 +85,25 @@ export interface EnvironmentHost {
   ready(env: ExecutionEnvironment): void;
   /** INIT failed, timed out or was cut short: the environment is dead; `result` is what its first caller gets. */
   initFailed(env: ExecutionEnvironment, result: InvokeResult, errorType: string | undefined): void;
-  /** Called once an invocation has ended, before its promise resolves; the environment may be dead. */
+  /** Called once per invocation that has ended, before its promise resolves; the environment may be dead. */
   settled(env: ExecutionEnvironment): void;
-  /** Called when an idle environment dies (e.g. a background timer threw after the response). */
+  /** Called when an idle environment dies (e.g. its thread was ended from outside). */
   died(env: ExecutionEnvironment): void;
-  /** Invocations queued on this environment, taken back before it started them (it died), in order. */
+  /** Invocations queued on this environment and taken back before it started them (it died), in order. */
   requeue(invocations: Invocation[]): void;
+  /** A hand-over invariant broke (hand-over.ts): the runtime has a defect; say so loudly. */
+  internalError(env: ExecutionEnvironment, message: string): void;
 }
 
-interface Pending {
-  requestId: string;
-  resolve: (result: InvokeResult) => void;
+/** One invocation handed over to the worker and not answered yet (hand-over.ts). */
+interface HandOver {
+  readonly seq: number;
+  readonly invocation: Invocation;
+  /** Its claim word while it may be taken back, else -1 (handed to an idle environment). */
+  readonly slot: number;
+  /** Set when it becomes the environment's current invocation (the head of `outstanding`). */
   coldStart: boolean;
-  /** performance.now() when the invocation started running. */
+  /** performance.now() when it started running (as far as this thread can tell); 0 while queued. */
   startedAt: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -104,26 +112,21 @@ type State = 'initializing' | 'idle' | 'busy' | 'dead';
 
 /**
  * One execution environment: a worker thread that loads the bundle once (INIT, started at
- * construction) and then serves one invocation at a time. Its owner hands it invocations only once
- * it is ready. It ends on a timeout, a crash, running out of memory or `destroy()`; a dead
- * environment is never reused.
+ * construction) and then serves one invocation at a time, frozen in between. Its owner hands it
+ * invocations only once it is ready. It ends on a timeout, a crash, running out of memory or
+ * `destroy()`; a dead environment is never reused. How invocations travel to the worker and answers
+ * back, and what keeps each answer with its call: hand-over.ts.
  */
 export class ExecutionEnvironment {
   private state: State = 'initializing';
-  private pending: Pending | undefined;
   private readonly worker: Worker;
   private readonly spawnedAt = performance.now();
   private readonly logStreamName = newLogStreamName();
   private readonly initTimer: NodeJS.Timeout;
-  /**
-   * Shared with the worker. [0]: invocations handed over and not answered yet (incremented here on
-   * hand-over, decremented there just before each answer). [1 + seq % CLAIM_SLOTS]: the sequence
-   * number of a queued invocation while nobody has claimed it, else 0: the worker claims it to run
-   * it, this thread to take it back, each with a compare-and-exchange, so exactly one of them does.
-   */
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (1 + CLAIM_SLOTS)));
-  /** Invocations handed over to start after the current one, in order (see `enqueue`). */
-  private readonly queued: { invocation: Invocation; seq: number }[] = [];
+  private readonly control = createControlBlock();
+  private readonly claims = new ClaimWords(this.control);
+  /** Handed over and not answered, in posting order = run order (I2): the head runs, the rest wait. */
+  private readonly outstanding: HandOver[] = [];
   private nextSeq = 1;
   /** How long the last invocation ran in the worker. */
   private lastDurationMs = Number.POSITIVE_INFINITY;
@@ -137,7 +140,6 @@ export class ExecutionEnvironment {
   constructor(private readonly host: EnvironmentHost) {
     const { spec } = host;
     this.platformLines = host.logSink !== undefined && host.logSink.active !== false;
-    this.platformLog(initStartLine(spec.runtime), undefined);
     this.worker = new Worker(BOOTSTRAP, {
       name: `lambda:${spec.functionName}`,
       // Not this process's flags: a TypeScript loader (tsx, jest) has no business in a Lambda sandbox
@@ -158,9 +160,10 @@ export class ExecutionEnvironment {
         sdkBaseDir: host.sdkBaseDir,
         compileCacheDir: host.compileCacheDir,
         control: this.control.buffer,
-        reportMemory: this.platformLines,
+        controlWords: ControlWord,
       },
     });
+    this.platformLog(initStartLine(spec.runtime), undefined);
     this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
     this.worker.on('error', (error: Error & { code?: string }) => this.onError(error));
     this.worker.on('exit', (code) => this.onExit(code));
@@ -172,32 +175,42 @@ export class ExecutionEnvironment {
   }
 
   get isBusy(): boolean {
-    return this.pending !== undefined;
+    return this.outstanding.length > 0;
+  }
+
+  get isInitializing(): boolean {
+    return this.state === 'initializing';
   }
 
   /**
-   * Busy, but the worker has answered already: only this thread has not read the answer yet (it
-   * was busy with other work). Such an environment is as good as free.
+   * Busy, but the worker has answered everything handed to it: only this thread has not read the
+   * answers yet (it was busy with other work). Such an environment is as good as free.
    */
   get isAnswered(): boolean {
-    return this.state === 'busy' && Atomics.load(this.control, 0) === 0;
+    return this.state === 'busy' && Atomics.load(this.control, ControlWord.outstanding) === 0;
+  }
+
+  /** Invocations handed over and not answered: the running one and those queued behind it. */
+  get outstandingCount(): number {
+    return this.outstanding.length;
   }
 
   /** How many invocations are queued here, handed over behind the running one. */
   get queuedCount(): number {
-    return this.queued.length;
+    return Math.max(0, this.outstanding.length - 1);
   }
 
   /**
    * Whether this busy environment takes an invocation to start as soon as its current one ends:
    * its invocations are short (the last one took under QUEUE_MAX_DURATION_MS and the current one
-   * has not been running long) and few are queued on it yet.
+   * has not been running long), few are queued on it yet, and a claim word is free.
    */
   get acceptsQueued(): boolean {
     return (
       this.state === 'busy' &&
-      this.queued.length < QUEUE_MAX_DEPTH &&
-      this.pending !== undefined &&
+      this.outstanding.length > 0 &&
+      this.outstanding.length <= QUEUE_MAX_DEPTH &&
+      this.claims.available > 0 &&
       this.lastDurationMs < QUEUE_MAX_DURATION_MS &&
       this.runningForMs < QUEUE_MAX_ELAPSED_MS
     );
@@ -205,7 +218,8 @@ export class ExecutionEnvironment {
 
   /** How long (this thread's clock) the current invocation has been running; 0 when none. */
   get runningForMs(): number {
-    return this.pending ? performance.now() - this.pending.startedAt : 0;
+    const current = this.outstanding[0];
+    return current ? performance.now() - current.startedAt : 0;
   }
 
   /** Milliseconds from spawn to ready (0 until then). */
@@ -222,67 +236,87 @@ export class ExecutionEnvironment {
   /** Runs one invocation; the environment must be idle (INIT done, nothing running). */
   invoke(invocation: Invocation): void {
     if (this.state !== 'idle') throw new Error(`execution environment is ${this.state}, not idle`);
-    const coldStart = !this.served;
-    this.served = true;
+    const handOver = this.post(invocation, this.nextSeq++, -1);
     this.state = 'busy';
-    this.begin(invocation, coldStart, performance.now());
-    this.handOver(invocation, 0);
+    this.begin(handOver, performance.now());
   }
 
   /**
    * Hands over an invocation to start in the worker itself the moment the ones ahead of it end:
-   * under load the next invocation then costs no wake-up of a sleeping worker thread (on a shared
-   * or virtual machine, the dearest part of a hand-over) and no round trip through this thread,
-   * which may be slow to read answers. The environment still runs one invocation at a time, in
-   * order. Until the worker starts it, `withdraw` can take it back (another environment freed
-   * first, or the current invocation runs long); if the environment dies first it goes back to the
-   * host (`requeue`): never lost, never run twice.
+   * under load the next invocation then costs no wake-up of a frozen worker thread (on a shared or
+   * virtual machine, the dearest part of a hand-over) and no round trip through this thread, which
+   * may be slow to read answers. The environment still runs one invocation at a time, in order.
+   * Until the worker starts it, `takeBack` can take it back (another environment freed first, or
+   * the current invocation runs long); if the environment dies first it goes back to the host
+   * (`requeue`): never lost, never run twice (hand-over.ts, I3).
    */
   enqueue(invocation: Invocation): void {
     if (!this.acceptsQueued)
       throw new Error('execution environment does not take a queued invocation now');
     const seq = this.nextSeq++;
-    this.queued.push({ invocation, seq });
-    Atomics.store(this.control, 1 + (seq % CLAIM_SLOTS), seq);
-    this.handOver(invocation, seq);
+    const slot = this.claims.allocate(seq);
+    if (slot === undefined) throw new Error('execution environment has no free claim word');
+    this.post(invocation, seq, slot);
   }
 
   /**
-   * Takes back the last queued invocation if the worker has not started it (it runs them in
-   * order: when the last has started, so have all the others).
+   * Takes back queued invocations the worker has not started, oldest first, at most `max`. Those it
+   * has started stay: they run (or ran) here.
    */
-  withdraw(): Invocation | undefined {
-    const last = this.queued[this.queued.length - 1];
-    if (!last || !this.claim(last.seq)) return undefined;
-    this.queued.pop();
-    Atomics.sub(this.control, 0, 1);
-    return last.invocation;
+  takeBack(max = Number.POSITIVE_INFINITY): Invocation[] {
+    const taken: Invocation[] = [];
+    for (let i = 1; i < this.outstanding.length && taken.length < max;) {
+      const handOver = this.outstanding[i] as HandOver;
+      if (!this.claims.claim(handOver.slot, handOver.seq)) {
+        i++;
+        continue;
+      }
+      this.outstanding.splice(i, 1);
+      this.claims.release(handOver.slot);
+      Atomics.sub(this.control, ControlWord.outstanding, 1);
+      taken.push(handOver.invocation);
+    }
+    return taken;
   }
 
-  /** Claims a queued invocation for this thread; false when the worker has claimed it first. */
-  private claim(seq: number): boolean {
-    return Atomics.compareExchange(this.control, 1 + (seq % CLAIM_SLOTS), seq, 0) === seq;
-  }
-
-  /** [requestId, event JSON, traceId, seq]: an array clones faster than an object with named fields. */
-  private handOver(invocation: Invocation, seq: number): void {
-    Atomics.add(this.control, 0, 1);
-    this.worker.postMessage([invocation.requestId, invocation.payload, invocation.traceId, seq]);
-  }
-
-  /** Makes `invocation` the current one, started at `startedAt` (this thread's clock). */
-  private begin(invocation: Invocation, coldStart: boolean, startedAt: number): void {
-    const pending: Pending = {
-      requestId: invocation.requestId,
-      resolve: invocation.resolve,
-      coldStart,
-      startedAt,
+  private post(invocation: Invocation, seq: number, slot: number): HandOver {
+    const handOver: HandOver = {
+      seq,
+      invocation,
+      slot,
+      coldStart: false,
+      startedAt: 0,
       timer: undefined,
     };
-    this.pending = pending;
-    this.platformLog(startLine(invocation.requestId), invocation.requestId);
-    const remainingMs = this.host.spec.timeoutSeconds * 1000 - (performance.now() - startedAt);
-    pending.timer = setTimeout(() => this.onTimeout(pending), Math.max(0, remainingMs));
+    this.outstanding.push(handOver);
+    Atomics.add(this.control, ControlWord.outstanding, 1);
+    const message: HandOverMessage = [
+      handOver.seq,
+      slot,
+      invocation.requestId,
+      invocation.payload,
+      invocation.traceId,
+    ];
+    this.worker.postMessage(message);
+    // Post first, ring after: a frozen worker that wakes finds the message (I6).
+    Atomics.store(this.control, ControlWord.doorbell, 1);
+    Atomics.notify(this.control, ControlWord.doorbell, 1);
+    return handOver;
+  }
+
+  /** Makes `handOver` (the head of `outstanding`) the current invocation, started at `startedAt`. */
+  private begin(handOver: HandOver, startedAt: number): void {
+    handOver.coldStart = !this.served;
+    this.served = true;
+    handOver.startedAt = startedAt;
+    const { requestId } = handOver.invocation;
+    this.platformLog(startLine(requestId), requestId);
+    const remainingMs = this.timeoutMs - (performance.now() - startedAt);
+    handOver.timer = setTimeout(() => this.onTimeout(handOver), Math.max(0, remainingMs));
+  }
+
+  private get timeoutMs(): number {
+    return this.host.spec.timeoutSeconds * 1000;
   }
 
   /**
@@ -308,13 +342,13 @@ export class ExecutionEnvironment {
 
   /** Ends the environment; an invocation still running resolves as `Runtime.ExitError`. */
   destroy(reason: string): Promise<void> {
-    const pending = this.pending;
+    const current = this.outstanding[0];
     const initializing = this.state === 'initializing';
     this.kill();
-    if (pending) {
+    if (current) {
       this.finish(
-        pending,
-        this.exitError(pending.requestId, `Runtime exited: ${reason}`),
+        current,
+        this.exitError(current.invocation.requestId, `Runtime exited: ${reason}`),
         'error',
         'Runtime.ExitError',
       );
@@ -326,6 +360,35 @@ export class ExecutionEnvironment {
       );
     }
     return this.worker.terminate().then(() => undefined);
+  }
+
+  /** Violations of the hand-over's invariants (hand-over.ts) on this environment; empty when all hold. */
+  checkInvariants(): string[] {
+    if (this.state === 'dead')
+      return this.outstanding.length > 0
+        ? [`dead environment still has ${this.outstanding.length} outstanding`]
+        : [];
+    const problems: string[] = [];
+    const busy = this.state === 'busy';
+    if (busy !== this.outstanding.length > 0)
+      problems.push(`state ${this.state} with ${this.outstanding.length} outstanding`);
+    for (let i = 1; i < this.outstanding.length; i++) {
+      const [before, after] = [
+        this.outstanding[i - 1] as HandOver,
+        this.outstanding[i] as HandOver,
+      ];
+      if (after.seq <= before.seq) problems.push(`#${after.seq} queued after #${before.seq}`);
+      if (after.slot < 0) problems.push(`queued #${after.seq} has no claim word`);
+    }
+    const shared = Atomics.load(this.control, ControlWord.outstanding);
+    if (shared < 0 || shared > this.outstanding.length)
+      problems.push(`shared outstanding ${shared}, ${this.outstanding.length} here`);
+    problems.push(
+      ...this.claims.check(
+        this.outstanding.filter((h) => h.slot >= 0).map((h) => [h.slot, h.seq] as const),
+      ),
+    );
+    return problems;
   }
 
   private onMessage(message: WorkerMessage): void {
@@ -364,35 +427,63 @@ export class ExecutionEnvironment {
   }
 
   private onResult(message: Extract<WorkerMessage, { type: 'result' }>): void {
-    const pending = this.pending;
-    if (!pending) return;
+    const current = this.outstanding[0];
+    // I1: only the head's own answer is delivered, and only to the head.
+    if (
+      !current ||
+      message.seq !== current.seq ||
+      message.requestId !== current.invocation.requestId
+    ) {
+      this.failInternally(
+        `answer for #${message.seq} (request ${message.requestId}) arrived while ` +
+          (current
+            ? `#${current.seq} (request ${current.invocation.requestId}) is the oldest outstanding`
+            : 'nothing is outstanding'),
+      );
+      return;
+    }
+    const shared = Atomics.load(this.control, ControlWord.outstanding);
+    if (shared < 0 || shared > this.outstanding.length - 1) {
+      this.failInternally(
+        `${shared} hand-overs unanswered in the worker's count after #${message.seq}, ${this.outstanding.length - 1} here`,
+      );
+      return;
+    }
     this.maxMemoryMB = message.maxMemoryMB;
     this.lastDurationMs = message.durationMs;
-    this.state = 'idle';
     let result: InvokeResult;
-    if (message.ok) {
+    let status: 'timeout' | undefined;
+    if (message.durationMs > this.timeoutMs) {
+      // I5: it ran past its timeout (this thread's timer fired late); Lambda would have ended it.
+      result = { kind: 'timeout', durationMs: message.durationMs };
+      status = 'timeout';
+      this.platformLog(
+        timeoutLine(current.invocation.requestId, this.host.spec.timeoutSeconds, Date.now()),
+        current.invocation.requestId,
+      );
+    } else if (message.ok) {
       result = {
         kind: 'ok',
         payload: message.body === undefined ? null : JSON.parse(message.body),
         durationMs: message.durationMs,
-        coldStart: pending.coldStart,
+        coldStart: current.coldStart,
       };
-      if (pending.coldStart) result.initDurationMs = this.initDurationMs;
+      if (current.coldStart) result.initDurationMs = this.initDurationMs;
     } else {
       result = this.errorResult(message.error as ErrorPayload, message.durationMs);
     }
-    this.finish(pending, result, undefined, undefined, message.durationMs, message.endedAt);
+    this.finish(current, result, status, undefined, message.durationMs, message.endedAt);
   }
 
-  private onTimeout(pending: Pending): void {
-    if (this.pending !== pending) return;
-    const durationMs = performance.now() - pending.startedAt;
-    this.platformLog(
-      timeoutLine(pending.requestId, this.host.spec.timeoutSeconds, Date.now()),
-      pending.requestId,
-    );
+  private onTimeout(handOver: HandOver): void {
+    if (this.outstanding[0] !== handOver) return;
+    // I5: answered in time, the answer not read yet: it is on its way.
+    if (Atomics.load(this.control, ControlWord.lastAnswered) >= handOver.seq) return;
+    const { requestId } = handOver.invocation;
+    const durationMs = performance.now() - handOver.startedAt;
+    this.platformLog(timeoutLine(requestId, this.host.spec.timeoutSeconds, Date.now()), requestId);
     this.kill();
-    this.finish(pending, { kind: 'timeout', durationMs }, 'timeout', undefined, durationMs);
+    this.finish(handOver, { kind: 'timeout', durationMs }, 'timeout', undefined, durationMs);
   }
 
   private onInitTimeout(): void {
@@ -417,7 +508,7 @@ export class ExecutionEnvironment {
   private onError(error: Error & { code?: string }): void {
     if (this.state === 'dead') return;
     const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const requestId = this.pending?.requestId ?? 'undefined';
+    const requestId = this.outstanding[0]?.invocation.requestId ?? 'undefined';
     this.onDeath({
       errorType: outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError',
       errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${outOfMemory ? 'signal: killed' : error.message}`,
@@ -428,7 +519,7 @@ export class ExecutionEnvironment {
   /** process.exit() in user code, or anything else that stops the thread unasked. */
   private onExit(code: number): void {
     if (this.state === 'dead') return;
-    const requestId = this.pending?.requestId ?? 'undefined';
+    const requestId = this.outstanding[0]?.invocation.requestId ?? 'undefined';
     this.onDeath({
       errorType: 'Runtime.ExitError',
       errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}`,
@@ -442,12 +533,12 @@ export class ExecutionEnvironment {
       this.failInit(this.errorResult(error, 0), 'error', error.errorType);
       return;
     }
-    const pending = this.pending;
+    const current = this.outstanding[0];
     this.kill();
-    if (pending) {
-      const durationMs = pending.startedAt > 0 ? performance.now() - pending.startedAt : 0;
+    if (current) {
+      const durationMs = current.startedAt > 0 ? performance.now() - current.startedAt : 0;
       this.finish(
-        pending,
+        current,
         this.errorResult(error, durationMs),
         'error',
         error.errorType,
@@ -455,6 +546,32 @@ export class ExecutionEnvironment {
       );
     } else {
       this.host.died(this);
+    }
+  }
+
+  /** I1 broke: nothing of this environment can be trusted; its calls get an internal error, loudly. */
+  private failInternally(message: string): void {
+    this.host.internalError(this, message);
+    const current = this.outstanding[0];
+    const all = this.outstanding.splice(0);
+    this.state = 'dead';
+    clearTimeout(this.initTimer);
+    void this.worker.terminate();
+    for (const handOver of all) {
+      clearTimeout(handOver.timer);
+      this.host.settled(this);
+      handOver.invocation.resolve(
+        this.errorResult(
+          {
+            errorType: 'LocalRuntime.InternalError',
+            errorMessage: `RequestId: ${handOver.invocation.requestId} Error: the local runtime lost track of this invocation (${message}); this is a defect of the local runtime, not of the function`,
+            trace: [],
+          },
+          handOver === current && handOver.startedAt > 0
+            ? performance.now() - handOver.startedAt
+            : 0,
+        ),
+      );
     }
   }
 
@@ -468,19 +585,19 @@ export class ExecutionEnvironment {
 
   /**
    * The environment is dead: a queued invocation the worker never started goes back to the host;
-   * one it had started (its predecessor answered, the answer unread here) ended with the worker.
+   * one it had started (the one ahead answered, the answer unread here) ended with the worker.
    */
   private releaseQueued(): void {
-    const queued = this.queued.splice(0);
+    const queued = this.outstanding.splice(1);
     const unstarted: Invocation[] = [];
-    for (const { invocation, seq } of queued) {
-      if (this.claim(seq)) {
-        unstarted.push(invocation);
+    for (const handOver of queued) {
+      if (this.claims.claim(handOver.slot, handOver.seq)) {
+        unstarted.push(handOver.invocation);
         continue;
       }
       this.host.settled(this);
-      invocation.resolve(
-        this.exitError(invocation.requestId, 'Runtime exited: the environment ended'),
+      handOver.invocation.resolve(
+        this.exitError(handOver.invocation.requestId, 'Runtime exited: the environment ended'),
       );
     }
     if (unstarted.length > 0) this.host.requeue(unstarted);
@@ -507,19 +624,24 @@ export class ExecutionEnvironment {
     );
   }
 
+  /**
+   * Ends the current invocation (the head) with `result`. When the worker answered it (`endedAt`),
+   * the next hand-over, if any, becomes current: the worker went on with it the moment it answered.
+   */
   private finish(
-    pending: Pending,
+    handOver: HandOver,
     result: InvokeResult,
     status?: 'timeout' | 'error',
     errorType?: string,
     durationMs = 0,
     endedAt?: number,
   ): void {
-    if (this.pending !== pending) return;
-    clearTimeout(pending.timer);
-    this.pending = undefined;
+    if (this.outstanding[0] !== handOver) return;
+    clearTimeout(handOver.timer);
+    this.outstanding.shift();
+    if (handOver.slot >= 0 && this.state !== 'dead') this.claims.release(handOver.slot);
+    const { requestId } = handOver.invocation;
     if (this.platformLines) {
-      const { requestId } = pending;
       this.platformLog(endLine(requestId), requestId);
       this.platformLog(
         reportLine({
@@ -527,25 +649,23 @@ export class ExecutionEnvironment {
           durationMs,
           memorySizeMB: this.host.spec.memorySizeMB,
           maxMemoryUsedMB: this.maxMemoryMB,
-          initDurationMs: pending.coldStart ? this.initDurationMs : undefined,
+          initDurationMs: handOver.coldStart ? this.initDurationMs : undefined,
           status,
           errorType,
         }),
         requestId,
       );
     }
-    // The worker went on with the next queued invocation the moment it answered this one.
-    const queued = endedAt !== undefined && this.state === 'idle' ? this.queued.shift() : undefined;
-    if (queued && endedAt !== undefined) {
-      this.state = 'busy';
-      this.begin(
-        queued.invocation,
-        false,
-        Math.min(performance.now(), endedAt - performance.timeOrigin),
-      );
+    const next = this.outstanding[0];
+    if (this.state !== 'dead') {
+      if (next && endedAt !== undefined) {
+        this.begin(next, Math.min(performance.now(), endedAt - performance.timeOrigin));
+      } else {
+        this.state = next ? 'busy' : 'idle';
+      }
     }
     this.host.settled(this);
-    pending.resolve(result);
+    handOver.invocation.resolve(result);
   }
 
   private platformLog(message: string, requestId: string | undefined): void {

@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord, LogSink } from '../logs/types';
+import { ExecutionEnvironment } from './execution-environment';
 import { createLambdaService } from './lambda-service';
 import type { FunctionSpec, InvokeResult, LambdaService, LambdaServiceOptions } from './types';
 
@@ -82,6 +83,8 @@ describe('execution environments', () => {
       waiting: 0,
       initializing: 0,
       coldStarts: 1,
+      internalErrors: 0,
+      handOvers: { queued: 0, takenBack: 0 },
       lastInit: { durationMs: first.initDurationMs, cpuMs: expect.any(Number) },
     });
   });
@@ -97,7 +100,13 @@ describe('execution environments', () => {
 
     expect(lambda.stats(fn.id).warm).toBe(0);
     expect(expectKind(await lambda.invoke(fn.id, {}), 'ok').coldStart).toBe(true);
-    expect(lambda.stats(fn.id)).toMatchObject({ warm: 1, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toMatchObject({
+      warm: 1,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 2,
+    });
   });
 
   it('logs the cold start with its Init Duration and START/END/REPORT per invocation', async () => {
@@ -138,7 +147,13 @@ describe('execution environments', () => {
     expect(parallel.filter((r) => r.kind === 'ok')).toHaveLength(2);
 
     for (let i = 0; i < 4; i++) expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
-    expect(lambda.stats(fn.id)).toMatchObject({ warm: 2, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toMatchObject({
+      warm: 2,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 2,
+    });
   });
 
   it('throttles every call of a function reserved at zero', async () => {
@@ -190,7 +205,11 @@ describe('execution environments', () => {
 
 describe('starting environments on shared cores', () => {
   /** Samples stats every 5 ms while `work` runs: the most environments seen in INIT at once. */
-  async function peakInitializing(lambda: LambdaService, ids: string[], work: Promise<unknown>): Promise<number> {
+  async function peakInitializing(
+    lambda: LambdaService,
+    ids: string[],
+    work: Promise<unknown>,
+  ): Promise<number> {
     let peak = 0;
     const sample = () => {
       const now = ids.reduce((sum, id) => sum + lambda.stats(id).initializing, 0);
@@ -339,6 +358,8 @@ describe('starting environments on shared cores', () => {
       waiting: 0,
       initializing: 0,
       coldStarts: 3,
+      internalErrors: 0,
+      handOvers: { queued: 0, takenBack: 0 },
     });
     const reports = sink.records.filter((r) => r.message.startsWith('REPORT'));
     expect(reports.map((r) => r.requestId)).toEqual(['req-1', 'req-2', 'req-3']);
@@ -477,7 +498,13 @@ describe('timeouts', () => {
 
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.durationMs).toBeGreaterThanOrEqual(495);
-    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({
+      warm: 0,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 1,
+    });
     const next = expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
     expect(next.coldStart).toBe(true);
     expect((next.payload as { threadId: number }).threadId).not.toBe(
@@ -490,6 +517,27 @@ describe('timeouts', () => {
     expect(messages).toContainEqual(
       expect.stringMatching(/^REPORT RequestId: req-slow\t.*\tStatus: timeout$/),
     );
+  });
+
+  it('delivers an answer given within the timeout though this thread reads it only after the timeout', async () => {
+    const lambda = service();
+    const fn = spec('Sleep', 'sleep.handler', { timeoutSeconds: 0.5 });
+    lambda.register(fn);
+    expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok');
+
+    const answer = lambda.invoke(fn.id, { ms: 200 }, { requestId: 'req-in-time' });
+    // This thread stays busy past the timeout: the answer (after ~200 ms) waits unread while the
+    // 500 ms timer becomes due, as when the runtime's main thread is loaded.
+    const until = Date.now() + 800;
+    while (Date.now() < until) {
+      // busy
+    }
+
+    const result = expectKind(await answer, 'ok');
+    expect(result.payload).toMatchObject({ slept: 200 });
+    expect(result.durationMs).toBeLessThan(500);
+    // The environment was not destroyed as timed out: the next call is warm.
+    expect(expectKind(await lambda.invoke(fn.id, { ms: 1 }), 'ok').coldStart).toBe(false);
   });
 
   it('gives the handler its remaining time through the context', async () => {
@@ -558,7 +606,13 @@ describe('errors', () => {
 
     expect(result.errorType).toBe(errorType);
     expect(result.errorMessage).toMatch(message);
-    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({
+      warm: 0,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 1,
+    });
     expect(expectKind(await lambda.invoke(fn.id, { mode: 'ok' }), 'ok').coldStart).toBe(true);
   });
 
@@ -577,7 +631,15 @@ describe('errors', () => {
       ),
     );
     await lambda.invoke(fn.id, {});
-    expect(lambda.stats(fn.id)).toEqual({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 2 });
+    expect(lambda.stats(fn.id)).toEqual({
+      warm: 0,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 2,
+      internalErrors: 0,
+      handOvers: { queued: 0, takenBack: 0 },
+    });
   });
 
   it('reports an error thrown while loading the module, and a handler that is not exported', async () => {
@@ -611,7 +673,118 @@ describe('errors', () => {
     expect(result.errorMessage).toBe(
       'RequestId: req-oom Error: Runtime exited with error: signal: killed',
     );
-    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, waiting: 0, initializing: 0, coldStarts: 1 });
+    expect(lambda.stats(fn.id)).toMatchObject({
+      warm: 0,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 1,
+    });
+  });
+});
+
+describe('memory outside the heap', () => {
+  it('ends an environment whose Buffers outgrow its memory with Runtime.OutOfMemory', async () => {
+    const lambda = service();
+    const fn = spec('Buffers', 'buffers.handler', { memorySizeMB: 128 });
+    lambda.register(fn);
+
+    // Control: well inside the limit the same code succeeds, and the environment stays.
+    expect(expectKind(await lambda.invoke(fn.id, { mb: 32 }), 'ok').payload).toEqual({
+      allocatedMb: 32,
+      keptMb: 0,
+    });
+    const kept = expectKind(
+      await lambda.invoke(fn.id, { mb: 300, keep: true }, { requestId: 'req-buffers' }),
+      'error',
+    );
+
+    expect(kept.errorType).toBe('Runtime.OutOfMemory');
+    expect(kept.errorMessage).toBe(
+      'RequestId: req-buffers Error: Runtime exited with error: signal: killed',
+    );
+    expect(lambda.stats(fn.id)).toMatchObject({ warm: 0, busy: 0, coldStarts: 1 });
+  });
+
+  it('ends it while the invocation still runs, even when the Buffers would be freed before it returns', async () => {
+    const lambda = service();
+    const fn = spec('Buffers', 'buffers.handler', { memorySizeMB: 128 });
+    lambda.register(fn);
+
+    const result = expectKind(await lambda.invoke(fn.id, { mb: 300, holdMs: 500 }), 'error');
+
+    expect(result.errorType).toBe('Runtime.OutOfMemory');
+    expect(result.durationMs).toBeLessThan(500);
+  });
+});
+
+describe('freezing between invocations', () => {
+  it("runs a function's timers only while it serves an invocation, as Lambda freezes the environment in between", async () => {
+    const sink = memorySink();
+    const lambda = service({ logSink: sink });
+    const fn = spec('Ticker', 'ticker.handler');
+    lambda.register(fn);
+
+    const first = expectKind(await lambda.invoke(fn.id, { ms: 100 }, { requestId: 'req-1' }), 'ok');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const second = expectKind(await lambda.invoke(fn.id, {}, { requestId: 'req-2' }), 'ok');
+
+    // About 10 ticks during the first call's 100 ms; none in the 400 ms between the calls but the
+    // one overdue when the environment thaws.
+    const { ticks: before } = first.payload as { ticks: number };
+    const { ticks: after } = second.payload as { ticks: number };
+    expect(before).toBeGreaterThanOrEqual(5);
+    expect(after - before).toBeLessThanOrEqual(2);
+    // No line was written while frozen: every tick belongs to the invocation it ran in.
+    const messages = sink.records.map(
+      (r) => `${r.requestId ?? '-'} ${r.message.split('\t').pop()}`,
+    );
+    const endOfFirst = messages.findIndex((m) => m.startsWith('req-1 END'));
+    const startOfSecond = messages.findIndex((m) => m.startsWith('req-2 START'));
+    expect(endOfFirst).toBeGreaterThan(0);
+    expect(messages.slice(endOfFirst + 1, startOfSecond).filter((m) => m.includes('tick'))).toEqual(
+      [],
+    );
+    for (const record of sink.records.filter((r) => r.message.includes('\ttick '))) {
+      expect(['req-1', 'req-2']).toContain(record.requestId);
+    }
+  });
+});
+
+describe('an environment that cannot be started', () => {
+  it('answers the call it was for and counts nothing, so the next call starts one', async () => {
+    // The one fault the real environment cannot be made to show here: `new Worker` throwing
+    // synchronously (e.g. the process is out of threads). Injected through the factory option.
+    let failures = 1;
+    const lambda = service({
+      createEnvironment: (host) => {
+        if (failures-- > 0) throw new Error('no threads left');
+        return new ExecutionEnvironment(host);
+      },
+    });
+    const fn = spec('Echo', 'echo.handler', { reservedConcurrency: 1 });
+    lambda.register(fn);
+
+    const failed = expectKind(
+      await lambda.invoke(fn.id, { n: 1 }, { requestId: 'req-1' }),
+      'error',
+    );
+
+    expect(failed.errorType).toBe('Runtime.ExitError');
+    expect(failed.errorMessage).toBe(
+      'RequestId: req-1 Error: Runtime exited: could not start an execution environment: no threads left',
+    );
+    expect(lambda.stats(fn.id)).toMatchObject({
+      warm: 0,
+      busy: 0,
+      waiting: 0,
+      initializing: 0,
+      coldStarts: 0,
+    });
+    expect(lambda.checkInvariants()).toEqual([]);
+    // Nothing stayed counted: with reserved concurrency 1, the next call is admitted and served.
+    const next = expectKind(await lambda.invoke(fn.id, { n: 2 }), 'ok');
+    expect(next.coldStart).toBe(true);
   });
 });
 
@@ -733,33 +906,52 @@ describe('environment variables and context', () => {
   });
 });
 
-describe('the AWS SDK the runtime provides', () => {
-  let codeDir: string;
-  beforeAll(() => {
-    // Outside the repository, so nothing resolves through its node_modules by accident.
-    codeDir = mkdtempSync(join(tmpdir(), 'lambda-external-sdk-'));
-    cpSync(join(fixtures, 'echo.js'), join(codeDir, 'echo.js'));
-    writeFileSync(
-      join(codeDir, 'external.js'),
-      "exports.sdk = async () => typeof require('@aws-sdk/client-dynamodb').DynamoDBClient;\n" +
-        "exports.other = async () => require('openapi-fetch');\n",
-    );
-  });
-  afterAll(() => rmSync(codeDir, { recursive: true, force: true }));
+describe('modules a bundle can load, as on Lambda', () => {
+  // A bundle outside the repository, and one inside it as cdk.out's assets are: from there Node
+  // would find the workspace's node_modules in a parent directory, which Lambda does not have.
+  const places = [
+    ['outside the workspace', () => tmpdir()],
+    ['inside the workspace', () => join(__dirname, '../../../../tmp')],
+  ] as const;
+  const created: string[] = [];
+  afterAll(() => created.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  it('resolves @aws-sdk/* left external by the bundle, and nothing else', async () => {
-    const lambda = service();
-    lambda.register(spec('Sdk', 'external.sdk', { codeDir }));
-    lambda.register(spec('Other', 'external.other', { codeDir }));
-    expect(await lambda.invoke('SmTest/SdkFunction', {})).toMatchObject({
-      kind: 'ok',
-      payload: 'function',
-    });
-    expect(await lambda.invoke('SmTest/OtherFunction', {})).toMatchObject({
-      kind: 'error',
-      errorMessage: expect.stringContaining("Cannot find module 'openapi-fetch'"),
-    });
-  });
+  it.each(places)(
+    'resolves @aws-sdk/* left external by a bundle %s, and nothing else',
+    async (_, parent) => {
+      mkdirSync(parent(), { recursive: true });
+      const base = mkdtempSync(join(parent(), 'lambda-external-sdk-'));
+      created.push(base);
+      const codeDir = join(base, 'asset');
+      mkdirSync(codeDir);
+      writeFileSync(
+        join(codeDir, 'external.js'),
+        "exports.sdk = async () => typeof require('@aws-sdk/client-dynamodb').DynamoDBClient;\n" +
+          "exports.other = async () => typeof require('openapi-fetch');\n" +
+          "exports.parent = async () => typeof require('../package.json');\n",
+      );
+      writeFileSync(join(codeDir, '..', 'package.json'), '{}');
+      const lambda = service();
+      lambda.register(spec('Sdk', 'external.sdk', { codeDir }));
+      lambda.register(spec('Other', 'external.other', { codeDir }));
+      lambda.register(spec('Parent', 'external.parent', { codeDir }));
+
+      expect(await lambda.invoke('SmTest/SdkFunction', {})).toMatchObject({
+        kind: 'ok',
+        payload: 'function',
+      });
+      expect(await lambda.invoke('SmTest/OtherFunction', {})).toMatchObject({
+        kind: 'error',
+        errorType: 'Error',
+        errorMessage: expect.stringContaining("Cannot find module 'openapi-fetch'"),
+      });
+      // Nothing outside the asset directory exists on Lambda, relative paths included.
+      expect(await lambda.invoke('SmTest/ParentFunction', {})).toMatchObject({
+        kind: 'error',
+        errorMessage: expect.stringContaining("Cannot find module '../package.json'"),
+      });
+    },
+  );
 });
 
 describe('events', () => {

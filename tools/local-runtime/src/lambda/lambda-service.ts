@@ -3,7 +3,12 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LogSink } from '../logs/types';
-import { ExecutionEnvironment, type EnvironmentHost, type Invocation } from './execution-environment';
+import { assertSupportedNode } from '../node-requirements';
+import {
+  ExecutionEnvironment,
+  type EnvironmentHost,
+  type Invocation,
+} from './execution-environment';
 import {
   defaultLabel,
   functionArn,
@@ -66,11 +71,13 @@ class FunctionRuntime implements EnvironmentHost {
   readonly live = new Set<ExecutionEnvironment>();
   /** Invocations accepted and not yet answered: waiting or running. Reserved concurrency caps it. */
   inFlight = 0;
-  /** Environments running an invocation. */
-  running = 0;
   /** Environments in INIT. */
   starting = 0;
   coldStarts = 0;
+  /** Broken hand-over invariants (hand-over.ts): each is a defect of the runtime, printed when it happens. */
+  internalErrors = 0;
+  /** Invocations queued on a busy environment, and those taken back from one before they started. */
+  readonly handOvers = { queued: 0, takenBack: 0 };
   /** Waiting invocations, oldest first, from `head` on (a queue without `shift()`'s copying). */
   private waiters: (Waiter | undefined)[] = [];
   private head = 0;
@@ -89,6 +96,8 @@ class FunctionRuntime implements EnvironmentHost {
     readonly compileCacheDir: string | undefined,
     private readonly slots: InitSlots,
     private readonly release: (fn: FunctionRuntime) => void,
+    private readonly createEnvironment: (host: EnvironmentHost) => ExecutionEnvironment,
+    private readonly reportInternalError: (line: string) => void,
   ) {
     this.label = spec.label ?? defaultLabel(spec);
     this.invokedFunctionArn = functionArn(identity.region, identity.accountId, spec.functionName);
@@ -110,6 +119,16 @@ class FunctionRuntime implements EnvironmentHost {
   }
 
   /**
+   * Invocations handed to environments and not answered: running, or queued behind one that runs.
+   * Counted, never kept: one number fewer to keep right (hand-over.ts, I4).
+   */
+  get running(): number {
+    let count = 0;
+    for (const env of this.live) count += env.outstandingCount;
+    return count;
+  }
+
+  /**
    * Runs an accepted invocation: on an idle environment at once; else queued on a busy environment
    * whose invocations are short, to start there the moment the ones ahead end; else when an
    * environment is free.
@@ -117,13 +136,13 @@ class FunctionRuntime implements EnvironmentHost {
   dispatch(invocation: Invocation): void {
     const env = this.idle.pop();
     if (env) {
-      this.run(env, invocation);
+      env.invoke(invocation);
       return;
     }
     for (const busy of this.live) {
       if (!busy.acceptsQueued) continue;
-      this.running++;
       busy.enqueue(invocation);
+      this.handOvers.queued++;
       // Queued behind an invocation that turns out long, it waits no longer than a waiter would.
       this.checkAgainIn(Math.max(1, this.lastInitMs));
       return;
@@ -134,7 +153,7 @@ class FunctionRuntime implements EnvironmentHost {
 
   /** Invocations queued on an environment that died before starting them wait again, first in line. */
   requeue(invocations: Invocation[]): void {
-    this.running -= invocations.length;
+    this.handOvers.takenBack += invocations.length;
     if (this.slots.closed) {
       for (const invocation of invocations) {
         this.inFlight--;
@@ -149,7 +168,11 @@ class FunctionRuntime implements EnvironmentHost {
 
   /** Puts invocations taken back from an environment at the head of the waiters, in order. */
   private waitFirst(invocations: readonly Invocation[], since: number): void {
-    this.waiters.splice(this.head, 0, ...invocations.map((invocation) => ({ ...invocation, since })));
+    this.waiters.splice(
+      this.head,
+      0,
+      ...invocations.map((invocation) => ({ ...invocation, since })),
+    );
   }
 
   /**
@@ -177,19 +200,17 @@ class FunctionRuntime implements EnvironmentHost {
           this.checkAgainIn(this.lastInitMs - runningForMs + 1);
           continue;
         }
-        const takenBack: Invocation[] = [];
-        for (let invocation = env.withdraw(); invocation; invocation = env.withdraw()) {
-          takenBack.unshift(invocation);
-        }
-        this.running -= takenBack.length;
+        const takenBack = env.takeBack();
+        this.handOvers.takenBack += takenBack.length;
         this.waitFirst(takenBack, now - runningForMs);
       }
     }
     // Never more environments than the reserved concurrency (an admitted call may exceed it for
     // the moment an answered environment's answer is unread: that environment serves it).
     const maxEnvironments = this.spec.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+    const anyRunning = this.running > 0;
     while (this.waiting > this.starting && !this.slots.closed && this.live.size < maxEnvironments) {
-      if (this.running > 0) {
+      if (anyRunning) {
         // The oldest invocation no INIT is under way for.
         const waitedMs = now - (this.waiters[this.head + this.starting] as Waiter).since;
         if (waitedMs < this.lastInitMs) return this.checkAgainIn(this.lastInitMs - waitedMs + 1);
@@ -204,11 +225,35 @@ class FunctionRuntime implements EnvironmentHost {
         }
         return;
       }
+      let env: ExecutionEnvironment;
+      try {
+        env = this.createEnvironment(this);
+      } catch (error) {
+        // Nothing was counted yet: the call it was for gets the failure, as one whose INIT fails.
+        this.failWaiter(
+          `Runtime exited: could not start an execution environment: ${(error as Error).message}`,
+        );
+        continue;
+      }
       this.slots.running++;
       this.starting++;
       this.coldStarts++;
-      this.live.add(new ExecutionEnvironment(this));
+      this.live.add(env);
     }
+  }
+
+  /** Answers the oldest waiting invocation with a Runtime.ExitError. */
+  private failWaiter(message: string): void {
+    const waiter = this.nextWaiter();
+    if (!waiter) return;
+    this.inFlight--;
+    this.release(this);
+    waiter.resolve({
+      kind: 'error',
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${waiter.requestId} Error: ${message}`,
+      durationMs: 0,
+    });
   }
 
   private checkAgainIn(ms: number): void {
@@ -245,7 +290,11 @@ class FunctionRuntime implements EnvironmentHost {
     // invocation that caused a cold start does in AWS; the others still wait for another one.
     if (this.waiting > this.starting) {
       const waiter = this.nextWaiter() as Waiter;
-      env.reportFailedInit(waiter.requestId, result.kind === 'timeout' ? 'timeout' : 'error', errorType);
+      env.reportFailedInit(
+        waiter.requestId,
+        result.kind === 'timeout' ? 'timeout' : 'error',
+        errorType,
+      );
       this.inFlight--;
       this.release(this);
       waiter.resolve(result);
@@ -255,7 +304,6 @@ class FunctionRuntime implements EnvironmentHost {
   }
 
   settled(env: ExecutionEnvironment): void {
-    this.running--;
     this.inFlight--;
     this.release(this);
     if (env.isDead) {
@@ -265,6 +313,38 @@ class FunctionRuntime implements EnvironmentHost {
       // Not busy: it has not gone on with a queued invocation.
       this.handOff(env);
     }
+  }
+
+  internalError(_env: ExecutionEnvironment | undefined, message: string): void {
+    this.internalErrors++;
+    this.reportInternalError(
+      `local-runtime INTERNAL ERROR in ${this.label}: ${message}. The environment is destroyed and its calls answered with LocalRuntime.InternalError; no answer went to another call. Please report this.`,
+    );
+  }
+
+  /** Violations of the hand-over's invariants (hand-over.ts) for this function; empty when all hold. */
+  checkInvariants(): string[] {
+    const problems: string[] = [];
+    const running = this.running;
+    if (this.inFlight !== this.waiting + running) {
+      problems.push(`in flight ${this.inFlight} ≠ waiting ${this.waiting} + running ${running}`);
+    }
+    let initializing = 0;
+    for (const env of this.live) {
+      if (env.isDead) problems.push('a dead environment is still live');
+      if (env.isInitializing) initializing++;
+      for (const problem of env.checkInvariants()) problems.push(problem);
+    }
+    if (initializing !== this.starting)
+      problems.push(`${initializing} environments in INIT, ${this.starting} counted`);
+    for (const env of this.idle) {
+      if (!this.live.has(env) || env.isBusy || env.isDead)
+        problems.push('an idle environment is busy, dead or not live');
+    }
+    const reserved = this.spec.reservedConcurrency;
+    if (reserved !== undefined && this.live.size > reserved)
+      problems.push(`${this.live.size} environments, reserved ${reserved}`);
+    return problems.map((problem) => `${this.label}: ${problem}`);
   }
 
   died(env: ExecutionEnvironment): void {
@@ -302,24 +382,19 @@ class FunctionRuntime implements EnvironmentHost {
   private handOff(env: ExecutionEnvironment): void {
     const waiter = this.nextWaiter();
     if (waiter) {
-      this.run(env, waiter);
+      env.invoke(waiter);
       return;
     }
     for (const busy of this.live) {
       if (busy === env || busy.queuedCount === 0) continue;
-      const invocation = busy.withdraw();
+      const [invocation] = busy.takeBack(1);
       if (!invocation) continue;
-      this.running--;
-      this.run(env, invocation);
+      this.handOvers.takenBack++;
+      env.invoke(invocation);
       return;
     }
     env.idleSince = performance.now();
     this.idle.push(env);
-  }
-
-  private run(env: ExecutionEnvironment, invocation: Invocation): void {
-    this.running++;
-    env.invoke(invocation);
   }
 
   private nextWaiter(): Waiter | undefined {
@@ -369,6 +444,8 @@ function findSdkBaseDir(): string | undefined {
  * function frees first: one finishing INIT or one finishing an invocation.
  */
 export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaService {
+  // Environments resolve modules as Lambda does only with module.registerHooks (Node >= 22.15).
+  assertSupportedNode();
   const accountConcurrency = opts.accountConcurrency ?? 1000;
   const unreservedMinimum =
     opts.unreservedMinimum ?? Math.min(UNRESERVED_MINIMUM, accountConcurrency);
@@ -411,6 +488,9 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
   const release = (fn: FunctionRuntime): void => {
     if (!fn.reserved) unreservedInFlight--;
   };
+  const createEnvironment =
+    opts.createEnvironment ?? ((host: EnvironmentHost) => new ExecutionEnvironment(host));
+  const reportInternalError = opts.onInternalError ?? ((line: string) => console.error(line));
 
   return {
     register(spec) {
@@ -436,6 +516,8 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
           compileCacheDir,
           slots,
           release,
+          createEnvironment,
+          reportInternalError,
         ),
       );
     },
@@ -480,7 +562,19 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       fn.inFlight++;
       const requestId = invokeOpts?.requestId ?? randomUUID();
       const traceId = invokeOpts?.traceId ?? newTraceId(randomUUID(), Date.now());
-      return new Promise((resolve) => fn.dispatch({ requestId, payload, traceId, resolve }));
+      return new Promise((resolve) => {
+        // Every call is answered exactly once: a second answer is a defect, reported, never delivered.
+        let answered = false;
+        const answer = (result: InvokeResult): void => {
+          if (answered) {
+            fn.internalError(undefined, `request ${requestId} was answered twice`);
+            return;
+          }
+          answered = true;
+          resolve(result);
+        };
+        fn.dispatch({ requestId, payload, traceId, resolve: answer });
+      });
     },
 
     stats(functionId) {
@@ -493,9 +587,24 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
         waiting: fn.waiting + queued,
         initializing: fn.starting,
         coldStarts: fn.coldStarts,
+        internalErrors: fn.internalErrors,
+        handOvers: { ...fn.handOvers },
       };
-      if (fn.lastInitMs > 0) stats.lastInit = { durationMs: fn.lastInitMs, cpuMs: fn.lastInitCpuMs };
+      if (fn.lastInitMs > 0)
+        stats.lastInit = { durationMs: fn.lastInitMs, cpuMs: fn.lastInitCpuMs };
       return stats;
+    },
+
+    checkInvariants() {
+      const problems: string[] = [];
+      let unreserved = 0;
+      for (const fn of functions.values()) {
+        problems.push(...fn.checkInvariants());
+        if (!fn.reserved) unreserved += fn.inFlight;
+      }
+      if (unreserved !== unreservedInFlight)
+        problems.push(`unreserved in flight ${unreservedInFlight}, functions hold ${unreserved}`);
+      return problems;
     },
 
     async close() {

@@ -1,4 +1,5 @@
 import type { LogSink } from '../logs/types';
+import type { EnvironmentHost, ExecutionEnvironment } from './execution-environment';
 
 export type { LogRecord, LogSink } from '../logs/types';
 // The service factory lives in lambda-service.ts; re-exported so the interface file is enough to code against.
@@ -79,6 +80,17 @@ export interface FunctionStats {
   initializing: number;
   /** Environments started since registration (each first use is a cold start). */
   coldStarts: number;
+  /**
+   * Broken invariants of the hand-over to environments (hand-over.ts): always 0 unless the runtime
+   * has a defect. Each one is printed when it happens; no answer ever went to another call.
+   */
+  internalErrors: number;
+  /**
+   * Invocations handed to a busy environment to start when its current one ends (`queued`), and
+   * those taken back from one before it started them (`takenBack`: it ran long, another environment
+   * freed first, or it died), since registration.
+   */
+  handOvers: { queued: number; takenBack: number };
   /** The last successful INIT: wall time from spawn to ready, and the CPU time its thread used. */
   lastInit?: { durationMs: number; cpuMs: number | undefined };
 }
@@ -87,6 +99,12 @@ export interface LambdaService {
   register(spec: FunctionSpec): void;
   invoke(functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult>;
   stats(functionId: string): FunctionStats;
+  /**
+   * Checks every invariant of the hand-over (hand-over.ts) across all functions and environments;
+   * returns what does not hold, empty when all do. For tests and diagnostics: it walks every
+   * environment.
+   */
+  checkInvariants(): string[];
   /** Destroys every environment; invocations still running resolve as `Runtime.ExitError`. */
   close(): Promise<void>;
 }
@@ -126,4 +144,15 @@ export interface LambdaServiceOptions {
    * @default 300000 (5 minutes)
    */
   idleTimeoutMs?: number;
+  /**
+   * Where a broken hand-over invariant is reported (a defect of the runtime).
+   * @default console.error
+   */
+  onInternalError?: (line: string) => void;
+  /**
+   * Creates an execution environment. Only for tests that must cause a fault the real one cannot be
+   * made to show (a synchronous failure to start).
+   * @default new ExecutionEnvironment(host)
+   */
+  createEnvironment?: (host: EnvironmentHost) => ExecutionEnvironment;
 }

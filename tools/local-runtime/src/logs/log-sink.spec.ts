@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { build } from 'esbuild';
 import { createLambdaService } from '../lambda/lambda-service';
 import type { FunctionSpec } from '../lambda/types';
 import { formatMetricsSummary, parseEmf, readMetrics, summarizeMetrics } from './emf';
@@ -140,12 +141,23 @@ describe('log files', () => {
   });
 
   it("keeps the real Powertools Logger's JSON lines and Metrics' EMF lines parseable", async () => {
+    // Bundled as the services are: an environment, like Lambda, has nothing but its asset (and the SDK).
+    const codeDir = join(dir, 'asset');
+    await build({
+      entryPoints: [join(fixtures, 'powertools.js')],
+      outfile: join(codeDir, 'powertools.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      logLevel: 'silent',
+    });
     const sink = createLogSink({ logsDir: dir, quiet: true });
     const lambda = createLambdaService({ logSink: sink });
     const fn: FunctionSpec = {
       id: 'SmTest/PowertoolsFunction',
       functionName: 'SmTest-Powertools',
-      codeDir: fixtures,
+      codeDir,
       handler: 'powertools.handler',
       runtime: 'nodejs22.x',
       environment: {},

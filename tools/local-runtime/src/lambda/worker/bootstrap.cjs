@@ -7,16 +7,18 @@
  * Plain CommonJS on purpose: a worker thread cannot use the parent's TypeScript loader (jest,
  * tsx), and the bundle it loads is plain JavaScript anyway.
  *
- * Protocol (parent → worker): [requestId, eventJson, traceId, seq] (the event as JSON text, as
- * Lambda hands it to its runtime; timeoutMs is in workerData: it never changes). Invocations run
- * one at a time, in order. seq 0: run it. seq > 0: handed over while another one ran, to start
- * right after it; claimed first (see `control`), since the parent may have taken it back.
+ * Protocol (parent → worker): [seq, slot, requestId, eventJson, traceId] (the event as JSON text,
+ * as Lambda hands it to its runtime; timeoutMs is in workerData: it never changes). Invocations run
+ * one at a time, in the order they arrive. slot -1: run it. slot ≥ 0: handed over while another one
+ * ran, to start right after it; claimed first (see `control`), since the parent may have taken it
+ * back. Between invocations this thread is frozen (see `awaitWork`). The invariants of this
+ * hand-over are written down, once, in ../hand-over.ts.
  * Protocol (worker → parent):
  *   { type: 'ready', maxMemoryMB, cpuMs, logs }               INIT succeeded (cpuMs: this thread's CPU time)
  *   { type: 'init-error', error, logs }                       INIT failed; the parent destroys us
  *   { type: 'logs', logs }                                    lines written while an invocation runs
- *   { type: 'result', ok, body?, error?, durationMs, maxMemoryMB, logs }
- *   { type: 'crash', error, logs }                            uncaught exception: we exit next
+ *   { type: 'result', seq, requestId, ok, body?, error?, durationMs, endedAt, maxMemoryMB, logs }
+ *   { type: 'crash', error, logs }                            uncaught exception or out of memory: we exit next
  * `logs` is a flat array [timestamp, requestId, message, …] (or null) so one message carries many
  * lines without an object per line.
  */
@@ -28,23 +30,25 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const v8 = require('node:v8');
-const { pathToFileURL } = require('node:url');
+const { fileURLToPath, pathToFileURL } = require('node:url');
 
 if (!parentPort) throw new Error('bootstrap.cjs runs only as a worker thread');
 const port = parentPort;
 
 /**
- * Shared with the parent. `control[0]` counts invocations handed over and not answered yet (the
- * parent adds one per hand-over, this thread takes one off just before each answer): a parent busy
- * with other work can tell an environment still running from one whose answer it has not read.
- * `control[1 + seq % CLAIM_SLOTS]` holds the seq of a queued invocation nobody has claimed yet:
- * this thread claims it to run it, the parent to take it back, each with compareExchange, so
+ * Shared with the parent (word indexes in `workerData.controlWords`, layout and invariants in
+ * ../hand-over.ts). `outstanding`: invocations handed over and not answered yet (the parent adds one
+ * per hand-over, this thread takes one off just before each answer). `lastAnswered`: the seq of this
+ * thread's latest answer. `doorbell`: rung by the parent after each hand-over; this thread waits on
+ * it while frozen. Claim words (from `firstClaim`): the seq of a queued invocation nobody has claimed
+ * yet; this thread claims it to run it, the parent to take it back, each with compareExchange, so
  * exactly one of them does.
  */
 const control = new Int32Array(workerData.control);
-const CLAIM_SLOTS = control.length - 1;
+/** @type {{ outstanding: number; lastAnswered: number; doorbell: number; firstClaim: number }} */
+const WORD = workerData.controlWords;
 
-/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; control: SharedArrayBuffer; reportMemory: boolean }} */
+/** @type {{ codeDir: string; handler: string; functionName: string; invokedFunctionArn: string; memorySizeMB: number; timeoutMs: number; logGroupName: string; logStreamName: string; captureLogs: boolean; sdkBaseDir?: string; compileCacheDir?: string; control: SharedArrayBuffer; controlWords: unknown }} */
 const config = workerData;
 
 // ---------------------------------------------------------------------------------------------
@@ -197,11 +201,14 @@ function logError(label, payload) {
 }
 
 let crashed = false;
-/** @param {{ errorType: string; errorMessage: string; trace: string[] }} payload */
-function crash(payload) {
+/**
+ * @param {{ errorType: string; errorMessage: string; trace: string[] }} payload
+ * @param {boolean} [log] logged as an uncaught exception (not when the platform ends us)
+ */
+function crash(payload, log = true) {
   if (crashed) return;
   crashed = true;
-  logError('Uncaught Exception', payload);
+  if (log) logError('Uncaught Exception', payload);
   endPartialLines();
   port.postMessage({ type: 'crash', error: payload, logs: takeLogs() });
   // As the real runtime does after an uncaught error: the environment is gone.
@@ -228,27 +235,73 @@ process.on('exit', () => {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Lambda's nodejs runtimes provide AWS SDK v3: a bundle that leaves `@aws-sdk/*` external still
- * finds it. Nothing else is provided, so a bundle missing any other dependency fails here as it
- * would in AWS.
+ * What a bundle may load from outside its own directory, as on Lambda: Node's built-ins, and the
+ * AWS SDK v3 the nodejs runtimes provide (`@aws-sdk/*` and the `@smithy/*` packages it is made of).
+ * Anything else a bundle does not contain is missing in AWS, so it is missing here too: without this
+ * hook, a bundle under the workspace's cdk.out would find it in the workspace's node_modules (Node
+ * looks in every parent directory) and a bundling mistake would only show after deployment.
+ * @param {string} specifier
  */
-function provideAwsSdk() {
-  const sdkBaseDir = config.sdkBaseDir;
+function providedByLambda(specifier) {
+  return specifier.startsWith('@aws-sdk/') || specifier.startsWith('@smithy/');
+}
+
+/** @param {string} url */
+function insideCodeDir(url) {
+  if (!url.startsWith('file:')) return false;
+  const file = fileURLToPath(url);
+  const relative = path.relative(config.codeDir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** @param {string} specifier @param {string | undefined} parentURL */
+function notInBundle(specifier, parentURL) {
+  const from = parentURL ? fileURLToPath(parentURL) : config.codeDir;
+  const error = /** @type {Error & { code: string }} */ (
+    new Error(`Cannot find module '${specifier}'\nRequire stack:\n- ${from}`)
+  );
+  error.code = 'MODULE_NOT_FOUND';
+  return error;
+}
+
+/**
+ * Module resolution as on Lambda (see `providedByLambda`). Needs `module.registerHooks` (Node.js
+ * ≥ 22.15): the parent refuses to start on an older Node (../lambda-service.ts), and this throws if
+ * it is missing anyway, rather than silently resolving through the workspace.
+ */
+function resolveAsLambda() {
   const mod = /** @type {any} */ (require('node:module'));
-  if (!sdkBaseDir || typeof mod.registerHooks !== 'function') return;
+  if (typeof mod.registerHooks !== 'function') {
+    throw new Error(
+      `the local runtime needs Node.js >= 22.15 (module.registerHooks); this is ${process.version}`,
+    );
+  }
+  const sdkBaseDir = config.sdkBaseDir;
   mod.registerHooks({
     resolve(
       /** @type {string} */ specifier,
       /** @type {any} */ context,
       /** @type {Function} */ nextResolve,
     ) {
+      const fromBundle = context.parentURL !== undefined && insideCodeDir(context.parentURL);
+      let resolved;
       try {
-        return nextResolve(specifier, context);
+        resolved = nextResolve(specifier, context);
       } catch (error) {
-        if (!specifier.startsWith('@aws-sdk/')) throw error;
+        if (!fromBundle || !sdkBaseDir || !providedByLambda(specifier)) throw error;
         const file = require.resolve(specifier, { paths: [sdkBaseDir] });
         return { url: pathToFileURL(file).href, format: 'commonjs', shortCircuit: true };
       }
+      if (
+        fromBundle &&
+        typeof resolved.url === 'string' &&
+        resolved.url.startsWith('file:') &&
+        !insideCodeDir(resolved.url) &&
+        !providedByLambda(specifier)
+      ) {
+        throw notInBundle(specifier, context.parentURL);
+      }
+      return resolved;
     },
   });
 }
@@ -317,11 +370,37 @@ const MB = 1024 * 1024;
 const MAX_RESPONSE_BYTES = 6291556;
 let maxMemoryMB = 0;
 
+/**
+ * Memory this environment uses, as close to Lambda's "Max Memory Used" as a thread can tell: the V8
+ * heap (bounded by the worker's resourceLimits) plus memory outside it held by this isolate, which
+ * is where Buffers and ArrayBuffers live. Not counted: native memory of add-ons and Node itself.
+ */
 function sampleMemory() {
   const heap = v8.getHeapStatistics();
   const used = Math.ceil((heap.total_physical_size + heap.external_memory) / MB);
   if (used > maxMemoryMB) maxMemoryMB = used;
-  return maxMemoryMB;
+  return used;
+}
+
+/**
+ * Lambda ends an environment whose memory exceeds its configured size (`Runtime.OutOfMemory`). The
+ * heap limit catches a growing heap at once; memory outside the heap (Buffers) is checked when an
+ * invocation ends and every MEMORY_CHECK_MS while one runs and the event loop turns.
+ */
+const MEMORY_CHECK_MS = 100;
+function exceedsMemory() {
+  return sampleMemory() > config.memorySizeMB;
+}
+
+function outOfMemory() {
+  crash(
+    {
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: `RequestId: ${currentRequestId} Error: Runtime exited with error: signal: killed`,
+      trace: [],
+    },
+    false,
+  );
 }
 
 /** Resources an idle environment holds; work beyond them means the event loop is not empty. */
@@ -402,10 +481,10 @@ function runHandler(handler, event, context) {
 
 /**
  * @param {Function} handler
- * @param {[string, string, string, number]} message [requestId, eventJson, traceId, seq]
+ * @param {HandOver} message
  */
 async function invoke(handler, message) {
-  const [requestId, eventJson, traceId] = message;
+  const [seq, , requestId, eventJson, traceId] = message;
   const event = JSON.parse(eventJson);
   currentRequestId = requestId;
   process.env._X_AMZN_TRACE_ID = traceId;
@@ -455,42 +534,67 @@ async function invoke(handler, message) {
     reply = { type: 'result', ok: false, error: payload };
   }
   reply.durationMs = performance.now() - started;
-  // Only REPORT lines show it: not worth a heap walk per invocation when nobody keeps them.
-  reply.maxMemoryMB = config.reportMemory ? sampleMemory() : maxMemoryMB;
+  if (exceedsMemory()) {
+    outOfMemory();
+    return;
+  }
+  reply.seq = seq;
+  reply.requestId = requestId;
+  reply.maxMemoryMB = maxMemoryMB;
   endPartialLines();
   reply.logs = takeLogs();
-  // Tells the parent this environment is done even before it reads the answer (see `control`).
-  // Before posting, never after: once the parent reads the answer it may hand this environment the
-  // next invocation and count it; a decrement after postMessage could land after that (this
-  // thread descheduled in between, as on a loaded machine) and mark a running invocation answered.
   reply.endedAt = performance.timeOrigin + performance.now();
-  Atomics.sub(control, 0, 1);
+  // Tells the parent this invocation is over even before it reads the answer (../hand-over.ts, I4,
+  // I5). Before posting, never after: once the parent reads the answer it may hand this environment
+  // the next invocation and count it; a decrement after postMessage could land after that (this
+  // thread descheduled in between, as on a loaded machine) and mark a running invocation answered.
+  Atomics.store(control, WORD.lastAnswered, seq);
+  Atomics.sub(control, WORD.outstanding, 1);
   port.postMessage(reply);
   invoking = false;
-  // An invocation queued behind this one may be in the port already: take it now, without a trip
-  // through the event loop (and without the parent having to wake this thread up again).
-  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) {
-    inbox.push(next.message);
-  }
-  runNext(handler);
+  awaitWork(handler);
 }
 
-/** Invocations handed over, in order, not started yet. @type {Array<[string, string, string, number]>} */
+/** @typedef {[number, number, string, string, string]} HandOver [seq, slot, requestId, eventJson, traceId] */
+
+/** Hand-overs that arrived while the event loop ran (during an invocation), in order. @type {HandOver[]} */
 const inbox = [];
 let invoking = false;
 
+/** @returns {HandOver | undefined} the next hand-over, in the order the parent posted them */
+function nextHandOver() {
+  if (inbox.length > 0) return inbox.shift();
+  const next = receiveMessageOnPort(port);
+  return next ? /** @type {HandOver} */ (next.message) : undefined;
+}
+
 /**
- * Starts the next invocation of the inbox unless one is running; skips those taken back.
+ * Between invocations: start the next hand-over at once if there is one (queued behind the one
+ * that just ended: no trip through the event loop, no wake-up by the parent), else freeze until the
+ * parent rings (../hand-over.ts, I6), as Lambda freezes an environment between invocations: timers
+ * and callbacks of the last invocation run only when the next one does. Clearing the bell before
+ * looking again means a hand-over posted meanwhile is found, never missed.
  * @param {Function} handler
  */
-function runNext(handler) {
-  while (!invoking && inbox.length > 0) {
-    const message = /** @type {[string, string, string, number]} */ (inbox.shift());
-    const seq = message[3];
-    if (seq !== 0 && Atomics.compareExchange(control, 1 + (seq % CLAIM_SLOTS), seq, 0) !== seq)
-      continue;
-    invoking = true;
-    void invoke(handler, message);
+function awaitWork(handler) {
+  let frozen = false;
+  for (;;) {
+    const message = nextHandOver();
+    if (message) {
+      const [seq, slot] = message;
+      // Taken back by the parent (or about to be): its claim word no longer holds its seq.
+      if (slot >= 0 && Atomics.compareExchange(control, WORD.firstClaim + slot, seq, 0) !== seq)
+        continue;
+      invoking = true;
+      // After a freeze, let the event loop turn once through its I/O first, as the Lambda runtime's
+      // own request for the next event does: a socket closed while frozen is then seen as closed.
+      if (frozen) setImmediate(() => setImmediate(() => void invoke(handler, message)));
+      else void invoke(handler, message);
+      return;
+    }
+    Atomics.wait(control, WORD.doorbell, 0);
+    Atomics.store(control, WORD.doorbell, 0);
+    frozen = true;
   }
 }
 
@@ -502,7 +606,11 @@ function runNext(handler) {
 function enableCompileCache() {
   if (!config.compileCacheDir) return () => undefined;
   const mod = /** @type {any} */ (require('node:module'));
-  if (typeof mod.enableCompileCache !== 'function') return () => undefined;
+  if (typeof mod.enableCompileCache !== 'function') {
+    throw new Error(
+      `--compile-cache needs Node.js >= 22.1 (module.enableCompileCache); this is ${process.version}`,
+    );
+  }
   mod.enableCompileCache(config.compileCacheDir);
   return () => {
     if (typeof mod.flushCompileCache === 'function') mod.flushCompileCache();
@@ -510,14 +618,15 @@ function enableCompileCache() {
 }
 
 async function main() {
-  provideAwsSdk();
-  const flushCompileCache = enableCompileCache();
-  // Stack traces point into the TypeScript sources, as with NODE_OPTIONS=--enable-source-maps.
-  process.setSourceMapsEnabled(true);
   /** @type {Function} */
   let handler;
   try {
+    resolveAsLambda();
+    const flushCompileCache = enableCompileCache();
+    // Stack traces point into the TypeScript sources, as with NODE_OPTIONS=--enable-source-maps.
+    process.setSourceMapsEnabled(true);
     handler = await loadHandler();
+    flushCompileCache();
   } catch (error) {
     const payload = toErrorPayload(error);
     logError('Uncaught Exception', payload);
@@ -525,11 +634,13 @@ async function main() {
     port.postMessage({ type: 'init-error', error: payload, logs: takeLogs() });
     return;
   }
-  flushCompileCache();
-  port.on('message', (message) => {
-    inbox.push(message);
-    runNext(handler);
-  });
+  // Hand-overs that arrive while an invocation lets the event loop run wait here for their turn.
+  port.on('message', (/** @type {HandOver} */ message) => inbox.push(message));
+  // Checks memory outside the heap while an invocation runs (see exceedsMemory). Unref'd, and
+  // created before `idleResources` is counted, so it never holds an invocation open.
+  setInterval(() => {
+    if (invoking && exceedsMemory()) outOfMemory();
+  }, MEMORY_CHECK_MS).unref();
   idleResources = countResources();
   endPartialLines();
   const cpu = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : undefined;
@@ -539,6 +650,7 @@ async function main() {
     cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : undefined,
     logs: takeLogs(),
   });
+  awaitWork(handler);
 }
 
 void main();
