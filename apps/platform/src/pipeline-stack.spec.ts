@@ -229,12 +229,14 @@ describe('PipelineStack', () => {
       expect(checkPipelineCommands(buildspecs, readWorkspace(workspaceRoot()), deploys)).toEqual([]);
     });
 
-    it('fails on a renamed npm script, a missing deploy configuration, and inline shell in a buildspec', () => {
+    it('fails on a renamed npm script, a missing executable, a missing deploy configuration, and inline shell in a buildspec', () => {
       const workspace = readWorkspace(workspaceRoot());
       const { load: _load, ...renamed } = workspace.scripts;
       const broken = { ...buildspecs, Test: { ...buildspecs['Test'], phases: { build: { commands: ['npm test && npm run load:quick'] } } } as BuildSpec };
-      expect(checkPipelineCommands(broken, { ...workspace, scripts: { ...renamed, 'load:full': 'x' } }, { ...deploys, stages: [...deploys.stages, 'qa'] })).toEqual([
+      const bins = workspace.bins.filter((bin) => bin !== 'tsx');
+      expect(checkPipelineCommands(broken, { ...workspace, scripts: { ...renamed, 'load:full': 'x' }, bins }, { ...deploys, stages: [...deploys.stages, 'qa'] })).toEqual([
         `Test build: 'npm test && npm run load:quick' is not a single step script call (bash tools/release/steps/<step>.sh <args>)`,
+        `tools/release/steps/deploy.sh: 'npx tsx' is not installed by package.json (node_modules/.bin)`,
         `tools/release/steps/load-gate.sh: 'npm run load' is not a script in package.json`,
         ...deploys.services.map((service) => `${service}: the deploy target has no 'qa' configuration (nx run ${service}:deploy:qa)`),
       ]);

@@ -9,6 +9,8 @@ export interface Workspace {
   readonly root: string;
   /** package.json `scripts`. */
   readonly scripts: Readonly<Record<string, string>>;
+  /** Executables `npx` finds in the workspace (`node_modules/.bin`). */
+  readonly bins: readonly string[];
   /** Nx projects by name: their targets and each target's configurations. */
   readonly projects: Readonly<Record<string, { readonly targets: Readonly<Record<string, { readonly configurations?: Readonly<Record<string, unknown>> }>> }>>;
 }
@@ -21,6 +23,7 @@ export interface DeployTargets {
 
 const STEP_COMMAND = new RegExp(`^bash (${STEPS_DIR.replace(/\//g, '\\/')}\\/[a-z-]+\\.sh)(?: [^;&|<>\`]*)?$`);
 const NPM_RUN = /\bnpm run(?: -s| --silent)? ([A-Za-z0-9:_-]+)/g;
+const NPX = /^[^#\n]*\bnpx ([a-z][A-Za-z0-9._-]*)/gm;
 const STEP_SCRIPT = new RegExp(`(${STEPS_DIR.replace(/\//g, '\\/')}\\/[a-z-]+\\.sh)`, 'g');
 const TS_ENTRY = /\b(tools\/release\/src\/[A-Za-z0-9/_-]+\.ts)\b/g;
 const RELATIVE_IMPORT = /from '(\.{1,2}\/[^']+)'/g;
@@ -31,7 +34,7 @@ const RELATIVE_IMPORT = /from '(\.{1,2}\/[^']+)'/g;
  * - every buildspec command is exactly one step script call (`bash tools/release/steps/<step>.sh
  *   <args>`: no shell state shared between commands, no inline logic) and the script exists;
  * - every `npm run <script>` in those scripts, the scripts and TypeScript files they call, and
- *   their relative imports, is a package.json script;
+ *   their relative imports, is a package.json script, and every `npx <bin>` in a script is installed;
  * - every service the deploy step deploys has a `deploy` target with a configuration per stage.
  */
 export function checkPipelineCommands(buildspecs: Readonly<Record<string, BuildSpec>>, workspace: Workspace, deploys: DeployTargets): string[] {
@@ -53,6 +56,11 @@ export function checkPipelineCommands(buildspecs: Readonly<Record<string, BuildS
     const text = readFileSync(join(workspace.root, file), 'utf8');
     for (const [, script] of text.matchAll(NPM_RUN)) {
       if (script && !(script in workspace.scripts)) problems.push(`${file}: 'npm run ${script}' is not a script in package.json`);
+    }
+    if (file.endsWith('.sh')) {
+      for (const [, bin] of text.matchAll(NPX)) {
+        if (bin && !workspace.bins.includes(bin)) problems.push(`${file}: 'npx ${bin}' is not installed by package.json (node_modules/.bin)`);
+      }
     }
   }
   for (const service of deploys.services) {
@@ -92,7 +100,7 @@ function reachableFiles(root: string, start: Iterable<string>, problems: string[
   return [...seen].filter((file) => existsSync(join(root, file)));
 }
 
-/** package.json scripts and every project.json under the workspace's project folders. */
+/** package.json scripts, installed executables, and every project.json under the workspace's project folders. */
 export function readWorkspace(root: string): Workspace {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
   const projects: Record<string, Workspace['projects'][string]> = {};
@@ -108,5 +116,7 @@ export function readWorkspace(root: string): Workspace {
     }
   };
   for (const top of ['apps', 'libs', 'contracts', 'tools', 'load-tests']) if (existsSync(join(root, top))) visit(join(root, top), 2);
-  return { root, scripts, projects };
+  const binDir = join(root, 'node_modules', '.bin');
+  const bins = existsSync(binDir) ? readdirSync(binDir) : [];
+  return { root, scripts, bins, projects };
 }
