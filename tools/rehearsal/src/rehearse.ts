@@ -55,13 +55,15 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
   const deployedStages = stagesDeployedBy(actions);
   const standIns = installStandIns(join(workDir, 'stand-ins'), {
     ssm: Object.fromEntries(deployedStages.map((stage) => [`/sm/pipeline/${stage}/last-deployed-commit`, options.since ?? 'none'])),
-    deployVia: 'cdk',
+    // Each service's deploy target synthesizes, runs the preflight and `cdk deploy` against AWS:
+    // stood in whole; it publishes the stack's parameters from cdk.out as CloudFormation would.
+    deployVia: 'nx',
     assembly: assemblyDir,
     // The preflight reads the account's Lambda quota and reservations with the AWS SDK.
     npm: { '^run -s preflight ': 'pass' },
   });
   log(`rehearsing the release of ${head.slice(0, 12)}: ${actions.map((a) => a.name).join(' → ')}`);
-  log(`stand-ins: aws (SSM/STS) and cdk deploy → ${relative(root, standIns.statePath)}; preflight → passes without AWS; staging → the local runtime`);
+  log(`stand-ins: aws (SSM/STS) and the services' deploy targets → ${relative(root, standIns.statePath)}; preflight → passes without AWS; staging → the local runtime`);
 
   const verdicts: StepVerdict[] = [];
   const artifactDirs = new Map<string, string>();

@@ -36,11 +36,12 @@ describe('replaying the pipeline', () => {
   it('says what the stand-ins did in a deploy and a record step', () => {
     const state = {
       ssm: { '/sm/pipeline/staging/last-deployed-commit': '0123456789abcdef0123' },
-      deployVia: 'cdk' as const,
+      deployVia: 'nx' as const,
       calls: [
-        { tool: 'cdk', args: ['deploy', 'Staging/SmAuth', '--exclusively', '--require-approval', 'never'], failed: false },
-        { tool: 'cdk', args: ['deploy', 'Prod/SmAuth', '--exclusively'], failed: false },
-        { tool: 'cdk', args: ['deploy', 'Staging/SmProfile', '--exclusively'], failed: false },
+        { tool: 'npx', args: ['nx', 'run', 'auth:deploy:staging', '--outputStyle=stream'], failed: false },
+        { tool: 'npx', args: ['nx', 'run', 'auth:deploy:prod', '--outputStyle=stream'], failed: false },
+        { tool: 'npx', args: ['nx', 'show', 'projects', '--affected'], failed: false },
+        { tool: 'npx', args: ['nx', 'run', 'profile:deploy:staging', '--outputStyle=stream'], failed: false },
       ],
     };
     const command = (c: string, exitCode = 0) => ({ phase: 'build' as const, command: c, exitCode, seconds: 1.5 });
@@ -49,7 +50,7 @@ describe('replaying the pipeline', () => {
       step: 'deploy staging',
       verdict: 'passed',
       seconds: 1.5,
-      note: 'stand-in cdk deploy: Staging/SmAuth, Staging/SmProfile',
+      note: 'stand-in deploy targets: auth, profile',
     });
     expect(commandVerdict('a', command('bash tools/release/steps/record.sh staging'), state).note).toBe('stand-in SSM: /sm/pipeline/staging/last-deployed-commit = 0123456789ab');
     expect(commandVerdict('a', command('bash tools/release/steps/check-gate.sh staging "$CODEBUILD_SRC_DIR_GateReports"', 1), state)).toMatchObject({ step: 'check-gate staging', verdict: 'failed' });

@@ -13,8 +13,8 @@ export function commandVerdict(action: string, command: CommandResult, state: St
   let note = '';
   const stage = /^(deploy|record) ([a-z-]+)$/.exec(step)?.[2];
   if (step.startsWith('deploy ') && stage) {
-    const deployed = (state.calls ?? []).filter((c) => c.tool === 'cdk' && c.args[0] === 'deploy' && c.args.some((a) => a.toLowerCase().startsWith(`${stage}/`)));
-    note = `stand-in cdk deploy: ${deployed.map((c) => c.args.find((a) => a.includes('/'))).join(', ') || 'nothing to deploy'}`;
+    const deployed = (state.calls ?? []).flatMap((c) => (c.tool === 'npx' && c.args[1] === 'run' ? (new RegExp(`^(\\w+):deploy:${stage}$`).exec(c.args[2] ?? '')?.[1] ?? []) : []));
+    note = `stand-in deploy targets: ${deployed.join(', ') || 'nothing to deploy'}`;
   } else if (step.startsWith('record ') && stage) {
     note = `stand-in SSM: /sm/pipeline/${stage}/last-deployed-commit = ${state.ssm[`/sm/pipeline/${stage}/last-deployed-commit`]?.slice(0, 12)}`;
   } else if (step.startsWith('preflight ')) {

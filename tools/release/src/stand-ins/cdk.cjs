@@ -87,5 +87,5 @@ function publishFromAssembly(state, selector) {
   return published;
 }
 
-module.exports = { main };
+module.exports = { main, publishFromAssembly };
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -2,14 +2,18 @@
  * Local stand-in for `npx`, in front of the real one (RELEASE_REAL_NPX): it takes over only what
  * would reach AWS or what a test scripts, and passes every other call through unchanged.
  * - `npx cdk …` → the cdk stand-in (./cdk.cjs);
- * - `npx nx run <svc>:deploy[:<stage>] …` when `state.deployVia` is "nx" (tests: no bundles are
- *   built) → journaled and published by `state.publish` rules; otherwise nx runs for real and its
- *   deploy target reaches the cdk stand-in;
+ * - `npx nx run <svc>:deploy:<stage> …` when `state.deployVia` is "nx" → journaled, and the stack's
+ *   SSM parameters published as the cdk stand-in would (`<Stage>/Sm<Svc>` in `state.assembly`, if
+ *   set) plus `state.publish` rules; the deploy target itself (its synth, the preflight, `cdk
+ *   deploy`: all AWS) does not run. Otherwise nx runs for real and its deploy target reaches the
+ *   cdk stand-in;
  * - `npx nx show projects --affected …` when `state.affected` is a list → that list, as JSON.
  */
 const { spawnSync } = require('node:child_process');
 const { load, save, say, journal, publishFor } = require('./state.cjs');
 const cdk = require('./cdk.cjs');
+
+const capitalize = (word) => word.charAt(0).toUpperCase() + word.slice(1);
 
 function main(args) {
   if (args[0] === 'cdk') return cdk.main(args.slice(1));
