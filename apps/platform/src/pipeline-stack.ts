@@ -1,4 +1,13 @@
-import { CfnParameter, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnParameter,
+  DefaultStackSynthesizer,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -92,7 +101,9 @@ export const GATE_ARTIFACT = 'GateReports';
 export class PipelineStack extends Stack {
   readonly pipeline: codepipeline.Pipeline;
   /** The CodeBuild project behind each action, by pipeline stage name. */
-  readonly projects: Readonly<Record<'test' | 'deployStaging' | 'loadGate' | 'deployProd', codebuild.PipelineProject>>;
+  readonly projects: Readonly<
+    Record<'test' | 'deployStaging' | 'loadGate' | 'deployProd', codebuild.PipelineProject>
+  >;
 
   private readonly key: kms.Key;
   private readonly buildLogs: logs.LogGroup;
@@ -101,11 +112,22 @@ export class PipelineStack extends Stack {
   private readonly qualifier: string;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps = {}) {
-    super(scope, id, { description: 'Release pipeline: test, staging, load gate on staging, prod (serverless-microservices)', ...props });
+    super(scope, id, {
+      description:
+        'Release pipeline: test, staging, load gate on staging, prod (serverless-microservices)',
+      ...props,
+    });
     const staging = props.staging ?? { name: 'staging' };
     const prod = props.prod ?? { name: 'prod' };
-    const branch = new CfnParameter(this, 'Branch', { type: 'String', default: 'main', description: 'Branch whose pushes are released' });
-    this.qualifier = String(this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER);
+    const branch = new CfnParameter(this, 'Branch', {
+      type: 'String',
+      default: 'main',
+      description: 'Branch whose pushes are released',
+    });
+    this.qualifier = String(
+      this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ??
+        DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+    );
 
     const artifacts = new s3.Bucket(this, 'Artifacts', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -120,42 +142,91 @@ export class PipelineStack extends Stack {
       reason:
         'Holds only transient pipeline artifacts and the build cache (expired after 30 days): private, TLS-only, encrypted, readable only by the pipeline and build roles; API access is in CloudTrail, and an access-log bucket would need the same exception.',
     });
-    this.key = new kms.Key(this, 'BuildKey', { description: 'Encrypts the release pipeline build output', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
-    this.buildLogs = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    this.key = new kms.Key(this, 'BuildKey', {
+      description: 'Encrypts the release pipeline build output',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.buildLogs = new logs.LogGroup(this, 'BuildLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
     // npm's download cache between builds (buildspec `cache.paths`); S3, because a local cache only
     // survives on a warm build host.
     this.cache = codebuild.Cache.bucket(artifacts, { prefix: 'build-cache' });
     this.buildEnvironment =
       (props.architecture ?? 'arm64') === 'arm64'
-        ? { buildImage: codebuild.LinuxArmBuildImage.fromDockerRegistry(BUILD_IMAGE), computeType: codebuild.ComputeType.LARGE }
-        : { buildImage: codebuild.LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE), computeType: codebuild.ComputeType.LARGE };
+        ? {
+            buildImage: codebuild.LinuxArmBuildImage.fromDockerRegistry(BUILD_IMAGE),
+            computeType: codebuild.ComputeType.LARGE,
+          }
+        : {
+            buildImage: codebuild.LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE),
+            computeType: codebuild.ComputeType.LARGE,
+          };
 
-    const test = this.releaseProject('Test', 'Runs every gate (npm test, short load tests and fuzzing) before anything deploys', testBuildSpec());
-    const deployStaging = this.deployProject('DeployStaging', staging, deployBuildSpec(staging.name));
-    const loadGate = this.releaseProject('LoadGateStaging', `Load tests and contract fuzzing against the deployed ${staging.name} stage`, loadGateBuildSpec(staging.name), {
-      ...this.stageVariables(staging),
-    });
+    const test = this.releaseProject(
+      'Test',
+      'Runs every gate (npm test, short load tests and fuzzing) before anything deploys',
+      testBuildSpec(),
+    );
+    const deployStaging = this.deployProject(
+      'DeployStaging',
+      staging,
+      deployBuildSpec(staging.name),
+    );
+    const loadGate = this.releaseProject(
+      'LoadGateStaging',
+      `Load tests and contract fuzzing against the deployed ${staging.name} stage`,
+      loadGateBuildSpec(staging.name),
+      {
+        ...this.stageVariables(staging),
+      },
+    );
     this.grantAssume(loadGate, staging, ['lookup'], 'AssumeStagingReadOnlyRole');
-    const deployProd = this.deployProject('DeployProd', prod, deployBuildSpec(prod.name, { stage: staging.name, artifact: GATE_ARTIFACT }));
+    const deployProd = this.deployProject(
+      'DeployProd',
+      prod,
+      deployBuildSpec(prod.name, { stage: staging.name, artifact: GATE_ARTIFACT }),
+    );
     this.projects = { test, deployStaging, loadGate, deployProd };
 
     const source = new codepipeline.Artifact('Source');
     const gateReports = new codepipeline.Artifact(GATE_ARTIFACT);
-    const build = (actionName: string, project: codebuild.IProject, extra: Partial<actions.CodeBuildActionProps> = {}) =>
-      new actions.CodeBuildAction({ actionName, project, input: source, ...extra });
+    const build = (
+      actionName: string,
+      project: codebuild.IProject,
+      extra: Partial<actions.CodeBuildActionProps> = {},
+    ) => new actions.CodeBuildAction({ actionName, project, input: source, ...extra });
     const stages: codepipeline.StageProps[] = [
-      { stageName: PIPELINE_STAGES.source, actions: [this.sourceAction(props.source ?? 'connection', branch.valueAsString, source)] },
+      {
+        stageName: PIPELINE_STAGES.source,
+        actions: [this.sourceAction(props.source ?? 'connection', branch.valueAsString, source)],
+      },
       { stageName: PIPELINE_STAGES.test, actions: [build('Test', test)] },
-      { stageName: PIPELINE_STAGES.deployStaging, actions: [build('DeployStaging', deployStaging)] },
-      { stageName: PIPELINE_STAGES.loadGate, actions: [build('LoadGate', loadGate, { outputs: [gateReports] })] },
+      {
+        stageName: PIPELINE_STAGES.deployStaging,
+        actions: [build('DeployStaging', deployStaging)],
+      },
+      {
+        stageName: PIPELINE_STAGES.loadGate,
+        actions: [build('LoadGate', loadGate, { outputs: [gateReports] })],
+      },
     ];
     if (props.manualApproval) {
       stages.push({
         stageName: PIPELINE_STAGES.approve,
-        actions: [new actions.ManualApprovalAction({ actionName: 'ApproveProd', additionalInformation: `The load gate passed on ${staging.name}; approve to deploy to ${prod.name}.` })],
+        actions: [
+          new actions.ManualApprovalAction({
+            actionName: 'ApproveProd',
+            additionalInformation: `The load gate passed on ${staging.name}; approve to deploy to ${prod.name}.`,
+          }),
+        ],
       });
     }
-    stages.push({ stageName: PIPELINE_STAGES.deployProd, actions: [build('DeployProd', deployProd, { extraInputs: [gateReports] })] });
+    stages.push({
+      stageName: PIPELINE_STAGES.deployProd,
+      actions: [build('DeployProd', deployProd, { extraInputs: [gateReports] })],
+    });
 
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
@@ -173,9 +244,23 @@ export class PipelineStack extends Stack {
   }
 
   /** A deploy action's project: may assume the stage's bootstrap roles and write the stage's record. */
-  private deployProject(id: string, stage: PipelineStageTarget, buildSpec: BuildSpec): codebuild.PipelineProject {
-    const project = this.releaseProject(id, `Preflight, deploy what changed to ${stage.name}, record the commit`, buildSpec, this.stageVariables(stage));
-    this.grantAssume(project, stage, ['deploy', 'file-publishing', 'lookup'], 'AssumeStageBootstrapRoles');
+  private deployProject(
+    id: string,
+    stage: PipelineStageTarget,
+    buildSpec: BuildSpec,
+  ): codebuild.PipelineProject {
+    const project = this.releaseProject(
+      id,
+      `Preflight, deploy what changed to ${stage.name}, record the commit`,
+      buildSpec,
+      this.stageVariables(stage),
+    );
+    this.grantAssume(
+      project,
+      stage,
+      ['deploy', 'file-publishing', 'lookup'],
+      'AssumeStageBootstrapRoles',
+    );
     const record = new ssm.StringParameter(this, `LastDeployedCommit${capitalize(stage.name)}`, {
       parameterName: lastDeployedCommitParameterName(stage.name),
       // "none" until the stage's first successful deploy, which deploys every service in order.
@@ -187,7 +272,12 @@ export class PipelineStack extends Stack {
     return project;
   }
 
-  private releaseProject(id: string, description: string, buildSpec: BuildSpec, variables: Record<string, string> = {}): codebuild.PipelineProject {
+  private releaseProject(
+    id: string,
+    description: string,
+    buildSpec: BuildSpec,
+    variables: Record<string, string> = {},
+  ): codebuild.PipelineProject {
     const project = new codebuild.PipelineProject(this, id, {
       description,
       environment: this.buildEnvironment,
@@ -195,7 +285,9 @@ export class PipelineStack extends Stack {
       timeout: Duration.minutes(60),
       logging: { cloudWatch: { logGroup: this.buildLogs, prefix: id } },
       cache: this.cache,
-      environmentVariables: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value }])),
+      environmentVariables: Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, { value }]),
+      ),
       buildSpec: codebuild.BuildSpec.fromObject(buildSpec as unknown as Record<string, unknown>),
     });
     Validations.of(project.node.defaultChild as Construct).acknowledge({
@@ -208,7 +300,10 @@ export class PipelineStack extends Stack {
 
   /** What the step scripts need to read a stage's account: its read-only role and its region. */
   private stageVariables(stage: PipelineStageTarget): Record<string, string> {
-    return { STAGE_READ_ROLE_ARN: this.bootstrapRoleArn(stage, 'lookup'), STAGE_REGION: stage.region ?? this.region };
+    return {
+      STAGE_READ_ROLE_ARN: this.bootstrapRoleArn(stage, 'lookup'),
+      STAGE_REGION: stage.region ?? this.region,
+    };
   }
 
   /**
@@ -216,24 +311,47 @@ export class PipelineStack extends Stack {
    * only roles a build may assume. The CDK CLI assumes deploy/file-publishing itself; the steps
    * assume lookup (ReadOnlyAccess without kms:Decrypt) to read outputs, parameters and quotas.
    */
-  private bootstrapRoleArn(stage: PipelineStageTarget, purpose: 'deploy' | 'file-publishing' | 'lookup'): string {
+  private bootstrapRoleArn(
+    stage: PipelineStageTarget,
+    purpose: 'deploy' | 'file-publishing' | 'lookup',
+  ): string {
     const account = stage.account ?? this.account;
     const region = stage.region ?? this.region;
     return `arn:${this.partition}:iam::${account}:role/cdk-${this.qualifier}-${purpose}-role-${account}-${region}`;
   }
 
-  private grantAssume(project: codebuild.PipelineProject, stage: PipelineStageTarget, purposes: readonly ('deploy' | 'file-publishing' | 'lookup')[], sid: string): void {
+  private grantAssume(
+    project: codebuild.PipelineProject,
+    stage: PipelineStageTarget,
+    purposes: readonly ('deploy' | 'file-publishing' | 'lookup')[],
+    sid: string,
+  ): void {
     project.addToRolePolicy(
-      new iam.PolicyStatement({ sid, actions: ['sts:AssumeRole'], resources: purposes.map((purpose) => this.bootstrapRoleArn(stage, purpose)) }),
+      new iam.PolicyStatement({
+        sid,
+        actions: ['sts:AssumeRole'],
+        resources: purposes.map((purpose) => this.bootstrapRoleArn(stage, purpose)),
+      }),
     );
   }
 
-  private sourceAction(kind: PipelineSourceKind, branch: string, output: codepipeline.Artifact): codepipeline.IAction {
+  private sourceAction(
+    kind: PipelineSourceKind,
+    branch: string,
+    output: codepipeline.Artifact,
+  ): codepipeline.IAction {
     if (kind === 'codecommit') {
-      const name = new CfnParameter(this, 'CodeCommitRepository', { type: 'String', description: 'Name of the CodeCommit repository' });
+      const name = new CfnParameter(this, 'CodeCommitRepository', {
+        type: 'String',
+        description: 'Name of the CodeCommit repository',
+      });
       return new actions.CodeCommitSourceAction({
         actionName: 'Source',
-        repository: codecommit.Repository.fromRepositoryName(this, 'Repository', name.valueAsString),
+        repository: codecommit.Repository.fromRepositoryName(
+          this,
+          'Repository',
+          name.valueAsString,
+        ),
         branch,
         output,
         // A full clone: nx affected compares the head with the last deployed commit.
@@ -243,7 +361,8 @@ export class PipelineStack extends Stack {
     }
     const connectionArn = new CfnParameter(this, 'ConnectionArn', {
       type: 'String',
-      description: 'ARN of the CodeConnections connection to the repository host, created and authorised in the console',
+      description:
+        'ARN of the CodeConnections connection to the repository host, created and authorised in the console',
       allowedPattern: '^arn:aws[a-z-]*:(codeconnections|codestar-connections):.+$',
     });
     const repository = new CfnParameter(this, 'Repository', {
@@ -252,7 +371,10 @@ export class PipelineStack extends Stack {
       allowedPattern: '^[^/]+/[^/]+$',
     });
     // The action's role, made here (not by the pipeline) so it can be granted the connection.
-    const role = new iam.Role(this, 'SourceActionRole', { assumedBy: new iam.AccountRootPrincipal(), description: 'Assumed by the pipeline to fetch the source through the connection' });
+    const role = new iam.Role(this, 'SourceActionRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Assumed by the pipeline to fetch the source through the connection',
+    });
     const action = new actions.CodeStarConnectionsSourceAction({
       actionName: 'Source',
       role,
@@ -278,7 +400,11 @@ export class PipelineStack extends Stack {
   private grantUseConnection(connectionArn: string, grantees: readonly iam.IGrantable[]): void {
     for (const grantee of grantees) {
       grantee.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'UseConnection', actions: ['codestar-connections:UseConnection', 'codeconnections:UseConnection'], resources: [connectionArn] }),
+        new iam.PolicyStatement({
+          sid: 'UseConnection',
+          actions: ['codestar-connections:UseConnection', 'codeconnections:UseConnection'],
+          resources: [connectionArn],
+        }),
       );
     }
   }
@@ -289,21 +415,25 @@ export class PipelineStack extends Stack {
     for (const policy of policies) {
       acknowledgeWildcards(policy, [
         {
-          finding: /^(Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*|Resource::<Artifacts[0-9A-F]{8}\.Arn>\/(build-cache\/)?\*)$/,
+          finding:
+            /^(Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*|Resource::<Artifacts[0-9A-F]{8}\.Arn>\/(build-cache\/)?\*)$/,
           reason:
             'CDK’s grants on the pipeline artifact bucket: S3 action families (Get*/List*/…) for reading and writing pipeline artifacts and the build cache, on the objects of that one private bucket only.',
         },
         {
           finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/,
-          reason: 'CDK’s grant to use the build projects’ own KMS key: the key-operation families are allowed on that one key only.',
+          reason:
+            'CDK’s grant to use the build projects’ own KMS key: the key-operation families are allowed on that one key only.',
         },
         {
           finding: /^Resource::arn:.+:log-group:\/aws\/codebuild\/<[A-Za-z]+[0-9A-F]{8}>:\*$/,
-          reason: 'CodeBuild writes its log streams (generated names) into the log group of its own project.',
+          reason:
+            'CodeBuild writes its log streams (generated names) into the log group of its own project.',
         },
         {
           finding: /^Resource::arn:.+:report-group\/<[A-Za-z]+[0-9A-F]{8}>-\*$/,
-          reason: 'Test report groups CodeBuild creates for a project are named after that one project.',
+          reason:
+            'Test report groups CodeBuild creates for a project are named after that one project.',
         },
       ]);
     }

@@ -23,33 +23,66 @@ async function main(): Promise<number> {
     },
   });
   const assemblyDir = resolve(root, values.assembly ?? 'cdk.out');
-  const since = values.since ? execFileSync('git', ['rev-parse', '--verify', `${values.since}^{commit}`], { cwd: root, encoding: 'utf8' }).trim() : undefined;
+  const since = values.since
+    ? execFileSync('git', ['rev-parse', '--verify', `${values.since}^{commit}`], {
+        cwd: root,
+        encoding: 'utf8',
+      }).trim()
+    : undefined;
   const started = performance.now();
   const prepare: StepVerdict[] = [];
   if (values['no-synth']) {
-    prepare.push({ action: '(prepare)', step: 'synth', verdict: 'skipped', seconds: 0, note: `--no-synth: using ${values.assembly} as it is` });
+    prepare.push({
+      action: '(prepare)',
+      step: 'synth',
+      verdict: 'skipped',
+      seconds: 0,
+      note: `--no-synth: using ${values.assembly} as it is`,
+    });
   } else {
     const synthStarted = performance.now();
     log('npm run synth (the pipeline and both stages, as every deploy action synthesizes them)');
     execFileSync('npm', ['run', '-s', 'synth'], { cwd: root, stdio: 'inherit' });
-    prepare.push({ action: '(prepare)', step: 'synth', verdict: 'passed', seconds: (performance.now() - synthStarted) / 1000, note: 'npm run synth' });
+    prepare.push({
+      action: '(prepare)',
+      step: 'synth',
+      verdict: 'passed',
+      seconds: (performance.now() - synthStarted) / 1000,
+      note: 'npm run synth',
+    });
   }
   const workDir = join(root, '.release', 'rehearsal');
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
-  const verdicts = [...prepare, ...(await rehearse({ root, assemblyDir, workDir, quick: values.quick ?? false, since, log }))];
+  const verdicts = [
+    ...prepare,
+    ...(await rehearse({ root, assemblyDir, workDir, quick: values.quick ?? false, since, log })),
+  ];
   printTable(verdicts, (performance.now() - started) / 1000);
   const failed = verdicts.filter((v) => v.verdict === 'failed' || v.verdict === 'not run');
-  console.log(failed.length === 0 ? 'release rehearsal: passed' : `release rehearsal: FAILED at ${failed[0]?.action} ${failed[0]?.step}`);
+  console.log(
+    failed.length === 0
+      ? 'release rehearsal: passed'
+      : `release rehearsal: FAILED at ${failed[0]?.action} ${failed[0]?.step}`,
+  );
   console.log(`stand-in state and gate reports: ${join('.release', 'rehearsal')}/`);
   return failed.length === 0 ? 0 : 1;
 }
 
 function printTable(verdicts: readonly StepVerdict[], total: number): void {
-  const rows = verdicts.map((v) => [v.action, v.step, v.verdict, v.verdict === 'passed' || v.verdict === 'failed' || v.seconds > 0 ? `${v.seconds.toFixed(1)} s` : '', v.note]);
+  const rows = verdicts.map((v) => [
+    v.action,
+    v.step,
+    v.verdict,
+    v.verdict === 'passed' || v.verdict === 'failed' || v.seconds > 0
+      ? `${v.seconds.toFixed(1)} s`
+      : '',
+    v.note,
+  ]);
   const header = ['action', 'step', 'verdict', 'time', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   console.log();
   console.log(line(header));
   for (const row of rows) console.log(line(row));

@@ -15,7 +15,18 @@ function pipelineAssembly(dir: string): string {
   mkdirSync(assembly, { recursive: true });
   const project = (commands: string[]) => ({
     Type: 'AWS::CodeBuild::Project',
-    Properties: { Source: { BuildSpec: JSON.stringify({ version: '0.2', phases: { install: { commands: ['bash tools/release/steps/install.sh'] }, build: { commands } } }) }, Environment: { EnvironmentVariables: [] } },
+    Properties: {
+      Source: {
+        BuildSpec: JSON.stringify({
+          version: '0.2',
+          phases: {
+            install: { commands: ['bash tools/release/steps/install.sh'] },
+            build: { commands },
+          },
+        }),
+      },
+      Environment: { EnvironmentVariables: [] },
+    },
   });
   const build = (name: string, projectId: string, inputs: string[]) => ({
     Name: name,
@@ -26,15 +37,44 @@ function pipelineAssembly(dir: string): string {
   });
   const template = {
     Resources: {
-      CheckGate: project(['bash tools/release/steps/check-gate.sh staging "$CODEBUILD_SRC_DIR_GateReports"']),
+      CheckGate: project([
+        'bash tools/release/steps/check-gate.sh staging "$CODEBUILD_SRC_DIR_GateReports"',
+      ]),
       Record: project(['bash tools/release/steps/record.sh prod']),
       Pipeline: {
         Type: 'AWS::CodePipeline::Pipeline',
         Properties: {
           Stages: [
-            { Name: 'Source', Actions: [{ Name: 'Source', ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeStarSourceConnection', Version: '1' }, OutputArtifacts: [{ Name: 'Source' }] }] },
+            {
+              Name: 'Source',
+              Actions: [
+                {
+                  Name: 'Source',
+                  ActionTypeId: {
+                    Category: 'Source',
+                    Owner: 'AWS',
+                    Provider: 'CodeStarSourceConnection',
+                    Version: '1',
+                  },
+                  OutputArtifacts: [{ Name: 'Source' }],
+                },
+              ],
+            },
             { Name: 'DeployProd', Actions: [build('CheckGate', 'CheckGate', ['Source'])] },
-            { Name: 'ApproveProd', Actions: [{ Name: 'ApproveProd', ActionTypeId: { Category: 'Approval', Owner: 'AWS', Provider: 'Manual', Version: '1' } }] },
+            {
+              Name: 'ApproveProd',
+              Actions: [
+                {
+                  Name: 'ApproveProd',
+                  ActionTypeId: {
+                    Category: 'Approval',
+                    Owner: 'AWS',
+                    Provider: 'Manual',
+                    Version: '1',
+                  },
+                },
+              ],
+            },
             { Name: 'Record', Actions: [build('Record', 'Record', ['Source'])] },
           ],
         },
@@ -44,7 +84,16 @@ function pipelineAssembly(dir: string): string {
   writeFileSync(join(assembly, 'SmPipeline.template.json'), JSON.stringify(template));
   writeFileSync(
     join(assembly, 'manifest.json'),
-    JSON.stringify({ version: '48.0.0', artifacts: { SmPipeline: { type: 'aws:cloudformation:stack', displayName: 'SmPipeline', properties: { templateFile: 'SmPipeline.template.json' } } } }),
+    JSON.stringify({
+      version: '48.0.0',
+      artifacts: {
+        SmPipeline: {
+          type: 'aws:cloudformation:stack',
+          displayName: 'SmPipeline',
+          properties: { templateFile: 'SmPipeline.template.json' },
+        },
+      },
+    }),
   );
   return assembly;
 }
@@ -57,7 +106,14 @@ describe('rehearse', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stops at the first failed action and reports the rest as not run', async () => {
-    const verdicts = await rehearse({ root, assemblyDir: pipelineAssembly(dir), workDir: join(dir, 'work'), quick: false, output: () => undefined, log: () => undefined });
+    const verdicts = await rehearse({
+      root,
+      assemblyDir: pipelineAssembly(dir),
+      workDir: join(dir, 'work'),
+      quick: false,
+      output: () => undefined,
+      log: () => undefined,
+    });
     expect(verdicts.map((v) => [v.action, v.step, v.verdict])).toEqual([
       ['Source/Source', 'source', 'stand-in'],
       ['DeployProd/CheckGate', 'install', 'skipped'],
@@ -66,6 +122,8 @@ describe('rehearse', () => {
       ['ApproveProd/ApproveProd', '(whole action)', 'not run'],
       ['Record/Record', '(whole action)', 'not run'],
     ]);
-    expect(verdicts.at(-1)?.note).toBe('the pipeline stopped at DeployProd/CheckGate (build phase)');
+    expect(verdicts.at(-1)?.note).toBe(
+      'the pipeline stopped at DeployProd/CheckGate (build phase)',
+    );
   });
 });

@@ -3,7 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { installStandIns, readPipeline, readState, runBuildSpec } from '@sm/release';
 
-import { artifactDir, commandVerdict, gateStageOf, stagesDeployedBy, withQuickGate } from './replay';
+import {
+  artifactDir,
+  commandVerdict,
+  gateStageOf,
+  stagesDeployedBy,
+  withQuickGate,
+} from './replay';
 import { startStageStandIn, type StageStandIn } from './stage-stand-in';
 
 /** How a step of the rehearsal ended. */
@@ -54,7 +60,12 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
   const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   const deployedStages = stagesDeployedBy(actions);
   const standIns = installStandIns(join(workDir, 'stand-ins'), {
-    ssm: Object.fromEntries(deployedStages.map((stage) => [`/sm/pipeline/${stage}/last-deployed-commit`, options.since ?? 'none'])),
+    ssm: Object.fromEntries(
+      deployedStages.map((stage) => [
+        `/sm/pipeline/${stage}/last-deployed-commit`,
+        options.since ?? 'none',
+      ]),
+    ),
     // Each service's deploy target synthesizes, runs the preflight and `cdk deploy` against AWS:
     // stood in whole; it publishes the stack's parameters from cdk.out as CloudFormation would.
     deployVia: 'nx',
@@ -63,7 +74,9 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
     npm: { '^run -s preflight ': 'pass' },
   });
   log(`rehearsing the release of ${head.slice(0, 12)}: ${actions.map((a) => a.name).join(' → ')}`);
-  log(`stand-ins: aws (SSM/STS) and the services' deploy targets → ${relative(root, standIns.statePath)}; preflight → passes without AWS; staging → the local runtime`);
+  log(
+    `stand-ins: aws (SSM/STS) and the services' deploy targets → ${relative(root, standIns.statePath)}; preflight → passes without AWS; staging → the local runtime`,
+  );
 
   const verdicts: StepVerdict[] = [];
   const artifactDirs = new Map<string, string>();
@@ -71,19 +84,46 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
   for (const action of actions) {
     const label = `${action.stage}/${action.name}`;
     if (stopped) {
-      verdicts.push({ action: label, step: '(whole action)', verdict: 'not run', seconds: 0, note: `the pipeline stopped at ${stopped}` });
+      verdicts.push({
+        action: label,
+        step: '(whole action)',
+        verdict: 'not run',
+        seconds: 0,
+        note: `the pipeline stopped at ${stopped}`,
+      });
       continue;
     }
     if (action.kind === 'source') {
-      verdicts.push({ action: label, step: 'source', verdict: 'stand-in', seconds: 0, note: `this checkout at ${head.slice(0, 12)} stands in for the ${action.provider} clone` });
+      verdicts.push({
+        action: label,
+        step: 'source',
+        verdict: 'stand-in',
+        seconds: 0,
+        note: `this checkout at ${head.slice(0, 12)} stands in for the ${action.provider} clone`,
+      });
       continue;
     }
     if (action.kind === 'approval') {
-      verdicts.push({ action: label, step: 'manual approval', verdict: 'stand-in', seconds: 0, note: 'approved by the rehearsal' });
+      verdicts.push({
+        action: label,
+        step: 'manual approval',
+        verdict: 'stand-in',
+        seconds: 0,
+        note: 'approved by the rehearsal',
+      });
       continue;
     }
-    if (options.quick && action.buildSpec.phases.build?.commands.includes('bash tools/release/steps/test.sh')) {
-      verdicts.push({ action: label, step: 'test.sh', verdict: 'skipped', seconds: 0, note: 'short form: CI ran npm test, load:quick and fuzz:quick just before' });
+    if (
+      options.quick &&
+      action.buildSpec.phases.build?.commands.includes('bash tools/release/steps/test.sh')
+    ) {
+      verdicts.push({
+        action: label,
+        step: 'test.sh',
+        verdict: 'skipped',
+        seconds: 0,
+        note: 'short form: CI ran npm test, load:quick and fuzz:quick just before',
+      });
       continue;
     }
     const actionWorkDir = join(workDir, action.name);
@@ -95,16 +135,33 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
       if (gateStage) {
         const started = performance.now();
         stage = await startStageStandIn({ assemblyDir, stage: gateStage });
-        verdicts.push({ action: label, step: `${gateStage} stage`, verdict: 'stand-in', seconds: (performance.now() - started) / 1000, note: stage.describe });
+        verdicts.push({
+          action: label,
+          step: `${gateStage} stage`,
+          verdict: 'stand-in',
+          seconds: (performance.now() - started) / 1000,
+          note: stage.describe,
+        });
       }
       const env: NodeJS.ProcessEnv = {
         ...standIns.env,
         ...stage?.env,
         RELEASE_WORK_DIR: actionWorkDir,
-        ...Object.fromEntries(action.inputs.filter((input) => artifactDirs.has(input)).map((input) => [`CODEBUILD_SRC_DIR_${input}`, artifactDirs.get(input)])),
+        ...Object.fromEntries(
+          action.inputs
+            .filter((input) => artifactDirs.has(input))
+            .map((input) => [`CODEBUILD_SRC_DIR_${input}`, artifactDirs.get(input)]),
+        ),
       };
       const installed = 'this checkout is already installed (npm ci)';
-      if (buildSpec.phases.install) verdicts.push({ action: label, step: 'install', verdict: 'skipped', seconds: 0, note: installed });
+      if (buildSpec.phases.install)
+        verdicts.push({
+          action: label,
+          step: 'install',
+          verdict: 'skipped',
+          seconds: 0,
+          note: installed,
+        });
       const result = await runBuildSpec(buildSpec, {
         cwd: root,
         env,
@@ -113,10 +170,13 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
         output: options.output,
         onCommand: (command) => {
           verdicts.push(commandVerdict(label, command, readState(standIns.statePath)));
-          log(`${command.exitCode === 0 ? 'passed' : 'FAILED'}  ${label}: ${command.command} (${command.seconds.toFixed(1)} s)`);
+          log(
+            `${command.exitCode === 0 ? 'passed' : 'FAILED'}  ${label}: ${command.command} (${command.seconds.toFixed(1)} s)`,
+          );
         },
       });
-      for (const output of action.outputs) artifactDirs.set(output, artifactDir(buildSpec, actionWorkDir));
+      for (const output of action.outputs)
+        artifactDirs.set(output, artifactDir(buildSpec, actionWorkDir));
       if (result.status === 'FAILED') stopped = `${label} (${result.failedPhase} phase)`;
     } finally {
       await stage?.close();
@@ -124,4 +184,3 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
   }
   return verdicts;
 }
-

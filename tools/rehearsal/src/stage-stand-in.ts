@@ -18,13 +18,28 @@ export interface StageStandIn {
  * per-API base URLs, shaped like the deployed ones. A step that resolves the stage the way it would
  * in AWS (`npm run load -- --stage staging`) then reaches the runtime through the same code path.
  */
-export async function startStageStandIn(options: { assemblyDir: string; stage: string }): Promise<StageStandIn> {
+export async function startStageStandIn(options: {
+  assemblyDir: string;
+  stage: string;
+}): Promise<StageStandIn> {
   const stage = stageNamed(options.stage);
-  const runtime = await startRuntime({ assemblyDir: options.assemblyDir, stage: stage.name, port: 0, host: '127.0.0.1', inMemory: true, quiet: true, log: () => undefined });
+  const runtime = await startRuntime({
+    assemblyDir: options.assemblyDir,
+    stage: stage.name,
+    port: 0,
+    host: '127.0.0.1',
+    inMemory: true,
+    quiet: true,
+    log: () => undefined,
+  });
   try {
     const aws = await startAwsStandIn({
-      stacks: Object.fromEntries(runtime.apis.map((api) => [api.stackName, { ApiUrl: api.baseUrl }])),
-      parameters: Object.fromEntries(runtime.apis.map((api) => [`/sm/${stage.name}/${api.service}/api-url`, api.baseUrl])),
+      stacks: Object.fromEntries(
+        runtime.apis.map((api) => [api.stackName, { ApiUrl: api.baseUrl }]),
+      ),
+      parameters: Object.fromEntries(
+        runtime.apis.map((api) => [`/sm/${stage.name}/${api.service}/api-url`, api.baseUrl]),
+      ),
     });
     return {
       describe: `local runtime ${runtime.origin} running assembly-${stage.id} (${runtime.apis.map((api) => `${api.service} ${api.baseUrl}`).join(', ')}); CloudFormation/SSM stand-in ${aws.endpoint}`,

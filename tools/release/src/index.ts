@@ -25,6 +25,15 @@ export {
   type StandInState,
 } from './stand-ins/install';
 export { changedParameters, DeployPlan, type ReleaseTopology } from './deploy/plan';
-export { checkPipelineCommands, readWorkspace, type DeployTargets, type Workspace } from './pipeline/commands';
+export {
+  checkPipelineCommands,
+  readWorkspace,
+  type DeployTargets,
+  type Workspace,
+} from './pipeline/commands';
 export { releaseTopology } from './deploy/topology';
-export { readPipeline, LOCAL_PSEUDO_PARAMETERS, type PipelineAction } from './codepipeline/read-pipeline';
+export {
+  readPipeline,
+  LOCAL_PSEUDO_PARAMETERS,
+  type PipelineAction,
+} from './codepipeline/read-pipeline';

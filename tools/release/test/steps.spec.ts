@@ -292,7 +292,9 @@ describe('load-gate.sh and preflight.sh', () => {
         'arn:aws:iam::222222222222:role/cdk-hnb659fds-lookup-role-222222222222-us-east-1',
     });
     expect(run.status).toBe(1);
-    expect(readFileSync(log, 'utf8').trim()).toBe('npm run -s preflight -- --stage prod key=caller');
+    expect(readFileSync(log, 'utf8').trim()).toBe(
+      'npm run -s preflight -- --stage prod key=caller',
+    );
     expect(s.calls()).toEqual([]);
   });
 });

@@ -16,7 +16,8 @@ function scripted(deployable: string[], changes: Record<string, string> = {}) {
     const line = [command, ...args].join(' ');
     ran.push(line);
     if (line === 'npx nx show projects -t deploy --json') return JSON.stringify(deployable);
-    if (line.startsWith('bash tools/release/steps/published-parameters.sh')) return JSON.stringify([...ssm]);
+    if (line.startsWith('bash tools/release/steps/published-parameters.sh'))
+      return JSON.stringify([...ssm]);
     const deploy = /^npx nx run (\w+):deploy:/.exec(line)?.[1];
     if (deploy && changes[deploy]) ssm.set(changes[deploy], `v${++version}`);
     return '';
@@ -30,14 +31,21 @@ describe('deployStage', () => {
   it('refuses to deploy when a project can deploy but the topology does not list it', () => {
     const topology: ReleaseTopology = { services: ['auth'], consumersOf: () => [] };
     const { exec, deploys } = scripted(['auth', 'billing']);
-    expect(() => deployStage({ stage: 'staging', head: 'h', topology, exec, log })).toThrow('billing can deploy but the release topology does not list them');
+    expect(() => deployStage({ stage: 'staging', head: 'h', topology, exec, log })).toThrow(
+      'billing can deploy but the release topology does not list them',
+    );
     expect(deploys()).toEqual([]);
   });
 
   it('stops a consumer cycle instead of deploying forever', () => {
-    const topology: ReleaseTopology = { services: ['a', 'b'], consumersOf: (name) => ({ '/a': ['b'], '/b': ['a'] })[name] ?? [] };
+    const topology: ReleaseTopology = {
+      services: ['a', 'b'],
+      consumersOf: (name) => ({ '/a': ['b'], '/b': ['a'] })[name] ?? [],
+    };
     const { exec, deploys } = scripted(['a', 'b'], { a: '/a', b: '/b' });
-    expect(() => deployStage({ stage: 'staging', head: 'h', topology, exec, log })).toThrow('more than 4 deploys: the consumers declaration has a cycle (a → b → a → b)');
+    expect(() => deployStage({ stage: 'staging', head: 'h', topology, exec, log })).toThrow(
+      'more than 4 deploys: the consumers declaration has a cycle (a → b → a → b)',
+    );
     expect(deploys()).toHaveLength(4);
   });
 

@@ -10,10 +10,15 @@ const { load, say, journal } = require('./state.cjs');
 function main(args) {
   const state = load();
   const rendered = args.join(' ');
-  const rule = Object.entries(state.npm ?? {}).find(([pattern]) => new RegExp(pattern).test(rendered));
+  const rule = Object.entries(state.npm ?? {}).find(([pattern]) =>
+    new RegExp(pattern).test(rendered),
+  );
   if (rule) {
     journal(state, 'npm', args);
-    say('npm', `npm ${rendered}: ${rule[1] === 'fail' ? 'failing' : 'passing'} as the test set it (nothing run, nothing sent to AWS)`);
+    say(
+      'npm',
+      `npm ${rendered}: ${rule[1] === 'fail' ? 'failing' : 'passing'} as the test set it (nothing run, nothing sent to AWS)`,
+    );
     return rule[1] === 'fail' ? 1 : 0;
   }
   const real = process.env.RELEASE_REAL_NPM;

@@ -25,11 +25,14 @@ function main(args) {
     state.deployVia === 'nx'
   ) {
     journal(state, 'npx', args);
-    const published = publishFor(state, `nx run ${args[2]}`);
+    const [service, , stage] = args[2].split(':');
+    const stack = `${capitalize(stage ?? 'prod')}/Sm${capitalize(service)}`;
+    const published = state.assembly ? cdk.publishFromAssembly(state, stack) : [];
+    published.push(...publishFor(state, `nx run ${args[2]}`));
     save(state);
     say(
       'npx',
-      `nx run ${args[2]}: nothing built or sent to AWS${published.length ? `; published ${published.join(', ')}` : ''}`,
+      `nx run ${args[2]}: deploy target not run (synth, preflight, cdk deploy ${stack}), nothing sent to AWS${published.length ? `; published ${published.join(', ')}` : ''}`,
     );
     return 0;
   }
