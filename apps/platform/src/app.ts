@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stage, Tags, type Environment } from 'aws-cdk-lib';
-import { addNagChecks, STAGES, stageEnvironment, stageLimitsProfile, workspaceRoot, type StageName } from '@sm/infra';
+import { addNagChecks, STAGES, stageContext, stageEnvironment, stageLimitsProfile, workspaceRoot, type StageName } from '@sm/infra';
 import { limitsFor, LIMITS_PROFILE_METADATA, type SystemLimits } from './limits';
 import { PipelineStack, type PipelineSourceKind } from './pipeline-stack';
 import { PlatformStack } from './platform-stack';
@@ -91,7 +91,7 @@ export function createApp(options: SmAppOptions = {}) {
     const stage = new Stage(app, id, { env: stageEnvironment(app, name) });
     const limitsProfile = stageLimitsProfile(app, name);
     const limits = limitsFor(name, limitsProfile);
-    const platform = new PlatformStack(stage, StackIds.platform, { stage: name });
+    const platform = new PlatformStack(stage, StackIds.platform, { stage: name, apiGatewayCloudWatchRoleArn: stageContext(app, name, 'apiGatewayCloudWatchRoleArn') });
     const auth = new AuthStack(stage, StackIds.auth, { stage: name, limits: limits.auth, ...options.auth });
     const location = new LocationStack(stage, StackIds.location, { stage: name, limits: limits.location, ...options.location });
     const profile = new ProfileStack(stage, StackIds.profile, { stage: name, limits: limits.profile, ...options.profile });

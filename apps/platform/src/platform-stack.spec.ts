@@ -52,13 +52,9 @@ describe('PlatformStack', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/staging/platform/alert-topic-arn', Value: { Ref: Match.stringLikeRegexp('^AlertTopic') } });
   });
 
-  it('sets the account’s API Gateway CloudWatch role, and keeps it if the stack goes', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiGatewayCloudWatchRole'), 'Arn'] } });
-    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
-    template.hasResource('AWS::IAM::Role', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }),
-    });
+  it('sets the account’s API Gateway CloudWatch role through ApiGatewayAccountSetting (see api-gateway-account.spec.ts)', () => {
+    template.resourceCountIs('Custom::ApiGatewayAccountCloudWatchRole', 1);
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
   it('passes cdk-nag with only the acknowledged findings', () => {

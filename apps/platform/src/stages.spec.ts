@@ -79,6 +79,23 @@ describe('deployment stages', () => {
     expect(prod.filter((n) => staging.has(n))).toEqual([]);
   });
 
+  it('leaves nothing behind when a stack’s first create fails: no plain Retain, only RetainExceptOnCreate', () => {
+    for (const { name } of STAGES) {
+      for (const stack of services(stages[name])) {
+        const template = Template.fromStack(stack).toJSON() as {
+          Resources: Record<string, { Type: string; DeletionPolicy?: string }>;
+        };
+        const retained = Object.entries(template.Resources).filter(
+          ([, r]) => r.DeletionPolicy === 'Retain',
+        );
+        expect({ stack: stack.stackName, retained }).toEqual({
+          stack: stack.stackName,
+          retained: [],
+        });
+      }
+    }
+  });
+
   it('deploys the same limits in both stages unless a stage overrides them', () => {
     const limitsOf = (name: StageName) =>
       services(stages[name]).flatMap((stack) =>

@@ -99,16 +99,23 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
     }
   });
 
-  it('keeps its tables: point-in-time recovery, deletion protection, retained', () => {
+  it('keeps its tables: point-in-time recovery, deletion protection, retained except after a failed first create', () => {
     const tables = ofType(resources, 'AWS::DynamoDB::Table');
     expect(tables.length).toBeGreaterThan(0);
     for (const [, table] of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
+        DeletionProtectionEnabled: { Ref: 'TableDeletionProtection' },
       });
-      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(table).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(templateOf(stack).toJSON().Parameters['TableDeletionProtection']).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+  });
+
+  it('retains no log group after a failed first create: access logs RetainExceptOnCreate, function logs deleted with the stack', () => {
+    for (const [, group] of ofType(resourcesOf(stack), 'AWS::Logs::LogGroup')) {
+      expect(['RetainExceptOnCreate', 'Delete']).toContain(group.DeletionPolicy);
     }
   });
 
@@ -245,18 +252,17 @@ describe('wiring between stacks through SSM', () => {
   });
 
   it('reads them where they are needed, at each deployment', () => {
-    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/location/api-url', '/sm/prod/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
     expect(parameterNames(stacks.location).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
     expect(parameterNames(stacks.auth)).toEqual(['/sm/prod/platform/alert-topic-arn']);
   });
 
-  it('gives get-profile the location API URL from SSM', () => {
-    const parameters = templateOf(stacks.profile).toJSON().Parameters as Record<string, { Default: string }>;
-    const urlParameter = Object.keys(parameters).find((id) => parameters[id]?.Default === '/sm/prod/location/api-url');
+  it('gives get-profile the name of the location API URL parameter, read at run time, never the URL itself', () => {
     templateOf(stacks.profile).hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'get-profile.handler',
-      Environment: { Variables: { LOCATION_API_URL: { Ref: urlParameter }, LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },
+      Environment: { Variables: { LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url', LOCATION_API_URL_MAX_AGE_SECONDS: '60', LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },
     });
+    expect(JSON.stringify(templateOf(stacks.profile).toJSON())).not.toContain('LOCATION_API_URL"');
   });
 });
 

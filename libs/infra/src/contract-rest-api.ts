@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -79,6 +79,9 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Kept if the stack goes or the group is replaced (an audit trail of requests), but removed
+      // when the stack's first create fails: no debris to clean before a retry.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.api = new apigw.RestApi(this, 'Api', {

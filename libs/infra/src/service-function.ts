@@ -46,6 +46,13 @@ export interface ServiceFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * A fixed function name, for a function whose ARN others hold (the authorizer, published in
+   * SSM): a fixed name keeps the ARN the same by construction, and a change that would replace the
+   * function fails at deployment instead of silently giving it a new ARN. Carry the stage in it.
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
+  /**
    * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
    * @default 'INFO'
    */
@@ -90,6 +97,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     if (!ENTRY.test(entry)) throw new InfraConfigError(`${this.node.path}: entry must be a bundle name like "create-user", got '${entry}'`);
     // Re-validates limits built without defineServiceLimits (timeout under 29 s, whole MB, …).
     defineServiceLimits({ service, stage: { rateLimit: 1, burstLimit: 1 }, headroom: 1, functions: { [entry]: props.limits } });
+    if (props.functionName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+      throw new InfraConfigError(`${this.node.path}: functionName must be 1 to 64 letters, digits, '-' or '_', got '${props.functionName}'`);
+    }
     for (const name of Object.keys(props.environment ?? {})) {
       if (RESERVED_ENVIRONMENT.includes(name)) {
         throw new InfraConfigError(`${this.node.path}: environment variable ${name} is set by ServiceFunction; remove it from props.environment`);
@@ -131,6 +141,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     this.grantPrincipal = this.role;
 
     this.function = new lambda.Function(this, 'Function', {
+      functionName: props.functionName,
       description: props.description ?? `${service} ${entry}`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

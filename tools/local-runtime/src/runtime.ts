@@ -10,6 +10,7 @@ import { Gateway } from './gateway/gateway';
 import { createLambdaService, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
+import { startSsmStandIn, type SsmStandIn } from './ssm';
 
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
@@ -91,13 +92,16 @@ export interface RunningRuntime {
   dataDir: string | undefined;
   logsDir: string | undefined;
   lambda: LambdaService;
+  /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
+  ssm: SsmStandIn;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
- * function, and every REST API behind one HTTP origin, each also at its own deployed-shaped base URL.
+ * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, SSM
+ * parameters (a read-only stand-in), every Lambda function, and every REST API behind one HTTP
+ * origin, each also at its own deployed-shaped base URL.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -122,15 +126,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let dynamo: LocalDynamo | undefined;
   let logSink: LogSink | undefined;
   let lambda: LambdaService | undefined;
+  let ssm: SsmStandIn | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    // Functions get dynalite's endpoint in their environment, so the assembly is read after it listens.
-    dynamo = await startLocalDynamo({ dataDir, inMemory });
+    // Functions get dynalite's and the SSM stand-in's endpoints in their environment, so the
+    // assembly is read after both listen.
+    [dynamo, ssm] = await Promise.all([
+      startLocalDynamo({ dataDir, inMemory }),
+      startSsmStandIn({ host }),
+    ]);
     const system = readAssembly(options.assemblyDir, {
       origin,
       stage: options.stage,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
+      extraEnvironment: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      },
     });
+    ssm.setParameters(system.parameters);
     logSink = createLogSink({ logsDir, quiet: options.quiet });
     lambda = createLambdaService({
       accountConcurrency: options.accountConcurrency,
@@ -158,7 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
-    const [started, sink, store] = [lambda, logSink, dynamo];
+    const [started, sink, store, parameters] = [lambda, logSink, dynamo, ssm];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -166,6 +179,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await started.close();
         await sink.close();
         await store.close();
+        await parameters.close();
       })());
     return {
       origin,
@@ -177,6 +191,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       dataDir,
       logsDir,
       lambda,
+      ssm: parameters,
       close,
     };
   } catch (error) {
@@ -185,6 +200,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await lambda?.close().catch(() => undefined);
     await logSink?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
+    await ssm?.close().catch(() => undefined);
     throw error;
   }
 }

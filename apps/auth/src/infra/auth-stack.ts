@@ -50,12 +50,14 @@ export class AuthStack extends Stack {
       TOKENS_TABLE_NAME: tokens.tableName,
       TOKEN_TTL_SECONDS: String(props.tokenTtlSeconds ?? 3600),
     };
-    const fn = (id: string, entry: AuthFunction, description: string) =>
-      new ServiceFunction(this, id, { service: 'auth', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const fn = (id: string, entry: AuthFunction, description: string, functionName?: string) =>
+      new ServiceFunction(this, id, { service: 'auth', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir, functionName });
     const createUser = fn('CreateUser', 'create-user', 'POST /users: registers a user (scrypt password hash)');
     const createToken = fn('CreateToken', 'create-token', 'POST /tokens: checks a password and issues a bearer token');
     const revokeToken = fn('RevokeToken', 'revoke-token', 'DELETE /tokens/current: revokes the presented token');
-    const authorize = fn('Authorize', 'authorize', 'TOKEN authorizer of every secured operation of every service');
+    // Its ARN is published and held by every API of the stage (read at their deployment): a fixed
+    // name keeps it the same by construction, so their authorizers never point at a replaced function.
+    const authorize = fn('Authorize', 'authorize', 'TOKEN authorizer of every secured operation of every service', `sm-${props.stage}-auth-authorize`);
     this.authorizerFunction = authorize;
 
     // Exactly what each function does: a conditional put, a read plus a put, a conditional delete, a read.

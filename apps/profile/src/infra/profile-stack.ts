@@ -24,6 +24,12 @@ export interface ProfileStackProps extends StackProps {
    */
   readonly locationLookupTimeoutMs?: number;
   /**
+   * How long get-profile keeps the location API's URL it read from SSM before reading it again
+   * (`LOCATION_API_URL_MAX_AGE_SECONDS`); a failed lookup reads it again at once.
+   * @default 60
+   */
+  readonly locationUrlMaxAgeSeconds?: number;
+  /**
    * Where the function bundles are.
    * @default - `dist/apps/profile` (built by `npx nx run profile:build`)
    */
@@ -32,8 +38,9 @@ export interface ProfileStackProps extends StackProps {
 
 /**
  * The profile service: the profiles table, a function per operation, its REST API from the profile
- * contract guarded by the auth service's authorizer (read from SSM), and monitoring. The location
- * API's URL comes from SSM at deployment, so location deploys on its own.
+ * contract guarded by the auth service's authorizer (read from SSM), and monitoring. get-profile
+ * reads the location API's URL from SSM at run time (cached), not at deployment: when location
+ * deploys alone and its URL changes, profile follows without being deployed again.
  */
 export class ProfileStack extends Stack {
   readonly api: ContractRestApi;
@@ -50,13 +57,17 @@ export class ProfileStack extends Stack {
     }
 
     const profiles = new ServiceTable(this, 'Profiles', { definition: profilesTable });
+    const locationApiUrl = ssm.StringParameter.fromStringParameterName(this, 'LocationApiUrl', ssmParameterNames(props.stage).locationApiUrl);
     const fn = (id: string, entry: ProfileFunction, description: string, environment: Record<string, string>) =>
       new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
     const getProfile = fn('GetProfile', 'get-profile', 'GET /profile/{userId}: a profile with its current location', {
       PROFILES_TABLE_NAME: profiles.tableName,
-      LOCATION_API_URL: ssm.StringParameter.valueForStringParameter(this, ssmParameterNames(props.stage).locationApiUrl),
+      LOCATION_API_URL_PARAMETER: locationApiUrl.parameterName,
+      LOCATION_API_URL_MAX_AGE_SECONDS: String(props.locationUrlMaxAgeSeconds ?? 60),
       LOCATION_LOOKUP_TIMEOUT_MS: String(lookupTimeoutMs),
     });
+    // Read, never written; only this one parameter.
+    locationApiUrl.grantRead(getProfile);
     const putProfile = fn('PutProfile', 'put-profile', 'PUT /profile/{userId}: creates or replaces the owner’s profile', {
       PROFILES_TABLE_NAME: profiles.tableName,
     });

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { TableSpec } from '../dynamodb';
 import type { FunctionSpec } from '../lambda/types';
+import type { ParameterSpec } from '../ssm/types';
 import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleSettings } from './api-model';
 import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
@@ -19,6 +20,8 @@ export interface LocalSystem {
   skipped: { id: string; reason: string }[];
   /** The deployment stage run (`prod`), or `undefined` for an assembly without stages. */
   stage: string | undefined;
+  /** Every `AWS::SSM::Parameter`, its value resolved as deployed (API URLs local): what the SSM stand-in serves. */
+  parameters: ParameterSpec[];
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -82,7 +85,8 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
-  return { functions, tables, apis, skipped, stage: selected.stage };
+  const parameters = eachResource(stacks, 'AWS::SSM::Parameter').map(({ stack, logicalId, properties }) => readParameter(resolver, stack, logicalId, properties));
+  return { functions, tables, apis, skipped, stage: selected.stage, parameters };
 }
 
 interface ResourceRef {
@@ -165,6 +169,19 @@ function readTable(resolver: IntrinsicResolver, stack: StackArtifact, logicalId:
     billingMode: resolved['BillingMode'],
     timeToLiveAttribute: ttl?.Enabled ? ttl.AttributeName : undefined,
   } as TableSpec;
+}
+
+function readParameter(resolver: IntrinsicResolver, stack: StackArtifact, logicalId: string, props: Record<string, unknown>): ParameterSpec {
+  const type = resolver.resolveString(props['Type'] ?? 'String', { stack, resource: logicalId, property: 'Type' });
+  if (type !== 'String' && type !== 'StringList') {
+    throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property Type: ${type} parameters are not served locally`);
+  }
+  return {
+    id: `${stack.stackName}/${logicalId}`,
+    name: resolver.physicalId(stack, logicalId),
+    value: resolver.resolveString(props['Value'], { stack, resource: logicalId, property: 'Value' }),
+    type,
+  };
 }
 
 function stageOf(resolver: IntrinsicResolver, stack: StackArtifact, apiLogicalId: string) {

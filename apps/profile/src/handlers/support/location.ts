@@ -1,15 +1,18 @@
 import { createHttpLocationLookup } from '../../clients/location-lookup';
+import { locationUrlSource } from '../../clients/location-url';
 import { loadLocationLookupConfig } from '../../config';
 import type { LocationLookupFailure } from '../../domain';
 import { observability } from './runtime';
 
 /**
  * The location lookup of `get-profile` only: `put-profile` never calls the location service, so
- * its bundle carries neither this client nor location's validators, nor needs LOCATION_API_URL.
+ * its bundle carries neither this client nor location's validators, nor needs the location URL.
  */
 export const lookupConfig = loadLocationLookupConfig();
 
-export const locationLookup = createHttpLocationLookup({ baseUrl: lookupConfig.locationApiUrl });
+export const locationLookup = createHttpLocationLookup({
+  baseUrl: locationUrlSource(lookupConfig.locationApi),
+});
 
 /** One WARN line and one `LocationLookupFailed` count per failed lookup; never the token. */
 export const reportLocationLookupFailed = (
