@@ -11,6 +11,7 @@ import type { StandInState } from '../src/stand-ins/install';
 const HEAD = git(WORKSPACE, 'rev-parse', 'HEAD');
 const LAST_STAGING = '/sm/pipeline/staging/last-deployed-commit';
 const LOCATION_URL = '/sm/staging/location/api-url';
+const AUTHORIZER = '/sm/staging/auth/authorizer-function-arn';
 
 let scratch: Scratch | undefined;
 function withStandIns(state: Partial<StandInState>): Scratch {
@@ -117,6 +118,32 @@ describe('deploy.sh', () => {
     const s = withStandIns({
       ssm: {
         [LAST_STAGING]: HEAD,
+        [AUTHORIZER]: 'arn:aws:lambda:eu-west-1:111111111111:function:old',
+      },
+      affected: ['auth'],
+      publish: {
+        'auth:deploy': { [AUTHORIZER]: 'arn:aws:lambda:eu-west-1:111111111111:function:new' },
+      },
+    });
+    const run = runStep('deploy.sh', ['staging'], s.env);
+    expect(run.status).toBe(0);
+    expect(s.calls()).toContain(
+      `npx nx show projects --affected -t deploy --base=${HEAD} --head=${HEAD} --json`,
+    );
+    expect(deployCalls(s)).toEqual(
+      ['auth', 'location', 'profile'].map(
+        (svc) => `npx nx run ${svc}:deploy:staging --outputStyle=stream`,
+      ),
+    );
+    expect(run.stderr).toContain(
+      `${AUTHORIZER} changed: deploying its consumers location, profile too`,
+    );
+  });
+
+  it('does not deploy profile for a new location URL: profile reads it at run time', () => {
+    const s = withStandIns({
+      ssm: {
+        [LAST_STAGING]: HEAD,
         [LOCATION_URL]: 'https://old.execute-api.eu-west-1.amazonaws.com/staging',
       },
       affected: ['location'],
@@ -126,16 +153,8 @@ describe('deploy.sh', () => {
         },
       },
     });
-    const run = runStep('deploy.sh', ['staging'], s.env);
-    expect(run.status).toBe(0);
-    expect(s.calls()).toContain(
-      `npx nx show projects --affected -t deploy --base=${HEAD} --head=${HEAD} --json`,
-    );
-    expect(deployCalls(s)).toEqual([
-      'npx nx run location:deploy:staging --outputStyle=stream',
-      'npx nx run profile:deploy:staging --outputStyle=stream',
-    ]);
-    expect(run.stderr).toContain(`${LOCATION_URL} changed: deploying its consumers profile too`);
+    expect(runStep('deploy.sh', ['staging'], s.env).status).toBe(0);
+    expect(deployCalls(s)).toEqual(['npx nx run location:deploy:staging --outputStyle=stream']);
   });
 
   it('deploys the affected service alone when its published parameters did not change', () => {

@@ -20,7 +20,7 @@ try {
     stage: values.stage,
     head: values.head,
     base: values.base,
-    topology: releaseTopology(values.stage),
+    topology: releaseTopology(values.stage, (line) => log(`warning: ${line}`)),
     exec: execInWorkspace(resolve(__dirname, '../../../..')),
     log,
   });
