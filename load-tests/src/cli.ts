@@ -79,6 +79,7 @@ async function main(): Promise<number> {
   const assemblyDir = values.assembly ?? 'cdk.out';
   const target = await openTarget({ choice, assemblyDir, verbose: values.verbose });
   let platform: ArtilleryPlatform;
+  const region = values.region ?? regionOf(target) ?? process.env['AWS_REGION'];
   try {
     // Fargate tasks cannot reach this machine: a target here (the local runtime, or a stand-in for a
     // stage on loopback URLs) is loaded from here.
@@ -93,6 +94,11 @@ async function main(): Promise<number> {
       throw new Error(
         '--engine both compares the engines on this machine: Artillery runs locally (--platform local)',
       );
+    if (engine === 'artillery' && platform === 'fargate' && region === undefined) {
+      throw new Error(
+        "artillery run-fargate needs a region: pass --region, pin the stage's (context stages.<name>.region) or set AWS_REGION",
+      );
+    }
     if (values.count !== undefined && (engine === 'loadtest' || platform !== 'fargate')) {
       throw new Error(
         '--count spreads an Artillery run over Fargate tasks: use it with --engine artillery against a deployed stage',
@@ -146,7 +152,7 @@ async function main(): Promise<number> {
           seconds,
           platform,
           count,
-          region: values.region ?? regionOf(target) ?? process.env['AWS_REGION'],
+          region,
           outDir,
           local: [...target.apis.values()].every(isLoopback),
           onOutput: values.verbose ? (text) => process.stdout.write(text) : undefined,

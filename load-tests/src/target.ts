@@ -1,16 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { describeApis, readAssembly, serviceOfStack, type LocalSystem } from '@sm/local-runtime';
 import {
-  describeApis,
-  readAssembly,
-  selectStage,
-  serviceOfStack,
-  type LocalSystem,
-} from '@sm/local-runtime';
-import {
-  requireServices,
-  resolveDeployedStage,
+  assemblyStage,
+  resolveRemoteTarget,
   urlBelow,
   type AwsClients,
   type ServiceUrls,
@@ -57,44 +51,13 @@ export interface OpenTargetOptions {
 export async function openTarget(options: OpenTargetOptions): Promise<Target> {
   const { choice } = options;
   const assemblyDir = resolve(options.assemblyDir);
-  // The stage's own templates (`cdk.out/assembly-<Stage>`); an assembly without stages is one stage.
-  const stage = selectStage(assemblyDir).stages.length > 0 ? choice.stage : undefined;
+  const stage = assemblyStage(assemblyDir, choice.stage);
   // The origin only shapes local URLs, which a deployed target never uses.
   const templates = readAssembly(assemblyDir, { origin: 'http://127.0.0.1', stage });
-  const services = templates.apis.map((api) => serviceOfStack(api.stackId));
 
-  if (choice.kind === 'explicit') {
-    requireServices(choice.apis, services, '--api');
-    return target(
-      choice.stage,
-      choice.apis,
-      templates,
-      `stage ${choice.stage} at the URLs given (--api)`,
-      async () => undefined,
-    );
-  }
-  if (choice.kind === 'deployed') {
-    const stacks = templates.apis.map((api) => ({
-      service: serviceOfStack(api.stackId),
-      stackName: api.stackName,
-      region: api.environment.region,
-    }));
-    const resolved = await resolveDeployedStage({
-      stage: choice.stage,
-      stacks,
-      region: choice.region,
-      clients: options.awsClients,
-    });
-    const from = [...resolved.sources]
-      .map(([service, source]) => `${service} from ${source}`)
-      .join('; ');
-    return target(
-      choice.stage,
-      resolved.apis,
-      templates,
-      `deployed stage ${choice.stage} (${from})`,
-      async () => undefined,
-    );
+  if (choice.kind !== 'local') {
+    const remote = await resolveRemoteTarget(choice, templates, options.awsClients);
+    return target(choice.stage, remote.apis, templates, remote.describe, async () => undefined);
   }
 
   const port = await freePort();

@@ -26,3 +26,4 @@ export {
   type AwsStandInCall,
   type AwsStandInState,
 } from './aws-stand-in';
+export { assemblyStage, resolveRemoteTarget, stageStacks, type RemoteTarget } from './remote-target';

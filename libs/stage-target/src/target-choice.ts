@@ -23,7 +23,7 @@ export interface TargetFlags {
   stage?: string;
   /** `--api <service>=<base URL>`, repeatable. */
   api?: string[];
-  /** `--region`: where the deployed stage's stacks are, when its templates do not say. */
+  /** `--region`: where the deployed stage's stacks are (over what its templates say). */
   region?: string;
   /** `--url`: the old single-origin flag, refused with directions. */
   url?: string;
@@ -43,8 +43,8 @@ export const TARGET_USAGE = `  --stage NAME         a deployed stage: its three 
                        caller's AWS credentials; limits from that stage's templates in cdk.out
   --api SERVICE=URL    a base URL given directly (stage path included), once per service:
                        --api auth=URL --api location=URL --api profile=URL (with --stage: its limits)
-  --region REGION      the deployed stage's region when its templates are environment-agnostic
-                       (default: the AWS SDK's, e.g. AWS_REGION)
+  --region REGION      the deployed stage's region (default: the stage's own, from its templates'
+                       stages.<name>.region context, else the AWS SDK's, e.g. AWS_REGION)
   (neither)            start the local runtime and use each API's own base URL on it`;
 
 /**
