@@ -134,7 +134,11 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
     try {
       if (gateStage) {
         const started = performance.now();
-        stage = await startStageStandIn({ assemblyDir, stage: gateStage });
+        stage = await startStageStandIn({
+          assemblyDir,
+          stage: gateStage,
+          logFile: join(actionWorkDir, `${gateStage}-runtime.log`),
+        });
         verdicts.push({
           action: label,
           step: `${gateStage} stage`,

@@ -1,3 +1,5 @@
+import { createWriteStream } from 'node:fs';
+import { relative } from 'node:path';
 import { startRuntime } from '@sm/local-runtime';
 import { startAwsStandIn } from '@sm/stage-target';
 import { stageNamed } from '@sm/infra';
@@ -21,8 +23,12 @@ export interface StageStandIn {
 export async function startStageStandIn(options: {
   assemblyDir: string;
   stage: string;
+  /** Where the runtime's gateway diagnostics go (why a request got a 5xx). */
+  logFile: string;
 }): Promise<StageStandIn> {
   const stage = stageNamed(options.stage);
+  const diagnostics = createWriteStream(options.logFile, { flags: 'a' });
+  const closeDiagnostics = () => new Promise<void>((resolve) => diagnostics.end(resolve));
   const runtime = await startRuntime({
     assemblyDir: options.assemblyDir,
     stage: stage.name,
@@ -30,7 +36,10 @@ export async function startStageStandIn(options: {
     host: '127.0.0.1',
     inMemory: true,
     quiet: true,
-    log: () => undefined,
+    log: (line) => diagnostics.write(`${line}\n`),
+  }).catch(async (error: unknown) => {
+    await closeDiagnostics();
+    throw error;
   });
   try {
     const aws = await startAwsStandIn({
@@ -42,16 +51,18 @@ export async function startStageStandIn(options: {
       ),
     });
     return {
-      describe: `local runtime ${runtime.origin} running assembly-${stage.id} (${runtime.apis.map((api) => `${api.service} ${api.baseUrl}`).join(', ')}); CloudFormation/SSM stand-in ${aws.endpoint}`,
+      describe: `local runtime ${runtime.origin} running assembly-${stage.id} (${runtime.apis.map((api) => `${api.service} ${api.baseUrl}`).join(', ')}; gateway diagnostics in ${relative(process.cwd(), options.logFile)}); CloudFormation/SSM stand-in ${aws.endpoint}`,
       // Endpoints and dummy credentials; a step that assumes the stage's read role signs with those instead.
       env: aws.env,
       close: async () => {
         await aws.close();
         await runtime.close();
+        await closeDiagnostics();
       },
     };
   } catch (error) {
     await runtime.close();
+    await closeDiagnostics();
     throw error;
   }
 }
