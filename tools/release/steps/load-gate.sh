@@ -21,6 +21,9 @@ rm -rf "$out"
 mkdir -p "$out"
 head="$(git rev-parse HEAD)"
 stage_read_credentials
+# The limits each scenario and the fuzzing rates come from the stage's templates: this commit's
+# cloud assembly, synthesized here as every deploy target synthesizes it (a fresh clone has none).
+npm run -s synth
 
 load=passed
 env "${STAGE_READ_ENV[@]}" npm run -s load -- --stage "$stage" "${quick[@]}" 2>&1 | tee "$out/load.log" || load=failed

@@ -267,6 +267,7 @@ describe('load-gate.sh and preflight.sh', () => {
     const run = runStep('load-gate.sh', ['staging'], env);
     expect(run.status).toBe(0);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      'npm run -s synth key=caller',
       'npm run -s load -- --stage staging key=ASIASTANDIN0000000000',
       `npm run -s fuzz -- --stage staging --report-dir ${s.workDir}/gate/staging/fuzz key=ASIASTANDIN0000000000`,
     ]);
