@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { installStandIns, readPipeline, readState, runBuildSpec } from '@sm/release';
 
@@ -134,8 +134,12 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
     try {
       if (gateStage) {
         const started = performance.now();
+        // The stage runs what was deployed: a copy of the assembly, which the gate's own synth
+        // (into cdk.out) cannot change under the running functions.
+        const deployed = join(actionWorkDir, 'deployed-assembly');
+        cpSync(assemblyDir, deployed, { recursive: true });
         stage = await startStageStandIn({
-          assemblyDir,
+          assemblyDir: deployed,
           stage: gateStage,
           logFile: join(actionWorkDir, `${gateStage}-runtime.log`),
         });
