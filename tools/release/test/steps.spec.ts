@@ -184,6 +184,109 @@ describe('deploy.sh', () => {
   });
 });
 
+describe('deploy.sh with deploys stood in from a cloud assembly (as the rehearsal runs it)', () => {
+  /** A cloud assembly with a Staging stage whose SmAuth publishes its authorizer's ARN. */
+  function assembly(dir: string, authorizerLogicalId: string): string {
+    const root = join(dir, 'cdk.out');
+    mkdirSync(join(root, 'assembly-Staging'), { recursive: true });
+    const stack = (name: string, resources: object) => {
+      writeFileSync(
+        join(root, 'assembly-Staging', `Staging${name}.template.json`),
+        JSON.stringify({ Resources: resources }),
+      );
+      return [
+        `Staging${name}`,
+        {
+          type: 'aws:cloudformation:stack',
+          displayName: `Staging/${name}`,
+          properties: { templateFile: `Staging${name}.template.json` },
+        },
+      ];
+    };
+    const parameter = (name: string, value: unknown) => ({
+      Type: 'AWS::SSM::Parameter',
+      Properties: { Type: 'String', Name: name, Value: value },
+    });
+    const artifacts = Object.fromEntries([
+      stack('SmAuth', {
+        AuthorizerArn: parameter(AUTHORIZER, { 'Fn::GetAtt': [authorizerLogicalId, 'Arn'] }),
+      }),
+      stack('SmLocation', { ApiUrl: parameter(LOCATION_URL, 'https://fixed.example/staging') }),
+      stack('SmProfile', {}),
+    ]);
+    writeFileSync(
+      join(root, 'assembly-Staging', 'manifest.json'),
+      JSON.stringify({ version: '48.0.0', artifacts }),
+    );
+    writeFileSync(
+      join(root, 'manifest.json'),
+      JSON.stringify({
+        version: '48.0.0',
+        artifacts: {
+          'assembly-Staging': {
+            type: 'cdk:cloud-assembly',
+            properties: { directoryName: 'assembly-Staging', displayName: 'Staging' },
+          },
+        },
+      }),
+    );
+    return root;
+  }
+
+  it('publishes what the template declares, so a replaced authorizer function redeploys its consumers', () => {
+    const s = withStandIns({ ssm: { [LAST_STAGING]: HEAD }, affected: ['auth'] });
+    const previous = `stand-in:${JSON.stringify({ 'Fn::GetAtt': ['AuthorizeFunctionOld', 'Arn'] })}`;
+    const state = {
+      ...s.state(),
+      assembly: assembly(s.dir, 'AuthorizeFunctionNew'),
+      ssm: { [LAST_STAGING]: HEAD, [AUTHORIZER]: previous },
+    };
+    writeFileSync(s.statePath, JSON.stringify(state));
+    const run = runStep('deploy.sh', ['staging'], s.env);
+    expect(run.status).toBe(0);
+    expect(s.state().ssm[AUTHORIZER]).toBe(
+      `stand-in:${JSON.stringify({ 'Fn::GetAtt': ['AuthorizeFunctionNew', 'Arn'] })}`,
+    );
+    expect(deployCalls(s)).toEqual(
+      ['auth', 'location', 'profile'].map(
+        (svc) => `npx nx run ${svc}:deploy:staging --outputStyle=stream`,
+      ),
+    );
+    expect(run.stderr).toContain(
+      '[stand-in npx] nx run auth:deploy:staging: deploy target not run (synth, preflight, cdk deploy Staging/SmAuth), nothing sent to AWS; published /sm/staging/auth/authorizer-function-arn',
+    );
+  });
+
+  it('redeploys nobody when the same authorizer is deployed again', () => {
+    const s = withStandIns({ ssm: { [LAST_STAGING]: HEAD }, affected: ['auth'] });
+    const same = `stand-in:${JSON.stringify({ 'Fn::GetAtt': ['AuthorizeFunctionSame', 'Arn'] })}`;
+    writeFileSync(
+      s.statePath,
+      JSON.stringify({
+        ...s.state(),
+        assembly: assembly(s.dir, 'AuthorizeFunctionSame'),
+        ssm: { [LAST_STAGING]: HEAD, [AUTHORIZER]: same },
+      }),
+    );
+    expect(runStep('deploy.sh', ['staging'], s.env).status).toBe(0);
+    expect(deployCalls(s)).toEqual(['npx nx run auth:deploy:staging --outputStyle=stream']);
+  });
+
+  it('fails the deploy when the stack is not in the assembly', () => {
+    const s = withStandIns({ ssm: { [LAST_STAGING]: HEAD }, affected: ['auth'] });
+    const root = assembly(s.dir, 'AuthorizeFunctionNew');
+    writeFileSync(
+      join(root, 'assembly-Staging', 'manifest.json'),
+      JSON.stringify({ version: '48.0.0', artifacts: {} }),
+    );
+    writeFileSync(s.statePath, JSON.stringify({ ...s.state(), assembly: root }));
+    const run = runStep('deploy.sh', ['staging'], s.env);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('stack Staging/SmAuth is not in the cloud assembly');
+    expect(() => readFileSync(join(s.workDir, 'staging/deployed-commit'))).toThrow();
+  });
+});
+
 describe('check-gate.sh', () => {
   function verdict(s: Scratch, content: object | undefined): string {
     const dir = join(s.dir, 'gate-artifact');
