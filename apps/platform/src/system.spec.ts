@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CfnResource, type Stack } from 'aws-cdk-lib';
@@ -175,8 +175,20 @@ describe('function assets (what deploys, and what the local runtime loads from c
     return JSON.parse(child.stdout) as string[];
   };
 
-  it.each(functions)('$service $entry ships the tracer bundle beside its own bundle', ({ entry, assetDir }) => {
-    expect(readdirSync(assetDir).sort()).toEqual([`${entry}.js`, `${entry}.js.map`, 'tracer.js', 'tracer.js.map']);
+  it.each(functions)('$service $entry ships the tracer bundle beside its own bundle (and get-profile the SSM parameters bundle)', ({ entry, assetDir }) => {
+    const extra = entry === 'get-profile' ? ['ssm-parameters.js', 'ssm-parameters.js.map'] : [];
+    expect(readdirSync(assetDir).sort()).toEqual([`${entry}.js`, `${entry}.js.map`, ...extra, 'tracer.js', 'tracer.js.map'].sort());
+  });
+
+  it('keeps Powertools Parameters and the SSM client out of get-profile’s bundle, in ssm-parameters.js beside it', () => {
+    const getProfile = functions.find((fn) => fn.entry === 'get-profile')!;
+    expect(readFileSync(join(getProfile.assetDir, 'get-profile.js'), 'utf8')).not.toContain('AmazonSSM');
+    const child = spawnSync(process.execPath, ['-e', "process.stdout.write(typeof require(process.argv[1]).getParameter)", join(getProfile.assetDir, 'ssm-parameters.js')], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stdout).toBe('function');
   });
 
   it.each(functions)('$service $entry loads the tracer from its asset when tracing is on (in Lambda), never when off', (fn) => {

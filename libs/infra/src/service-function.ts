@@ -46,6 +46,13 @@ export interface ServiceFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * More files of the bundle directory the function loads at run time, shipped in its asset with
+   * their source maps: a dependency bundled apart because only some invocations need it (get-profile's
+   * `ssm-parameters.js`), so the cold start does not parse it. Each must exist at synth.
+   * @default - none
+   */
+  readonly extraFiles?: readonly string[];
+  /**
    * A fixed function name, for a function whose ARN others hold (the authorizer, published in
    * SSM): a fixed name keeps the ARN the same by construction, and a change that would replace the
    * function fails at deployment instead of silently giving it a new ARN. Carry the stage in it.
@@ -123,6 +130,14 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       );
     }
 
+    for (const file of props.extraFiles ?? []) {
+      if (!/^[\w.-]+\.js$/.test(file) || !existsSync(join(bundleDir, file))) {
+        throw new InfraConfigError(
+          `${this.node.path}: extra file ${relative(root, join(bundleDir, file)) || file} must be a .js file of the bundle directory, built by npx nx run ${service}:build`,
+        );
+      }
+    }
+
     this.service = service;
     this.entry = entry;
     this.limits = props.limits;
@@ -147,9 +162,12 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       architecture: lambda.Architecture.ARM_64,
       handler: `${entry}.handler`,
       code: lambda.Code.fromAsset(bundleDir, {
-        // Only this function's bundle and the tracer bundle, with their source maps: the asset hash
-        // follows these alone, never another function's bundle.
-        exclude: ['*', `!${entry}.js`, `!${entry}.js.map`, `!${TRACER_BUNDLE_FILE}`, `!${TRACER_BUNDLE_FILE}.map`],
+        // Only this function's bundle, the tracer bundle and its extra files, with their source
+        // maps: the asset hash follows these alone, never another function's bundle.
+        exclude: [
+          '*',
+          ...[`${entry}.js`, TRACER_BUNDLE_FILE, ...(props.extraFiles ?? [])].flatMap((file) => [`!${file}`, `!${file}.map`]),
+        ],
         ignoreMode: IgnoreMode.GLOB,
       }),
       memorySize: props.limits.memoryMb,

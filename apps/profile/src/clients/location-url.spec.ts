@@ -50,4 +50,29 @@ describe('locationUrlSource', () => {
       "SSM parameter /sm/prod/location/api-url must be an absolute http(s) URL, got 'ftp://a.example/prod'.",
     );
   });
+
+  it('shares one read between calls that overlap (the read ahead at cold start and the first lookup)', async () => {
+    let release: (value: string) => void = () => undefined;
+    let reads = 0;
+    const read: ParameterReader = () => {
+      reads += 1;
+      return new Promise<string>((resolve) => (release = resolve));
+    };
+    const source = locationUrlSource(
+      { kind: 'parameter', name: '/sm/prod/location/api-url', maxAgeSeconds: 60 },
+      read,
+    );
+    const ahead = source.current();
+    const lookup = source.current();
+    release('https://a.example/prod');
+    expect(await Promise.all([ahead, lookup])).toEqual([
+      'https://a.example/prod',
+      'https://a.example/prod',
+    ]);
+    expect(reads).toBe(1);
+    const later = source.current();
+    release('https://b.example/prod');
+    expect(await later).toBe('https://b.example/prod');
+    expect(reads).toBe(2);
+  });
 });

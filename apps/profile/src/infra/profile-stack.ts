@@ -3,6 +3,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-profile';
 import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
+import { SSM_PARAMETERS_BUNDLE_FILE } from '../clients/location-url';
 import { profileLimits } from '../limits';
 import { profilesTable } from '../tables';
 
@@ -58,14 +59,14 @@ export class ProfileStack extends Stack {
 
     const profiles = new ServiceTable(this, 'Profiles', { definition: profilesTable });
     const locationApiUrl = ssm.StringParameter.fromStringParameterName(this, 'LocationApiUrl', ssmParameterNames(props.stage).locationApiUrl);
-    const fn = (id: string, entry: ProfileFunction, description: string, environment: Record<string, string>) =>
-      new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const fn = (id: string, entry: ProfileFunction, description: string, environment: Record<string, string>, extraFiles?: string[]) =>
+      new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir, extraFiles });
     const getProfile = fn('GetProfile', 'get-profile', 'GET /profile/{userId}: a profile with its current location', {
       PROFILES_TABLE_NAME: profiles.tableName,
       LOCATION_API_URL_PARAMETER: locationApiUrl.parameterName,
       LOCATION_API_URL_MAX_AGE_SECONDS: String(props.locationUrlMaxAgeSeconds ?? 60),
       LOCATION_LOOKUP_TIMEOUT_MS: String(lookupTimeoutMs),
-    });
+    }, [SSM_PARAMETERS_BUNDLE_FILE]); // Powertools Parameters, loaded on the first lookup
     // Read, never written; only this one parameter.
     locationApiUrl.grantRead(getProfile);
     const putProfile = fn('PutProfile', 'put-profile', 'PUT /profile/{userId}: creates or replaces the owner’s profile', {
