@@ -1,6 +1,15 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 
 /** The stand-in state (./state.cjs): what the stand-ins hold and what they were asked to do. */
 export interface StandInState {
@@ -31,6 +40,39 @@ export interface InstalledStandIns {
 
 const TOOLS = ['aws', 'cdk', 'npm', 'npx'] as const;
 
+/** The line that marks an executable as a stand-in, so a stand-in never passes a call to another. */
+const STAND_IN_MARKER = '# release stand-in (tools/release/src/stand-ins)';
+
+/**
+ * The first `tool` on PATH that is not a stand-in: where a stand-in passes the calls it does not
+ * take over. Skipping every stand-in (not only this one's) matters when stand-ins are installed
+ * under a process that already runs with stand-ins, e.g. the release tool's own tests inside a
+ * rehearsal's Test action: each would otherwise hand its calls to the other, forever.
+ */
+function realExecutable(tool: string, path: string): string {
+  for (const dir of path.split(delimiter)) {
+    const candidate = join(dir, tool);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (!head(candidate).includes(STAND_IN_MARKER)) return candidate;
+    } catch {
+      // not there, or not executable: keep looking
+    }
+  }
+  throw new Error(`no ${tool} on PATH besides stand-ins: ${path}`);
+}
+
+/** The first bytes of a file (where a stand-in's marker is), without reading a whole binary. */
+function head(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(256);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Writes `aws`, `cdk`, `npm` and `npx` executables into `<dir>/bin` that run the stand-ins with this
  * process's Node, and the initial state to `<dir>/state.json`. Put `env` on the steps' processes.
@@ -46,14 +88,13 @@ export function installStandIns(
     const file = join(binDir, tool);
     writeFileSync(
       file,
-      `#!/bin/sh\nexec '${process.execPath}' '${join(__dirname, `${tool}.cjs`)}' "$@"\n`,
+      `#!/bin/sh\n${STAND_IN_MARKER}\nexec '${process.execPath}' '${join(__dirname, `${tool}.cjs`)}' "$@"\n`,
     );
     chmodSync(file, 0o755);
   }
   const statePath = join(dir, 'state.json');
   writeState(statePath, state);
-  const which = (tool: string) =>
-    execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8', env: baseEnv }).trim();
+  const which = (tool: string) => realExecutable(tool, baseEnv['PATH'] ?? '');
   return {
     binDir,
     statePath,
