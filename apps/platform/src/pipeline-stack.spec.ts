@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { nagFindings, workspaceRoot } from '@sm/infra';
+import { lastDeployedCommitParameterName, nagFindings, workspaceRoot, type StageName } from '@sm/infra';
 import {
   checkPipelineCommands,
   installStandIns,
@@ -279,11 +279,11 @@ describe('PipelineStack', () => {
     });
 
     it('lets only a stage’s deploy action read and write that stage’s last-deployed record, in the pipeline’s account', () => {
-      const record = (stage: string) =>
+      const record = (stage: StageName) =>
         Object.entries(cross.resources).find(
           ([, r]) =>
             r['Type'] === 'AWS::SSM::Parameter' &&
-            r['Properties']['Name'] === `/sm/pipeline/${stage}/last-deployed-commit`,
+            r['Properties']['Name'] === lastDeployedCommitParameterName(stage),
         );
       for (const [stage, action] of [
         ['staging', 'DeployStaging'],
@@ -436,7 +436,8 @@ describe('PipelineStack', () => {
   describe('the synthesized buildspecs, run with local stand-ins for aws, cdk, npm and npx', () => {
     const root = workspaceRoot();
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const record = (stage: string) => `/sm/pipeline/${stage}/last-deployed-commit`;
+    // The step scripts name the record themselves (bash); it must be the name libs/infra gives it.
+    const record = (stage: StageName) => lastDeployedCommitParameterName(stage);
     let dir: string;
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'pipeline-buildspec-'));
