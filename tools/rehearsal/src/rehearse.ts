@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { installStandIns, readPipeline, readState, runBuildSpec } from '@sm/release';
 
@@ -177,7 +177,14 @@ export async function rehearse(options: RehearsalOptions): Promise<StepVerdict[]
         skip: { install: installed },
         output: options.output,
         onCommand: (command) => {
-          verdicts.push(commandVerdict(label, command, readState(standIns.statePath)));
+          const verdictFile = gateStage
+            ? join(artifactDir(buildSpec, actionWorkDir), gateStage, 'verdict.json')
+            : undefined;
+          const gateVerdict =
+            verdictFile && existsSync(verdictFile)
+              ? (JSON.parse(readFileSync(verdictFile, 'utf8')) as { load?: string; fuzz?: string })
+              : undefined;
+          verdicts.push(commandVerdict(label, command, readState(standIns.statePath), gateVerdict));
           log(
             `${command.exitCode === 0 ? 'passed' : 'FAILED'}  ${label}: ${command.command} (${command.seconds.toFixed(1)} s)`,
           );

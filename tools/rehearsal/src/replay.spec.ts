@@ -130,5 +130,17 @@ describe('replaying the pipeline', () => {
         state,
       ),
     ).toMatchObject({ step: 'check-gate staging', verdict: 'failed' });
+    expect(
+      commandVerdict(
+        'LoadGate/LoadGate',
+        command('bash tools/release/steps/load-gate.sh staging --quick', 1),
+        state,
+        { load: 'failed', fuzz: 'passed' },
+      ),
+    ).toMatchObject({
+      step: 'load-gate staging --quick',
+      verdict: 'failed',
+      note: 'load failed, fuzz passed',
+    });
   });
 });

@@ -12,6 +12,8 @@ export function commandVerdict(
   action: string,
   command: CommandResult,
   state: StandInState,
+  /** The gate's verdict.json, read after a load-gate step. */
+  gateVerdict?: { load?: string; fuzz?: string },
 ): StepVerdict {
   const step = command.command
     .replace(/^bash tools\/release\/steps\/([a-z-]+)\.sh/, '$1')
@@ -29,6 +31,10 @@ export function commandVerdict(
     note = `stand-in SSM: /sm/pipeline/${stage}/last-deployed-commit = ${state.ssm[`/sm/pipeline/${stage}/last-deployed-commit`]?.slice(0, 12)}`;
   } else if (step.startsWith('preflight ')) {
     note = 'stand-in: the account quota read is not rehearsed';
+  } else if (step.startsWith('load-gate ')) {
+    note = gateVerdict
+      ? `load ${gateVerdict.load}, fuzz ${gateVerdict.fuzz}`
+      : 'no verdict written';
   }
   return {
     action,
