@@ -4,8 +4,9 @@
 # CodePipeline already starts prod only after the gate succeeded; this makes the dependency an input
 # the prod action cannot run without, and checks what the gate concluded, not only that it exited 0.
 #   bash tools/release/steps/check-gate.sh <gate stage> <directory holding <gate stage>/verdict.json>
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=check-gate
+RELEASE_STEP="check-gate"
 stage="$(release_stage "${1:-}")"
 reports="${2:-}"
 cd "$RELEASE_ROOT"
@@ -16,6 +17,7 @@ if [[ -z "$reports" || ! -f "$verdict" ]]; then
   exit 1
 fi
 head="$(git rev-parse HEAD)"
+# shellcheck disable=SC2016 # the program is JavaScript: its ${…} are template literals, not shell
 node -e '
   const [file, stage, head] = process.argv.slice(1);
   const v = JSON.parse(require("node:fs").readFileSync(file, "utf8"));

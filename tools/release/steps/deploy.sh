@@ -5,8 +5,9 @@
 # there is no usable record. Leaves a marker naming HEAD for the record step only when all of it
 # succeeded.
 #   bash tools/release/steps/deploy.sh <stage>
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=deploy
+RELEASE_STEP="deploy"
 stage="$(release_stage "${1:-}")"
 cd "$RELEASE_ROOT"
 

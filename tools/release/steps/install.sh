@@ -2,8 +2,9 @@
 # Pipeline step "install" (every CodeBuild action's install phase): the Debian packages the build
 # image lacks, then the repository's own toolchain from its lockfile. Idempotent.
 #   bash tools/release/steps/install.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=install
+RELEASE_STEP="install"
 cd "$RELEASE_ROOT"
 
 # The image is node:22-bookworm (Debian, with python3). python3-venv holds the pinned cfn-lint and

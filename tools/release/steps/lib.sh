@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every step script of the release pipeline (never run on its own).
 #
 # Strict mode for every step: a failing command, a failing stage of a pipe, an unset variable and

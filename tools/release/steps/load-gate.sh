@@ -5,8 +5,9 @@
 # run, so both reports exist; the step fails if either failed. Reports and the verdict go to
 # .release/gate/<stage>/ (the action's output artifact, which the prod deploy checks).
 #   bash tools/release/steps/load-gate.sh <stage> [--quick]
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=load-gate
+RELEASE_STEP="load-gate"
 stage="$(release_stage "${1:-}")"
 quick=()
 case "${2:-}" in

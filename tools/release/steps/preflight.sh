@@ -6,8 +6,9 @@
 # role when the stage pins another account. Each service's deploy target runs it again; this step
 # refuses once, before any stack of the stage deploys.
 #   bash tools/release/steps/preflight.sh <stage>
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=preflight
+RELEASE_STEP="preflight"
 stage="$(release_stage "${1:-}")"
 cd "$RELEASE_ROOT"
 

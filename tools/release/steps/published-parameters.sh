@@ -3,8 +3,9 @@
 # a JSON array of [name, value] pairs, read in the stage's account with its read-only role. The
 # deploy step compares them before and after each stack's deploy to find consumers to redeploy.
 #   bash tools/release/steps/published-parameters.sh <stage>
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=published-parameters
+RELEASE_STEP="published-parameters"
 stage="$(release_stage "${1:-}")"
 
 stage_read_credentials

@@ -4,8 +4,9 @@
 # (CodeBuild stops a phase at its first failing command) and refuses to run unless the deploy step
 # left its marker for this very commit, so a reordered buildspec cannot record an undeployed commit.
 #   bash tools/release/steps/record.sh <stage>
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-RELEASE_STEP=record
+RELEASE_STEP="record"
 stage="$(release_stage "${1:-}")"
 cd "$RELEASE_ROOT"
 
