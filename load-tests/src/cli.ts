@@ -8,14 +8,25 @@
  *   npm run load -- --api auth=URL --api location=URL --api profile=URL
  *   npm run load -- --stage staging --engine artillery --count 4   # artillery run-fargate, 4 tasks
  *   npm run load -- --engine both                   # loadtest and Artillery (local) on each scenario, verdicts side by side
+ *
+ * Every run writes load-reports/<time>/report.json and report.html (`--report-dir`, `--no-report`).
  */
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_STAGE } from '@sm/infra';
 import { chooseTarget, TARGET_OPTIONS, TARGET_USAGE } from '@sm/stage-target';
 import { runOnArtillery, type ArtilleryResult } from './artillery/engine';
 import type { ArtilleryPlatform } from './artillery/run';
 import { artilleryScenarios } from './artillery/scenarios';
+import { LocalMetrics } from './report/local-metrics';
+import {
+  capacityCheck,
+  collectLocal,
+  scenarioEntry,
+  writeReport,
+  type LoadReport,
+  type RanScenario,
+} from './report/report';
 import { scenarios, seed, USERS, type ScenarioResult } from './scenarios';
 import { signUpAndSignIn } from './session';
 import { openTarget, type Target } from './target';
@@ -40,6 +51,10 @@ ${TARGET_USAGE}
   --quick              3 s per phase (CI); --seconds N for another length (default 20)
   --only TEXT          only the scenarios whose name contains TEXT
   --verbose            the local functions' logs on the console
+  --report-dir DIR     where load-reports/<time>/report.html and report.json go (default load-reports)
+  --no-report          no report
+  --alarm-period-scale F   the local runtime's alarm periods × F (default 0.1: a 5-minute period lasts
+                       30 s, so a phase can trip what a 5-minute storm would; the report says so)
   -h, --help           this text`;
 
 type Engine = 'loadtest' | 'artillery' | 'both';
@@ -56,6 +71,9 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       only: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      'report-dir': { type: 'string', default: 'load-reports' },
+      'no-report': { type: 'boolean', default: false },
+      'alarm-period-scale': { type: 'string', default: '0.1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -77,6 +95,10 @@ async function main(): Promise<number> {
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`--count must be a positive integer, got ${values.count}`);
 
+  const alarmPeriodScale = Number(values['alarm-period-scale']);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1))
+    throw new Error(`--alarm-period-scale must be in (0, 1], got ${values['alarm-period-scale']}`);
+
   const assemblyDir = values.assembly ?? 'cdk.out';
   const selected = scenarios.filter((s) => s.name.includes(values.only ?? ''));
   const rows = new Map<string, Row>(
@@ -90,7 +112,7 @@ async function main(): Promise<number> {
   );
   // Both engines start each scenario from the same state: against the local runtime each gets a
   // fresh one (on a shared runtime the second engine would find the environments the first one's
-  // phases started, and pass a scenario the first failed only because it ran first).
+  // phases started, and pass a scenario the first failed only because it ran first: seen here).
   const passes: Exclude<Engine, 'both'>[][] =
     engine !== 'both'
       ? [[engine]]
@@ -102,9 +124,18 @@ async function main(): Promise<number> {
       'note: both engines share one target here: the second finds it as the first left it (warm environments)',
     );
   }
+  const ran: RanScenario[] = [];
+  let loadReport: LoadReport | undefined;
+  let stage = choice.stage;
 
   for (const engines of passes) {
-    const target = await openTarget({ choice, assemblyDir, verbose: values.verbose });
+    const target = await openTarget({
+      choice,
+      assemblyDir,
+      verbose: values.verbose,
+      alarmPeriodScale,
+    });
+    stage = target.stage;
     try {
       const { platform, region } = artilleryPlacement(target, engine, values, count);
       console.log(
@@ -120,11 +151,19 @@ async function main(): Promise<number> {
         const row = rows.get(scenario.name)!;
         if (engines.includes('loadtest')) {
           await pause();
+          const start = Date.now();
           row.loadtest = await scenario.run({
             api: target,
             system: target.system,
             sessions,
             seconds,
+          });
+          // The load phase proper: the first and last second the client saw answers (not the warm-up).
+          const answered = row.loadtest.outcome.timeline?.list() ?? [];
+          ran.push({
+            result: row.loadtest,
+            start: answered[0]?.t ?? start,
+            end: (answered.at(-1)?.t ?? Date.now()) + 1000,
           });
           report('loadtest', row.loadtest, scenario.summary);
         }
@@ -152,12 +191,46 @@ async function main(): Promise<number> {
           console.log(`      script ${row.artillery.artillery.scriptPath}`);
         }
       }
+      if (!values['no-report'] && engines.includes('loadtest') && ran.length > 0) {
+        // Read from the local runtime's metrics before it stops.
+        const local = target.localOrigin
+          ? await collectLocal(ran, target.system, new LocalMetrics(target.localOrigin))
+          : undefined;
+        loadReport = {
+          createdAt: new Date().toISOString(),
+          target: target.describe,
+          local: local !== undefined,
+          secondsPerPhase: seconds,
+          alarmPeriodScale: local ? alarmPeriodScale : undefined,
+          scenarios: ran.map((run) => scenarioEntry(run, local?.functions.get(run.result.name))),
+          concurrency: local?.concurrency,
+          alarms: local?.alarms,
+          capacity: local?.capacity ?? { measured: [] },
+          cost: local?.cost,
+        };
+      }
     } finally {
       await target.close();
     }
   }
-  printTable([...rows.values()]);
+  if (loadReport) {
+    const dir = resolve(
+      values['report-dir'] ?? 'load-reports',
+      loadReport.createdAt.replace(/[:.]/g, '-'),
+    );
+    const { json } = writeReport(dir, loadReport);
+    // The static check with the durations this run measured (the file first: the check reads it).
+    loadReport.capacity = {
+      ...loadReport.capacity,
+      ...capacityCheck(json, resolve(assemblyDir), stage),
+    };
+    const { html } = writeReport(dir, loadReport);
+    console.log(
+      `report: ${relative(process.cwd(), html)} and ${relative(process.cwd(), join(dir, 'report.json'))}`,
+    );
+  }
   const results = [...rows.values()];
+  printTable(results);
   const failed = results.filter((row) => !passed(row)).length;
   if (engine === 'both') {
     const disagree = results.filter(

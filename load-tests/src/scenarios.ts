@@ -1,6 +1,7 @@
 import type { LocalSystem } from '@sm/local-runtime';
 import { methodLimits, type MethodLimits } from './limits';
 import { runOpenModel, type RunOutcome } from './open-model';
+import { Timeline } from './report/timeline';
 import { requestJson, type Session } from './session';
 import type { ApiRoutes } from './target';
 import { crossedAnswers, judge, type Verdict } from './verdict';
@@ -182,6 +183,7 @@ function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
     elapsedSeconds: Math.max(...outcomes.map((o) => o.elapsedSeconds)),
     acknowledged: outcomes.flatMap((o) => o.acknowledged),
     rejections: outcomes.flatMap((o) => o.rejections).slice(0, 20),
+    timeline: Timeline.merge(outcomes.map((o) => o.timeline)),
   };
 }
 

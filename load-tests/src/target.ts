@@ -27,6 +27,8 @@ export interface Target extends ApiRoutes {
   /** The system as that stage's cloud assembly describes it: where the limits come from. */
   system: LocalSystem;
   describe: string;
+  /** The local runtime's origin (its `/_local/` metrics and alarms); undefined for a deployed stage. */
+  localOrigin?: string;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export interface OpenTargetOptions {
   /** The cloud assembly (`cdk.out`); the stage's own part of it gives the limits. */
   assemblyDir: string;
   verbose?: boolean;
+  /** The local runtime's `--alarm-period-scale`. @default 1 */
+  alarmPeriodScale?: number;
   /** AWS clients for a deployed stage. @default the SDK's, with the caller's credentials */
   awsClients?: AwsClients;
 }
@@ -73,6 +77,7 @@ export async function openTarget(options: OpenTargetOptions): Promise<Target> {
       '--port',
       String(port),
       ...(options.verbose ? [] : ['--quiet']),
+      ...(options.alarmPeriodScale === undefined ? [] : ['--alarm-period-scale', String(options.alarmPeriodScale)]),
     ],
     { cwd: WORKSPACE_ROOT, stdio: options.verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'] },
   );
@@ -85,13 +90,16 @@ export async function openTarget(options: OpenTargetOptions): Promise<Target> {
   // The runtime derives its API ids from the assembly alone, so reading it here gives the same URLs.
   const system = readAssembly(assemblyDir, { origin, stage });
   const apis = new Map(describeApis(system, origin).map((api) => [api.service, api.baseUrl]));
-  return target(
-    choice.stage,
-    apis,
-    system,
-    `local runtime ${origin}, stage ${stage ?? '(no stages)'}, each API at its own base URL (its own process, from ${assemblyDir})`,
-    () => stop(child),
-  );
+  return {
+    ...target(
+      choice.stage,
+      apis,
+      system,
+      `local runtime ${origin}, stage ${stage ?? '(no stages)'}, each API at its own base URL (its own process, from ${assemblyDir})`,
+      () => stop(child),
+    ),
+    localOrigin: origin,
+  };
 }
 
 function target(

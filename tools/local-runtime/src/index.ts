@@ -27,3 +27,9 @@ export * from './lambda';
 export * from './dynamodb';
 export * from './logs';
 export * from './ssm';
+// CloudWatch emulation: metrics, alarms, dashboards.
+export * from './metrics';
+export * from './alarms';
+export * from './dashboards';
+export { startDynamoProxy, type DynamoProxy, type DynamoProxyOptions } from './dynamodb/proxy';
+export { replyJson, errorType, type DynamoCall, type DynamoProxyLayer, type DynamoReply } from './dynamodb/proxy-types';

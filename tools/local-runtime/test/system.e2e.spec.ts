@@ -59,15 +59,17 @@ function apiBase(service: string): string {
   return api.baseUrl;
 }
 
-it('lists the three APIs with deployed-shaped base URLs, and gives profile the location API\'s own', () => {
+it('lists the three APIs with deployed-shaped base URLs, and publishes the location API\'s own to profile', () => {
   expect(runtime.apis.map((api) => [api.service, api.stackName, api.stage])).toEqual([
     ['auth', 'Prod-SmAuth', 'prod'],
     ['location', 'Prod-SmLocation', 'prod'],
     ['profile', 'Prod-SmProfile', 'prod'],
   ]);
-  // Profile reads location's published URL from SSM at run time: locally, the API's own base URL.
-  const published = runtime.ssm.parameters().find((parameter) => parameter.name === '/sm/prod/location/api-url');
-  expect(published?.value).toBe(apiBase('location'));
+  // get-profile reads location's URL at run time from the SSM parameter it is told the name of.
+  const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL_PARAMETER'] !== undefined);
+  const name = getProfile?.environment['LOCATION_API_URL_PARAMETER'];
+  expect(name).toBe('/sm/prod/location/api-url');
+  expect(runtime.system.parameters.find((parameter) => parameter.name === name)?.value).toBe(apiBase('location'));
 });
 
 it.each(targets)('runs every operation end to end as a client calls it, %s', async (_where, base) => {

@@ -22,6 +22,14 @@ export interface ApiModel {
   gatewayResponses: Map<string, GatewayResponseModel>;
   /** Throttling per method key (`/items/{id} GET`), from the stage's MethodSettings. */
   throttling: ThrottleSettings;
+  /** Detailed CloudWatch metrics (`MetricsEnabled`) per method key, from the same MethodSettings. */
+  metricsEnabled?: MethodFlags;
+}
+
+/** A per-method boolean of the stage's MethodSettings: the `/*\/*` default and overrides. */
+export interface MethodFlags {
+  stageDefault?: boolean;
+  perMethod: Map<string, boolean>;
 }
 
 export interface ThrottleLimit {

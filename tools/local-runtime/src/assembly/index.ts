@@ -24,3 +24,4 @@ export {
 } from './api-base-url';
 export { readCloudAssembly, type StackArtifact, type Template } from './cloud-assembly';
 export { DEFAULT_STAGE, selectStage, type StageSelection } from './stage-assembly';
+export type { AlarmSpec, DashboardSpec, MetricQuerySpec, MetricRef, MonitoringModel, TopicSpec } from './read-monitoring';

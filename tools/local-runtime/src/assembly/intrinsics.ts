@@ -99,6 +99,12 @@ export class IntrinsicResolver {
         return named('Name', () => logicalId);
       case 'AWS::ApiGateway::RestApi':
         return this.localId(stack, logicalId, 10);
+      case 'AWS::CloudWatch::Alarm':
+        return named('AlarmName', generatedName);
+      case 'AWS::CloudWatch::Dashboard':
+        return named('DashboardName', generatedName);
+      case 'AWS::Logs::MetricFilter':
+        return named('FilterName', generatedName);
       default:
         // API Gateway resource/authorizer/validator ids and anything else: short, stable, unique.
         return this.localId(stack, logicalId, 6);
@@ -308,6 +314,8 @@ export class IntrinsicResolver {
         return `arn:${p}:logs:${region}:${account}:log-group:${id()}:*`;
       case 'AWS::SNS::Topic.TopicArn':
         return id();
+      case 'AWS::CloudWatch::Alarm.Arn':
+        return `arn:${p}:cloudwatch:${region}:${account}:alarm:${id()}`;
       case 'AWS::SSM::Parameter.Value':
         return this.resolveValue(resource.Properties?.['Value'], { stack, resource: logicalId, property: 'Value' });
       case 'AWS::SSM::Parameter.Type':

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { ACCOUNT_LIMIT, parseExecuteApiPath, type ApiModel, type MethodModel } from '../assembly';
 import type { InvokeResult, LambdaService } from '../lambda/types';
+import type { GatewayObserver } from '../metrics/gateway-metrics';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
 import {
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   reservedPaths?: string[];
   /** Explains 5xx answers the way API Gateway's execution log would. */
   log?: (line: string) => void;
+  /** Told of every answered request (CloudWatch metrics). */
+  observer?: GatewayObserver;
 }
 
 /** Everything about one request that templates and the event need. */
@@ -41,6 +45,9 @@ interface RequestState {
   extendedRequestId: string;
   requestTimeEpoch: number;
   authorizer?: Record<string, unknown>;
+  /** performance.now() when the gateway took the request, and how long the integration took. */
+  startedAt: number;
+  integrationMs?: number;
 }
 
 /**
@@ -59,6 +66,7 @@ export class Gateway {
   private readonly accountBucket = new TokenBucket(ACCOUNT_LIMIT);
   private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
   private readonly log: (line: string) => void;
+  private readonly observer: GatewayObserver | undefined;
 
   constructor(options: GatewayOptions) {
     this.router = new Router(options.apis, options.reservedPaths);
@@ -68,6 +76,7 @@ export class Gateway {
     this.lambda = options.lambda;
     this.authorizers = new TokenAuthorizers(options.lambda);
     this.log = options.log ?? (() => undefined);
+    this.observer = options.observer;
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
       for (const method of api.methods) this.methodBuckets.set(method, bucketFor(api, method));
@@ -139,6 +148,7 @@ export class Gateway {
       requestId,
       extendedRequestId: extendedRequestId(requestId),
       requestTimeEpoch: Date.now(),
+      startedAt: performance.now(),
     };
     const method = match?.method;
     if (!method) {
@@ -183,6 +193,7 @@ export class Gateway {
         'x-amzn-requestid': state.requestId,
       });
       res.end(integration.body);
+      this.observe(state, integration.statusCode);
       return;
     }
     if (integration.type !== 'AWS_PROXY') {
@@ -211,7 +222,9 @@ export class Gateway {
       authorizer: state.authorizer,
       body: body === '' ? null : body,
     });
+    const integrationStarted = performance.now();
     const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
+    state.integrationMs = performance.now() - integrationStarted;
     if (result === 'integration-timeout') {
       this.log(
         `gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`,
@@ -249,6 +262,11 @@ export class Gateway {
     responseHeaders['x-amz-apigw-id'] = state.extendedRequestId;
     res.writeHead(proxy.status, responseHeaders);
     res.end(proxy.body);
+    this.observe(state, proxy.status);
+  }
+
+  private observe(state: RequestState, status: number): void {
+    this.observer?.requestDone(state.api, state.method, status, performance.now() - state.startedAt, state.integrationMs);
   }
 
   /**
@@ -352,6 +370,7 @@ export class Gateway {
     });
     res.writeHead(rendered.status, rendered.headers);
     res.end(rendered.body);
+    this.observe(state, rendered.status);
   }
 }
 
