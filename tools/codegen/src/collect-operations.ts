@@ -74,7 +74,8 @@ function exampleOf(document: JsonObject, holder: JsonObject): Json | undefined {
     const value = first === undefined ? undefined : deref(document, first as JsonObject);
     if (isObject(value) && value['value'] !== undefined) return value['value'];
   }
-  const schema = holder['schema'] === undefined ? undefined : deref(document, holder['schema'] as JsonObject);
+  const schema =
+    holder['schema'] === undefined ? undefined : deref(document, holder['schema'] as JsonObject);
   return isObject(schema) ? schema['example'] : undefined;
 }
 

@@ -31,8 +31,20 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
         get: {
           operationId: 'getThing',
           parameters: [
-            { name: 'a', in: 'path', required: true, example: 'own', schema: { $ref: '#/components/schemas/Id' } },
-            { name: 'b', in: 'path', required: true, examples: { first: { value: 7 }, second: { value: 8 } }, schema: { type: 'integer' } },
+            {
+              name: 'a',
+              in: 'path',
+              required: true,
+              example: 'own',
+              schema: { $ref: '#/components/schemas/Id' },
+            },
+            {
+              name: 'b',
+              in: 'path',
+              required: true,
+              examples: { first: { value: 7 }, second: { value: 8 } },
+              schema: { type: 'integer' },
+            },
             { name: 'c', in: 'path', required: true, schema: { $ref: '#/components/schemas/Id' } },
           ],
           responses: ok,
@@ -40,7 +52,11 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
       },
     });
 
-    expect(exampleRequest(onlyOperation(document)).pathParameters).toEqual({ a: 'own', b: '7', c: 'id-from-schema' });
+    expect(exampleRequest(onlyOperation(document)).pathParameters).toEqual({
+      a: 'own',
+      b: '7',
+      c: 'id-from-schema',
+    });
   });
 
   it('keeps only required query parameters and headers, in the contract’s spelling', () => {
@@ -49,9 +65,19 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
         get: {
           operationId: 'listThings',
           parameters: [
-            { name: 'limit', in: 'query', required: true, schema: { type: 'integer', example: 20 } },
+            {
+              name: 'limit',
+              in: 'query',
+              required: true,
+              schema: { type: 'integer', example: 20 },
+            },
             { name: 'cursor', in: 'query', schema: { type: 'string', example: 'abc' } },
-            { name: 'If-Match', in: 'header', required: true, schema: { type: 'string', example: '"v3"' } },
+            {
+              name: 'If-Match',
+              in: 'header',
+              required: true,
+              schema: { type: 'string', example: '"v3"' },
+            },
             { name: 'X-Optional', in: 'header', schema: { type: 'string', example: 'no' } },
           ],
           responses: ok,
@@ -68,16 +94,33 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
   });
 
   it.each([
-    { name: 'the media type’s example', media: { schema: { type: 'object' }, example: { from: 'media' } }, want: { from: 'media' } },
+    {
+      name: 'the media type’s example',
+      media: { schema: { type: 'object' }, example: { from: 'media' } },
+      want: { from: 'media' },
+    },
     {
       name: 'its first examples entry ($ref)',
-      media: { schema: { type: 'object' }, examples: { one: { $ref: '#/components/examples/Shared' } } },
+      media: {
+        schema: { type: 'object' },
+        examples: { one: { $ref: '#/components/examples/Shared' } },
+      },
       want: { from: 'examples' },
     },
-    { name: 'the body schema’s example', media: { schema: { $ref: '#/components/schemas/Thing' } }, want: { from: 'schema' } },
+    {
+      name: 'the body schema’s example',
+      media: { schema: { $ref: '#/components/schemas/Thing' } },
+      want: { from: 'schema' },
+    },
   ])('takes the body from $name', ({ media, want }) => {
     const document = documentWith({
-      '/t': { put: { operationId: 'putThing', requestBody: { required: true, content: { 'application/json': media } }, responses: ok } },
+      '/t': {
+        put: {
+          operationId: 'putThing',
+          requestBody: { required: true, content: { 'application/json': media } },
+          responses: ok,
+        },
+      },
     });
 
     expect(exampleRequest(onlyOperation(document)).body).toEqual(want);
@@ -92,7 +135,10 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
             { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'X-Key', in: 'header', required: true, schema: { type: 'string' } },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
           responses: ok,
         },
       },
