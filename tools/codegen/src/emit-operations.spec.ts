@@ -112,19 +112,22 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
       media: { schema: { $ref: '#/components/schemas/Thing' } },
       want: { from: 'schema' },
     },
-  ])('takes the body from $name', ({ media, want }) => {
-    const document = documentWith({
-      '/t': {
-        put: {
-          operationId: 'putThing',
-          requestBody: { required: true, content: { 'application/json': media } },
-          responses: ok,
+  ] as { name: string; media: JsonObject; want: JsonObject }[])(
+    'takes the body from $name',
+    ({ media, want }) => {
+      const document = documentWith({
+        '/t': {
+          put: {
+            operationId: 'putThing',
+            requestBody: { required: true, content: { 'application/json': media } },
+            responses: ok,
+          },
         },
-      },
-    });
+      });
 
-    expect(exampleRequest(onlyOperation(document)).body).toEqual(want);
-  });
+      expect(exampleRequest(onlyOperation(document)).body).toEqual(want);
+    },
+  );
 
   it('lists what it cannot fill instead of inventing it', () => {
     const document = documentWith({
