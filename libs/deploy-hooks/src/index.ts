@@ -1,5 +1,17 @@
-export { proxyEvent, SMOKE_PRINCIPAL, SMOKE_REQUEST_ID, SMOKE_TOKEN, type ProxyEventInput } from './proxy-event';
-export { checkSmokeAnswer, eventForRun, runSmokeRequests, type InvokeAnswer, type SmokeResult } from './smoke-check';
+export {
+  proxyEvent,
+  SMOKE_PRINCIPAL,
+  SMOKE_REQUEST_ID,
+  SMOKE_TOKEN,
+  type ProxyEventInput,
+} from './proxy-event';
+export {
+  checkSmokeAnswer,
+  eventForRun,
+  runSmokeRequests,
+  type InvokeAnswer,
+  type SmokeResult,
+} from './smoke-check';
 export {
   createSmokeHook,
   readSmokeHookConfig,

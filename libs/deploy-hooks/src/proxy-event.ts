@@ -3,7 +3,10 @@ export const SMOKE_TOKEN = '{{smoke-token}}';
 /** Replaced by a fresh request id at every run. */
 export const SMOKE_REQUEST_ID = '{{smoke-request-id}}';
 /** The principal smoke requests act as: a UUID v4 no registration ever returns (its random bits are all zero). */
-export const SMOKE_PRINCIPAL = { userId: '00000000-0000-4000-8000-000000000000', username: 'smoke-test' } as const;
+export const SMOKE_PRINCIPAL = {
+  userId: '00000000-0000-4000-8000-000000000000',
+  username: 'smoke-test',
+} as const;
 
 /** What a smoke request says; everything else is what API Gateway's REST proxy integration sends. */
 export interface ProxyEventInput {
@@ -24,7 +27,10 @@ export interface ProxyEventInput {
 const singleAndMulti = (values: { readonly [name: string]: string }) =>
   Object.keys(values).length === 0
     ? { single: null, multi: null }
-    : { single: { ...values }, multi: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]])) };
+    : {
+        single: { ...values },
+        multi: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]])),
+      };
 
 /**
  * A complete API Gateway REST (v1) proxy event for a smoke request: the fields a handler reads
@@ -47,7 +53,8 @@ export function proxyEvent(input: ProxyEventInput): Record<string, unknown> {
   };
   const query = singleAndMulti(input.query);
   const header = singleAndMulti(headers);
-  const pathParameters = Object.keys(input.pathParameters).length === 0 ? null : { ...input.pathParameters };
+  const pathParameters =
+    Object.keys(input.pathParameters).length === 0 ? null : { ...input.pathParameters };
   return {
     resource: input.resource,
     path,
@@ -73,7 +80,12 @@ export function proxyEvent(input: ProxyEventInput): Record<string, unknown> {
       domainName: 'smoke.invalid',
       identity: { sourceIp: '127.0.0.1', userAgent: 'sm-deployment-smoke-hook' },
       authorizer: input.secured
-        ? { principalId: SMOKE_PRINCIPAL.userId, userId: SMOKE_PRINCIPAL.userId, username: SMOKE_PRINCIPAL.username, integrationLatency: 0 }
+        ? {
+            principalId: SMOKE_PRINCIPAL.userId,
+            userId: SMOKE_PRINCIPAL.userId,
+            username: SMOKE_PRINCIPAL.username,
+            integrationLatency: 0,
+          }
         : null,
     },
     body,

@@ -23,27 +23,51 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** Whether the new version's answer is what the smoke request expects, and why not. */
 export function checkSmokeAnswer(request: SmokeRequest, answer: InvokeAnswer): SmokeResult {
-  const verdict = (ok: boolean, detail: string): SmokeResult => ({ name: request.name, ok, detail });
+  const verdict = (ok: boolean, detail: string): SmokeResult => ({
+    name: request.name,
+    ok,
+    detail,
+  });
   const error = isRecord(answer.payload) ? answer.payload : {};
   const failure = `${String(error['errorType'] ?? 'Error')}: ${String(error['errorMessage'] ?? JSON.stringify(answer.payload))}`;
 
   if (request.expect.kind === 'unauthorized') {
-    if (!answer.functionError) return verdict(false, `returned a result for a token nobody was issued: ${JSON.stringify(answer.payload)}`);
-    return error['errorMessage'] === 'Unauthorized' ? verdict(true, 'refused: Unauthorized') : verdict(false, `failed instead of refusing: ${failure}`);
+    if (!answer.functionError)
+      return verdict(
+        false,
+        `returned a result for a token nobody was issued: ${JSON.stringify(answer.payload)}`,
+      );
+    return error['errorMessage'] === 'Unauthorized'
+      ? verdict(true, 'refused: Unauthorized')
+      : verdict(false, `failed instead of refusing: ${failure}`);
   }
 
-  if (answer.functionError) return verdict(false, `the function failed (${answer.functionError}): ${failure}`);
+  if (answer.functionError)
+    return verdict(false, `the function failed (${answer.functionError}): ${failure}`);
   const result = answer.payload;
   if (!isRecord(result) || !Number.isInteger(result['statusCode'])) {
     return verdict(false, `not an API Gateway proxy result: ${JSON.stringify(result)}`);
   }
-  if (result['body'] !== undefined && result['body'] !== null && typeof result['body'] !== 'string') {
-    return verdict(false, 'the proxy result has a body that is not a string (API Gateway answers 502)');
+  if (
+    result['body'] !== undefined &&
+    result['body'] !== null &&
+    typeof result['body'] !== 'string'
+  ) {
+    return verdict(
+      false,
+      'the proxy result has a body that is not a string (API Gateway answers 502)',
+    );
   }
   const status = result['statusCode'] as number;
   return request.expect.statuses.includes(status)
     ? verdict(true, `answered ${status}`)
-    : verdict(false, `answered ${status}, expected ${request.expect.statuses.join(' or ')}: ${String(result['body'] ?? '')}`.slice(0, 2000));
+    : verdict(
+        false,
+        `answered ${status}, expected ${request.expect.statuses.join(' or ')}: ${String(result['body'] ?? '')}`.slice(
+          0,
+          2000,
+        ),
+      );
 }
 
 /**
@@ -54,7 +78,11 @@ export function checkSmokeAnswer(request: SmokeRequest, answer: InvokeAnswer): S
 export function eventForRun(request: SmokeRequest): unknown {
   const token = randomBytes(32).toString('base64url');
   const requestId = randomUUID();
-  return JSON.parse(JSON.stringify(request.event).replaceAll(SMOKE_TOKEN, token).replaceAll(SMOKE_REQUEST_ID, requestId));
+  return JSON.parse(
+    JSON.stringify(request.event)
+      .replaceAll(SMOKE_TOKEN, token)
+      .replaceAll(SMOKE_REQUEST_ID, requestId),
+  );
 }
 
 /**
@@ -71,7 +99,11 @@ export async function runSmokeRequests(
     try {
       results.push(checkSmokeAnswer(request, await invoke(eventForRun(request))));
     } catch (error) {
-      results.push({ name: request.name, ok: false, detail: `could not invoke the new version: ${(error as Error).message}` });
+      results.push({
+        name: request.name,
+        ok: false,
+        detail: `could not invoke the new version: ${(error as Error).message}`,
+      });
     }
   }
   return results;

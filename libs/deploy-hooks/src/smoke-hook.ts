@@ -30,10 +30,15 @@ export interface SmokeHookPorts {
 }
 
 /** The configuration from the environment; throws naming what is missing or malformed. */
-export function readSmokeHookConfig(environment: SmokeHookPorts['environment']): { target: string; requests: SmokeRequest[] } {
+export function readSmokeHookConfig(environment: SmokeHookPorts['environment']): {
+  target: string;
+  requests: SmokeRequest[];
+} {
   const target = environment[SMOKE_HOOK_ENVIRONMENT.target];
   if (!target || !/^arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+:\d+$/.test(target)) {
-    throw new Error(`${SMOKE_HOOK_ENVIRONMENT.target} must be the ARN of a published version (…:function:<name>:<number>), got ${JSON.stringify(target)}`);
+    throw new Error(
+      `${SMOKE_HOOK_ENVIRONMENT.target} must be the ARN of a published version (…:function:<name>:<number>), got ${JSON.stringify(target)}`,
+    );
   }
   let requests: unknown;
   try {
@@ -41,7 +46,8 @@ export function readSmokeHookConfig(environment: SmokeHookPorts['environment']):
   } catch {
     throw new Error(`${SMOKE_HOOK_ENVIRONMENT.requests} must be a JSON array of smoke requests`);
   }
-  if (!Array.isArray(requests) || requests.length === 0) throw new Error(`${SMOKE_HOOK_ENVIRONMENT.requests} must hold at least one smoke request`);
+  if (!Array.isArray(requests) || requests.length === 0)
+    throw new Error(`${SMOKE_HOOK_ENVIRONMENT.requests} must hold at least one smoke request`);
   return { target, requests: requests as SmokeRequest[] };
 }
 
@@ -53,7 +59,9 @@ export function readSmokeHookConfig(environment: SmokeHookPorts['environment']):
  * `Failed` stops the deployment and CodeDeploy moves the alias back.
  */
 export function createSmokeHook(ports: SmokeHookPorts) {
-  return async (event: LifecycleHookEvent): Promise<{ status: 'Succeeded' | 'Failed'; results: SmokeResult[] }> => {
+  return async (
+    event: LifecycleHookEvent,
+  ): Promise<{ status: 'Succeeded' | 'Failed'; results: SmokeResult[] }> => {
     let status: 'Succeeded' | 'Failed' = 'Failed';
     let results: SmokeResult[] = [];
     try {
@@ -62,16 +70,30 @@ export function createSmokeHook(ports: SmokeHookPorts) {
       results = await runSmokeRequests(requests, async (payload) => {
         const answer = await ports.invoke(target, payload);
         if (answer.executedVersion !== undefined && answer.executedVersion !== version) {
-          throw new Error(`version ${answer.executedVersion} answered, not the new version ${version}`);
+          throw new Error(
+            `version ${answer.executedVersion} answered, not the new version ${version}`,
+          );
         }
         return answer;
       });
-      for (const result of results) ports.log({ message: 'smoke request', deploymentId: event.DeploymentId, ...result });
+      for (const result of results)
+        ports.log({ message: 'smoke request', deploymentId: event.DeploymentId, ...result });
       status = results.every((r) => r.ok) ? 'Succeeded' : 'Failed';
     } catch (error) {
-      ports.log({ level: 'ERROR', message: 'smoke hook failed', deploymentId: event.DeploymentId, error: (error as Error).message });
+      ports.log({
+        level: 'ERROR',
+        message: 'smoke hook failed',
+        deploymentId: event.DeploymentId,
+        error: (error as Error).message,
+      });
     } finally {
-      ports.log({ message: 'smoke verdict', deploymentId: event.DeploymentId, status, passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length });
+      ports.log({
+        message: 'smoke verdict',
+        deploymentId: event.DeploymentId,
+        status,
+        passed: results.filter((r) => r.ok).length,
+        failed: results.filter((r) => !r.ok).length,
+      });
       await ports.report(event, status);
     }
     return { status, results };

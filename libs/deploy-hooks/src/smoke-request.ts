@@ -78,25 +78,43 @@ export function operationSmokeRequest(
   }
   const declared = Object.keys(operation.responses).map(Number);
   const method = operation.method.toUpperCase();
-  const base = { method, resource: operation.path, secured: operation.secured, pathParameters: example.pathParameters, query: example.queryStringParameters, headers: example.headers };
+  const base = {
+    method,
+    resource: operation.path,
+    secured: operation.secured,
+    pathParameters: example.pathParameters,
+    query: example.queryStringParameters,
+    headers: example.headers,
+  };
 
   if (SAFE_METHODS.has(method)) {
     const statuses = declared.filter((status) => status < 500);
     return {
       name: `${operationId}: the contract's example`,
-      event: proxyEvent({ ...base, body: example.body ?? undefined, contentType: operation.requestBody?.contentType }),
+      event: proxyEvent({
+        ...base,
+        body: example.body ?? undefined,
+        contentType: operation.requestBody?.contentType,
+      }),
       expect: { kind: 'proxy', statuses: statuses.length > 0 ? statuses : [200] },
     };
   }
 
   if (operation.requestBody) {
     const body = example.body;
-    if (bodyRequired.length === 0 || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (
+      bodyRequired.length === 0 ||
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body)
+    ) {
       throw new SmokeRequestError(
         `${operationId}: its body has no required property to leave out, so no smoke request is sure to be refused before it writes; give the body model a required property or smoke-test it another way`,
       );
     }
-    const refused = Object.fromEntries(Object.entries(body).filter(([name]) => !bodyRequired.includes(name)));
+    const refused = Object.fromEntries(
+      Object.entries(body).filter(([name]) => !bodyRequired.includes(name)),
+    );
     return {
       name: `${operationId}: the contract's example without ${bodyRequired.join(', ')} (refused by validation, nothing written)`,
       event: proxyEvent({ ...base, body: refused, contentType: operation.requestBody.contentType }),

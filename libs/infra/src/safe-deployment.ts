@@ -19,11 +19,19 @@ import type { ContractRestApi } from './contract-rest-api';
 import { InfraConfigError } from './errors';
 import type { ServiceFunction } from './service-function';
 import type { ServiceMonitoring } from './service-monitoring';
-import { stageContext, stageNamed, type DeploymentPreference, type StageName, type TrafficShift } from './stages';
+import {
+  stageContext,
+  stageNamed,
+  type DeploymentPreference,
+  type StageName,
+  type TrafficShift,
+} from './stages';
 import { workspaceRoot } from './workspace';
 
 /** CodeDeploy's configuration for each traffic shift a stage can choose. */
-export const DEPLOYMENT_CONFIGS: { readonly [S in TrafficShift]: codedeploy.ILambdaDeploymentConfig } = {
+export const DEPLOYMENT_CONFIGS: {
+  readonly [S in TrafficShift]: codedeploy.ILambdaDeploymentConfig;
+} = {
   AllAtOnce: codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
   Canary10Percent5Minutes: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
   Canary10Percent10Minutes: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_10MINUTES,
@@ -95,12 +103,15 @@ export class SafeDeployment extends Construct {
   constructor(scope: Construct, id: string, props: SafeDeploymentProps) {
     super(scope, id);
     const { service, stage } = props;
-    if (props.functions.length === 0) throw new InfraConfigError(`${this.node.path}: give the service's functions`);
+    if (props.functions.length === 0)
+      throw new InfraConfigError(`${this.node.path}: give the service's functions`);
     this.preference = props.preference ?? stageNamed(stage).deployment;
     const ignoreAlarms = parseFlag(this, stage, 'ignoreDeploymentAlarms');
     const prefix = `sm-${stage}-${service}`;
 
-    this.application = new codedeploy.LambdaApplication(this, 'Application', { applicationName: prefix });
+    this.application = new codedeploy.LambdaApplication(this, 'Application', {
+      applicationName: prefix,
+    });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
       description: `CodeDeploy shifting the live aliases of ${prefix}`,
@@ -116,7 +127,9 @@ export class SafeDeployment extends Construct {
     for (const fn of props.functions) {
       const key = pascalCase(fn.entry);
       const alarms = props.monitoring.rollbackAlarms(fn);
-      const hook = this.preference.smokeHooks ? this.smokeHook(key, fn, this.smokeRequests(fn, props), hookDir) : undefined;
+      const hook = this.preference.smokeHooks
+        ? this.smokeHook(key, fn, this.smokeRequests(fn, props), hookDir)
+        : undefined;
       const group = new codedeploy.LambdaDeploymentGroup(this, `${key}Group`, {
         application: this.application,
         deploymentGroupName: `${prefix}-${fn.entry}`,
@@ -134,16 +147,30 @@ export class SafeDeployment extends Construct {
       this.role.addToPolicy(
         new iam.PolicyStatement({
           sid: `Shift${key}`,
-          actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+          actions: [
+            'lambda:GetAlias',
+            'lambda:UpdateAlias',
+            'lambda:GetProvisionedConcurrencyConfig',
+          ],
           resources: [fn.function.functionArn, fn.alias.functionArn],
         }),
       );
       this.role.addToPolicy(
-        new iam.PolicyStatement({ sid: `Watch${key}`, actions: ['cloudwatch:DescribeAlarms'], resources: alarms.map((alarm) => alarm.alarmArn) }),
+        new iam.PolicyStatement({
+          sid: `Watch${key}`,
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: alarms.map((alarm) => alarm.alarmArn),
+        }),
       );
       if (hook) {
         hooks[fn.entry] = hook;
-        this.role.addToPolicy(new iam.PolicyStatement({ sid: `Hook${key}`, actions: ['lambda:InvokeFunction'], resources: [hook.functionArn] }));
+        this.role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: `Hook${key}`,
+            actions: ['lambda:InvokeFunction'],
+            resources: [hook.functionArn],
+          }),
+        );
       }
     }
     this.groups = groups;
@@ -156,23 +183,33 @@ export class SafeDeployment extends Construct {
     if (fn === props.authorizer) return [authorizerSmokeRequest()];
     const operations = props.api.operationsServedBy(fn);
     if (operations.length === 0) {
-      throw new InfraConfigError(`${where}: the function serves no operation of the API and is not the authorizer; there is nothing to smoke-test it with`);
+      throw new InfraConfigError(
+        `${where}: the function serves no operation of the API and is not the authorizer; there is nothing to smoke-test it with`,
+      );
     }
     const { operationExamples, apiGatewayModels } = props.api.contract;
     try {
       return operations.map((operation) => {
         const example = operationExamples?.[operation.operationId];
-        if (!example) throw new SmokeRequestError(`the contract has no operationExamples for ${operation.operationId}; pass the generated operationExamples with the contract`);
-        const model = operation.requestBody ? apiGatewayModels.models[operation.requestBody.model] : undefined;
+        if (!example)
+          throw new SmokeRequestError(
+            `the contract has no operationExamples for ${operation.operationId}; pass the generated operationExamples with the contract`,
+          );
+        const model = operation.requestBody
+          ? apiGatewayModels.models[operation.requestBody.model]
+          : undefined;
         const required = (model?.schema as { required?: unknown } | undefined)?.required;
         return operationSmokeRequest(
           { ...operation, responses: operation.responses ?? {} },
           example,
-          Array.isArray(required) ? required.filter((name): name is string => typeof name === 'string') : [],
+          Array.isArray(required)
+            ? required.filter((name): name is string => typeof name === 'string')
+            : [],
         );
       });
     } catch (error) {
-      if (error instanceof SmokeRequestError) throw new InfraConfigError(`${where}: ${error.message}`, { cause: error });
+      if (error instanceof SmokeRequestError)
+        throw new InfraConfigError(`${where}: ${error.message}`, { cause: error });
       throw error;
     }
   }
@@ -182,22 +219,38 @@ export class SafeDeployment extends Construct {
    * requests in its environment, allowed to invoke that version and nothing else. CodeDeploy runs
    * it before traffic moves and after it has moved; CDK lets it report to this deployment group.
    */
-  private smokeHook(key: string, fn: ServiceFunction, requests: SmokeRequest[], hookDir: string): lambda.Function {
+  private smokeHook(
+    key: string,
+    fn: ServiceFunction,
+    requests: SmokeRequest[],
+    hookDir: string,
+  ): lambda.Function {
     const bundle = join(hookDir, SMOKE_HOOK_BUNDLE_FILE);
     if (!existsSync(bundle)) {
-      throw new InfraConfigError(`${this.node.path}: the smoke hook bundle ${relative(workspaceRoot(), bundle) || bundle} does not exist. Build it first: npx nx run deploy-hooks:build`);
+      throw new InfraConfigError(
+        `${this.node.path}: the smoke hook bundle ${relative(workspaceRoot(), bundle) || bundle} does not exist. Build it first: npx nx run deploy-hooks:build`,
+      );
     }
     const environment = {
       [SMOKE_HOOK_ENVIRONMENT.target]: fn.version.functionArn,
       [SMOKE_HOOK_ENVIRONMENT.requests]: JSON.stringify(requests),
     };
     // The ARN is a token until deployment; a version ARN is at most ~140 characters.
-    const size = SMOKE_HOOK_ENVIRONMENT.requests.length + environment[SMOKE_HOOK_ENVIRONMENT.requests]!.length + SMOKE_HOOK_ENVIRONMENT.target.length + 140;
+    const size =
+      SMOKE_HOOK_ENVIRONMENT.requests.length +
+      environment[SMOKE_HOOK_ENVIRONMENT.requests]!.length +
+      SMOKE_HOOK_ENVIRONMENT.target.length +
+      140;
     if (size > ENVIRONMENT_LIMIT_BYTES) {
-      throw new InfraConfigError(`${this.node.path}: the smoke requests of ${fn.entry} take ${size} bytes of environment, over Lambda's ${ENVIRONMENT_LIMIT_BYTES}; shorten the contract's examples`);
+      throw new InfraConfigError(
+        `${this.node.path}: the smoke requests of ${fn.entry} take ${size} bytes of environment, over Lambda's ${ENVIRONMENT_LIMIT_BYTES}; shorten the contract's examples`,
+      );
     }
     const scope = new Construct(this, `${key}SmokeHook`);
-    const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new logs.LogGroup(scope, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const role = new iam.Role(scope, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Smoke hook of ${fn.service} ${fn.entry}: invokes its new version, reports to CodeDeploy`,
@@ -214,7 +267,9 @@ export class SafeDeployment extends Construct {
       }),
       memorySize: 256,
       // Every request may meet a cold start (10 s INIT at most) and run to the function's timeout.
-      timeout: Duration.seconds(Math.min(900, 15 + requests.length * (fn.limits.timeoutSeconds + 10))),
+      timeout: Duration.seconds(
+        Math.min(900, 15 + requests.length * (fn.limits.timeoutSeconds + 10)),
+      ),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       role,
@@ -230,16 +285,19 @@ export class SafeDeployment extends Construct {
     if (policy) {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use "*": X-Ray has no resource-level permissions for them. The hook may invoke one version and report to one deployment group.',
+        reason:
+          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use "*": X-Ray has no resource-level permissions for them. The hook may invoke one version and report to one deployment group.',
       });
     }
-    const runtimeReason = 'Node.js 22 is pinned with the services (the bundles target node22, the local runtime runs Node 22); moving to 24 is one reviewed change for all functions.';
+    const runtimeReason =
+      'Node.js 22 is pinned with the services (the bundles target node22, the local runtime runs Node 22); moving to 24 is one reviewed change for all functions.';
     Validations.of(hook.node.defaultChild as Construct).acknowledge(
       { id: 'AwsSolutions-L1', reason: runtimeReason },
       { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
       {
         id: 'Serverless-LambdaDLQ',
-        reason: 'CodeDeploy invokes the hook asynchronously and waits for its PutLifecycleEventHookExecutionStatus: a hook that fails to report fails the deployment after its timeout, which is the safe outcome; an event in a queue would help no one.',
+        reason:
+          'CodeDeploy invokes the hook asynchronously and waits for its PutLifecycleEventHookExecutionStatus: a hook that fails to report fails the deployment after its timeout, which is the safe outcome; an event in a queue would help no one.',
       },
     );
   }
@@ -250,7 +308,9 @@ function parseFlag(scope: Construct, stage: StageName, key: string): boolean {
   const value = stageContext(scope, stage, key);
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  throw new InfraConfigError(`context stages.${stage}.${key} must be true or false, got '${value}'`);
+  throw new InfraConfigError(
+    `context stages.${stage}.${key} must be true or false, got '${value}'`,
+  );
 }
 
 function pascalCase(name: string): string {

@@ -23,8 +23,14 @@ describe('stages', () => {
   });
 
   it('deploys staging all at once and prod as a 10 % canary for 5 minutes, both behind smoke hooks', () => {
-    expect(stageNamed('staging').deployment).toEqual({ trafficShift: 'AllAtOnce', smokeHooks: true });
-    expect(stageNamed('prod').deployment).toEqual({ trafficShift: 'Canary10Percent5Minutes', smokeHooks: true });
+    expect(stageNamed('staging').deployment).toEqual({
+      trafficShift: 'AllAtOnce',
+      smokeHooks: true,
+    });
+    expect(stageNamed('prod').deployment).toEqual({
+      trafficShift: 'Canary10Percent5Minutes',
+      smokeHooks: true,
+    });
     for (const stage of STAGES) expect(TRAFFIC_SHIFTS).toContain(stage.deployment.trafficShift);
   });
 

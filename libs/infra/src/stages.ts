@@ -86,9 +86,19 @@ export interface DeploymentStage {
  */
 export const STAGES: readonly DeploymentStage[] = [
   // Staging: fast feedback; the smoke hooks still keep a broken bundle from taking traffic.
-  { name: 'staging', id: 'Staging', overrides: {}, deployment: { trafficShift: 'AllAtOnce', smokeHooks: true } },
+  {
+    name: 'staging',
+    id: 'Staging',
+    overrides: {},
+    deployment: { trafficShift: 'AllAtOnce', smokeHooks: true },
+  },
   // Prod: 10 % of calls for 5 minutes under the alarms, then the rest (or a rollback).
-  { name: 'prod', id: 'Prod', overrides: {}, deployment: { trafficShift: 'Canary10Percent5Minutes', smokeHooks: true } },
+  {
+    name: 'prod',
+    id: 'Prod',
+    overrides: {},
+    deployment: { trafficShift: 'Canary10Percent5Minutes', smokeHooks: true },
+  },
 ];
 
 /** The stage the local runtime and the tools use when none is named. */

@@ -2,7 +2,10 @@
  * The Lambda entry of the deployment smoke hook (`dist/libs/deploy-hooks/smoke-hook.js`), wired to
  * the real AWS SDK clients. Its logic is in ../smoke-hook.ts.
  */
-import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import {
+  CodeDeployClient,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createSmokeHook, type LifecycleHookEvent } from '../smoke-hook';
 
@@ -22,7 +25,11 @@ export const handler = createSmokeHook({
   environment: process.env,
   async invoke(versionArn, event) {
     const output = await lambda.send(
-      new InvokeCommand({ FunctionName: versionArn, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+      new InvokeCommand({
+        FunctionName: versionArn,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
     );
     return {
       functionError: output.FunctionError,
