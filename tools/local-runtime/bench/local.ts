@@ -1,5 +1,5 @@
 /**
- * `npm run bench:local [-- --quick]`: the speed of the local runtime against a plain node:http
+ * `npm run bench:local [-- --quick] [-- --no-metrics]`: the speed of the local runtime against a plain node:http
  * server running the same handler, both loaded by loadtest (open model, fixed rate) from this
  * process, each server in its own child process (one process tree, one run; all share the cores).
  *
@@ -19,6 +19,8 @@ import { readAssembly } from '../src/assembly';
 import { buildFixtureAssembly } from '../fixtures/build';
 
 const quick = process.argv.includes('--quick');
+/** The runtime without CloudWatch metrics and alarms: what recording them costs is the difference. */
+const noMetrics = process.argv.includes('--no-metrics');
 const TRIAL_SECONDS = quick ? 3 : 10;
 const START_RPS = 400;
 /** Far above what one loadtest process can send here: the plain server's search ends on a failure. */
@@ -238,6 +240,7 @@ async function main(): Promise<void> {
         '0',
         '--in-memory',
         '--quiet',
+        ...(noMetrics ? ['--no-metrics'] : []),
       ],
       (output) =>
         output.includes('Ctrl-C stops cleanly.')
@@ -284,7 +287,7 @@ async function main(): Promise<void> {
       const share = t && best.plain ? `${Math.round((100 * t.target) / best.plain.target)} %` : '–';
       const cpu = (value?: number) => (value === undefined ? '–' : `${value.toFixed(0)} %`);
       console.log(
-        `| ${name === 'plain' ? 'plain node:http, same handler' : 'local runtime, every emulation on'} | ${rate(t)} | ${t?.p50 ?? '–'} | ${t?.p99 ?? '–'} | ${share} | ${cpu(t?.loaderCpu)} | ${cpu(t?.serverCpu)} |`,
+        `| ${name === 'plain' ? 'plain node:http, same handler' : `local runtime, every emulation on${noMetrics ? ', metrics off (--no-metrics)' : ', CloudWatch metrics and alarms on'}`} | ${rate(t)} | ${t?.p50 ?? '–'} | ${t?.p99 ?? '–'} | ${share} | ${cpu(t?.loaderCpu)} | ${cpu(t?.serverCpu)} |`,
       );
     }
     console.log(

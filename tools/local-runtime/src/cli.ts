@@ -20,6 +20,10 @@ const USAGE = `Usage: npm start -- [options]
   --no-build        do not build or synthesize; run the assembly as it is
   --quiet           no function logs on the console (they still go to .local/logs)
   --compile-cache   keep V8's code cache of the bundles between cold starts (faster INIT than AWS's)
+  --alarm-period-scale F   multiply every alarm period (and the metrics' 10 s resolution) by F, 0 < F ≤ 1
+                    (0.01: a 5-minute period lasts 3 s); for tests and short runs
+  --no-metrics      no CloudWatch metrics, alarms or dashboards (/_local/)
+  --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
   -h, --help        this text`;
 
 interface CliOptions {
@@ -30,6 +34,9 @@ interface CliOptions {
   build: boolean;
   quiet: boolean;
   compileCache: boolean;
+  alarmPeriodScale: number;
+  metrics: boolean;
+  dynamoProxy: boolean;
 }
 
 function parseCli(argv: string[]): CliOptions | undefined {
@@ -43,14 +50,18 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'no-build': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       'compile-cache': { type: 'boolean', default: false },
+      'alarm-period-scale': { type: 'string' },
+      'no-metrics': { type: 'boolean', default: false },
+      'no-dynamodb-proxy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) return undefined;
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be a port number, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const alarmPeriodScale = values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`);
   return {
     port,
     stage: values.stage,
@@ -59,6 +70,9 @@ function parseCli(argv: string[]): CliOptions | undefined {
     build: !values['no-build'],
     quiet: values.quiet,
     compileCache: values['compile-cache'],
+    alarmPeriodScale,
+    metrics: !values['no-metrics'],
+    dynamoProxy: !values['no-dynamodb-proxy'],
   };
 }
 
@@ -113,6 +127,7 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
   const rel = (path: string | undefined) =>
     path ? relative(workspaceRoot, path) || '.' : undefined;
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
+  const serviceWidth = Math.max(0, ...runtime.apis.map((api) => api.service.length));
   const lines = [
     '',
     `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
@@ -122,6 +137,14 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
         `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`,
     ),
     '',
+    // The same routes under each API's own base URL, shaped like a deployed stage's (what
+    // `npm run load -- --api <service>=<url>` and a deployed function's published URL look like).
+    'Each API at its own base URL, as deployed:',
+    ...runtime.apis.map(
+      (api) =>
+        `  ${api.service.padEnd(serviceWidth)}  ${api.baseUrl}  (${api.stackName}, stage ${api.stage})`,
+    ),
+    '',
     ...(runtime.system.skipped.length > 0
       ? [
           `  not run (no API uses them): ${runtime.system.skipped.map((fn) => fn.id).join(', ')}`,
@@ -129,6 +152,12 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
         ]
       : []),
     `  docs  ${runtime.docsUrl}`,
+    ...(runtime.alarms
+      ? [
+          `  dashboards  ${runtime.origin}/_local/dashboards  (${runtime.system.monitoring.dashboards.length})`,
+          `  alarms      ${runtime.origin}/_local/alarms  (${runtime.system.monitoring.alarms.length}${runtime.alarms.timeScale === 1 ? '' : `, periods ×${runtime.alarms.timeScale}`})`,
+        ]
+      : []),
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
     `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,
     '',
@@ -159,6 +188,9 @@ async function main(): Promise<void> {
     inMemory: options.inMemory,
     quiet: options.quiet,
     compileCache: options.compileCache,
+    alarmPeriodScale: options.alarmPeriodScale,
+    metrics: options.metrics,
+    dynamoProxy: options.dynamoProxy,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),
   });

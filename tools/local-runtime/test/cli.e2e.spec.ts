@@ -60,6 +60,11 @@ it('prints a ready banner with every route, the docs page, data and log location
       expect(started.banner).toContain(route);
     }
     expect(started.banner).toContain(`${started.origin}/items/{id}`);
+    // Each API's own base URL, listed with its service, stack and stage, and answering.
+    const itemsBase = new RegExp(`fxitems\\s+(${started.origin}/_aws/execute-api/[a-z0-9]{10}/prod)  \\(FxItems, stage prod\\)`).exec(started.banner)?.[1];
+    expect(itemsBase).toBeDefined();
+    expect(started.banner).toMatch(/fxconsumer\s+http:\/\/127\.0\.0\.1:\d+\/_aws\/execute-api\/[a-z0-9]{10}\/prod {2}\(FxConsumer, stage prod\)/);
+    expect((await call(itemsBase!, '/items/7')).json()).toEqual({ id: '7' });
     expect(started.banner).toMatch(/Local runtime ready in \d+\.\d\d s — 7 functions, 1 tables, 2 APIs/);
     expect(started.banner).toContain('data  .local/data');
     expect(started.banner).toContain('logs  .local/logs');

@@ -62,8 +62,100 @@ describe('routing', () => {
   it('serves a second API from another stack on the same origin', async () => {
     const reply = await call(origin, '/consumer/items/7');
     expect(reply.status).toBe(200);
-    // The URL came from the items stack through SSM and resolves to this origin.
-    expect(reply.json()).toEqual({ itemsApiUrl: `${origin}/`, upstreamStatus: 200, upstream: { id: '7' } });
+    // The URL came from the items stack through SSM and resolves to the items API's own base URL.
+    expect(reply.json()).toEqual({ itemsApiUrl: `${apiBase('fxitems')}/`, upstreamStatus: 200, upstream: { id: '7' } });
+  });
+});
+
+/** The per-API base URL the runtime lists for a service. */
+const apiBase = (service: string): string => {
+  const api = runtime.apis.find((candidate) => candidate.service === service);
+  if (!api) throw new Error(`no API of service ${service} in ${JSON.stringify(runtime.apis)}`);
+  return api.baseUrl;
+};
+
+describe('each API at its own base URL, shaped like the deployed one', () => {
+  it('lists every API with its service, id, stage, stack and base URL', () => {
+    expect(runtime.apis).toEqual([
+      { service: 'fxconsumer', apiId: expect.stringMatching(/^[a-z0-9]{10}$/), stage: 'prod', stackName: 'FxConsumer', baseUrl: expect.any(String) },
+      { service: 'fxitems', apiId: expect.stringMatching(/^[a-z0-9]{10}$/), stage: 'prod', stackName: 'FxItems', baseUrl: expect.any(String) },
+    ]);
+    for (const api of runtime.apis) expect(api.baseUrl).toBe(`${origin}/_aws/execute-api/${api.apiId}/prod`);
+    expect(new Set(runtime.apis.map((api) => api.apiId)).size).toBe(2);
+  });
+
+  it('invokes the same function with the same answer as the root origin', async () => {
+    const [viaBase, viaOrigin] = await Promise.all([call(apiBase('fxitems'), '/items/abc%20d'), call(origin, '/items/abc%20d')]);
+    expect(viaBase.status).toBe(200);
+    expect(viaBase.json()).toEqual({ id: 'abc d' });
+    expect(viaBase.json()).toEqual(viaOrigin.json());
+  });
+
+  it("sends the event AWS sends for a stage URL: the path without the stage, requestContext.path with it (AWS's documented example)", async () => {
+    const documented = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'aws-documented-rest-stage-event.json'), 'utf8')) as {
+      request: { method: string; path: string };
+      event: { resource: string; path: string; httpMethod: string; requestContext: Record<string, string> };
+    };
+    const reply = await call(apiBase('fxitems'), documented.request.path, { method: documented.request.method });
+    expect(reply.status).toBe(200);
+    const event = reply.json() as { resource: string; path: string; httpMethod: string; requestContext: Record<string, unknown> };
+    // The documented API's stage is "Prod" and its id "70ixmpl4fl"; here they are "prod" and the local id.
+    const stage = 'prod';
+    const apiId = runtime.apis.find((api) => api.service === 'fxitems')!.apiId;
+    const expected = documented.event;
+    expect({ resource: event.resource, path: event.path, httpMethod: event.httpMethod }).toEqual({
+      resource: expected.resource,
+      path: expected.path,
+      httpMethod: expected.httpMethod,
+    });
+    expect(event.requestContext).toMatchObject({
+      resourcePath: expected.requestContext['resourcePath'],
+      httpMethod: expected.requestContext['httpMethod'],
+      path: expected.requestContext['path']!.replace(`/${expected.requestContext['stage']}/`, `/${stage}/`),
+      stage,
+      apiId,
+    });
+  });
+
+  it('fills path, resource and requestContext for a nested path as for the root origin', async () => {
+    const request = { method: 'POST', body: 'x', headers: bearer('allow-hank') };
+    const [viaBase, viaOrigin] = await Promise.all([call(apiBase('fxitems'), '/private/my/path/', request), call(origin, '/private/my/path/', request)]);
+    const pick = (reply: { json: () => Record<string, unknown> }) => {
+      const event = reply.json() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const context = event['requestContext'];
+      return { resource: event['resource'], path: event['path'], pathParameters: event['pathParameters'], context: [context.path, context.resourcePath, context.stage, context.apiId] };
+    };
+    expect(pick(viaBase)).toEqual({
+      resource: '/private/{proxy+}',
+      path: '/private/my/path/',
+      pathParameters: { proxy: 'my/path' },
+      context: ['/prod/private/my/path/', '/private/{proxy+}', 'prod', runtime.apis.find((api) => api.service === 'fxitems')!.apiId],
+    });
+    expect(pick(viaBase)).toEqual(pick(viaOrigin));
+  });
+
+  it("routes only within its own API: another API's path is this API's unknown route", async () => {
+    expect((await call(apiBase('fxconsumer'), '/consumer/items/7')).status).toBe(200);
+    const reply = await call(apiBase('fxitems'), '/consumer/items/7');
+    expect(reply.status).toBe(404);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    // The items API's own gateway response answers, with the stage in $context.path.
+    expect(reply.json()).toMatchObject({ type: 'urn:problem-type:route-not-found', instance: '/prod/consumer/items/7' });
+  });
+
+  it('answers a stage the API does not have with 403 Forbidden, as API Gateway does', async () => {
+    const apiId = runtime.apis.find((api) => api.service === 'fxitems')!.apiId;
+    const reply = await call(origin, `/_aws/execute-api/${apiId}/staging/items/1`);
+    expect(reply.status).toBe(403);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    expect(reply.json()).toEqual({ message: 'Forbidden' });
+  });
+
+  it('answers an API id it does not serve with 404, naming the APIs it serves', async () => {
+    const reply = await call(origin, '/_aws/execute-api/nosuchapi0/prod/items/1');
+    expect(reply.status).toBe(404);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('NotFoundException');
+    expect(String(reply.json()['message'])).toContain(`${runtime.apis.find((api) => api.service === 'fxitems')!.apiId}/prod (FxItems)`);
   });
 });
 
@@ -330,6 +422,20 @@ describe('stage throttling (rate 20/s, burst 10)', () => {
     expect(throttled[0]!.headers.get('retry-after')).toBe('1');
     expect(throttled[0]!.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
     expect(throttled[0]!.json()).toMatchObject({ type: 'urn:problem-type:throttled', status: 429, detail: 'Too Many Requests' });
+  });
+
+  it("shares one method's bucket between the root origin and the API's own base URL (one deployed method)", async () => {
+    await sleep(1000);
+    const started = performance.now();
+    const replies = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? call(origin, `/items/both-${i}`) : call(apiBase('fxitems'), `/items/both-${i}`))),
+    );
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const passed = replies.filter((reply) => reply.status === 200).length;
+    expect(replies.filter((reply) => reply.status !== 200 && reply.status !== 429)).toEqual([]);
+    // Two buckets would let twice the burst through.
+    expect(passed).toBeGreaterThanOrEqual(TEST_LIMITS.stageBurstLimit);
+    expect(passed).toBeLessThanOrEqual(TEST_LIMITS.stageBurstLimit + Math.ceil(TEST_LIMITS.stageRateLimit * elapsedSeconds) + 1);
   });
 
   it('gives each method its own bucket', async () => {

@@ -47,40 +47,62 @@ it('serves every contract operation, and nothing else, on one origin', () => {
   expect(served).toEqual(declared);
 });
 
-it('runs every operation end to end as a client calls it', async () => {
+/** Where a client sends each service's requests: the one origin, or each API's own base URL. */
+const targets: [string, (service: string) => string][] = [
+  ['on the root origin', () => origin],
+  ["on each API's own base URL, as against a deployed stage", (service) => apiBase(service)],
+];
+
+function apiBase(service: string): string {
+  const api = runtime.apis.find((candidate) => candidate.service === service);
+  if (!api) throw new Error(`no API of service ${service}: ${JSON.stringify(runtime.apis)}`);
+  return api.baseUrl;
+}
+
+it('lists the three APIs with deployed-shaped base URLs, and gives profile the location API\'s own', () => {
+  expect(runtime.apis.map((api) => [api.service, api.stackName, api.stage])).toEqual([
+    ['auth', 'Prod-SmAuth', 'prod'],
+    ['location', 'Prod-SmLocation', 'prod'],
+    ['profile', 'Prod-SmProfile', 'prod'],
+  ]);
+  const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL'] !== undefined);
+  expect(getProfile?.environment['LOCATION_API_URL']).toBe(apiBase('location'));
+});
+
+it.each(targets)('runs every operation end to end as a client calls it, %s', async (_where, base) => {
   const json = { 'content-type': 'application/json' };
   const user: Record<string, unknown> = { ...exampleBody('createUser'), username: `e2e_${Date.now().toString(36)}` };
 
-  const created = await call(origin, '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
+  const created = await call(base('auth'), '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
   expectConforms('createUser', created, 201);
   const userId = String(created.json()['userId']);
 
   const signIn = { ...exampleBody('createToken'), username: user['username'], password: user['password'] };
-  const issued = await call(origin, '/tokens', { method: 'POST', headers: json, body: JSON.stringify(signIn) });
+  const issued = await call(base('auth'), '/tokens', { method: 'POST', headers: json, body: JSON.stringify(signIn) });
   expectConforms('createToken', issued, 201);
   const auth = { authorization: `Bearer ${String(issued.json()['token'])}` };
 
-  const anonymous = await call(origin, `/profile/${userId}`);
+  const anonymous = await call(base('profile'), `/profile/${userId}`);
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
 
-  const putProfile = await call(origin, `/profile/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
+  const putProfile = await call(base('profile'), `/profile/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
   expectConforms('putProfile', putProfile, 201);
 
-  const putLocation = await call(origin, `/loc/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putLocation')) });
+  const putLocation = await call(base('location'), `/loc/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putLocation')) });
   expectConforms('putLocation', putLocation, 200);
 
-  const getLocation = await call(origin, `/loc/${userId}`, { headers: auth });
+  const getLocation = await call(base('location'), `/loc/${userId}`, { headers: auth });
   expectConforms('getLocation', getLocation, 200);
 
-  const history = await call(origin, `/loc/${userId}/history`, { headers: auth });
+  const history = await call(base('location'), `/loc/${userId}/history`, { headers: auth });
   expectConforms('listLocationHistory', history, 200);
 
-  // Profile reads the location through the location API's published URL, i.e. this origin.
-  const profile = await call(origin, `/profile/${userId}`, { headers: auth });
+  // Profile reads the location through the location API's published URL: its local base URL.
+  const profile = await call(base('profile'), `/profile/${userId}`, { headers: auth });
   expectConforms('getProfile', profile, 200);
   expect(profile.json()['location']).toMatchObject({ latitude: exampleBody('putLocation')['latitude'] });
 
-  const revoked = await call(origin, '/tokens/current', { method: 'DELETE', headers: auth });
+  const revoked = await call(base('auth'), '/tokens/current', { method: 'DELETE', headers: auth });
   expectConforms('revokeCurrentToken', revoked, 204);
 });
