@@ -65,8 +65,10 @@ it('lists the three APIs with deployed-shaped base URLs, and gives profile the l
     ['location', 'Prod-SmLocation', 'prod'],
     ['profile', 'Prod-SmProfile', 'prod'],
   ]);
-  const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL'] !== undefined);
-  expect(getProfile?.environment['LOCATION_API_URL']).toBe(apiBase('location'));
+  // get-profile reads location's URL at run time from the parameter location publishes.
+  const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL_PARAMETER'] !== undefined);
+  const parameter = runtime.system.parameters.find((p) => p.name === getProfile?.environment['LOCATION_API_URL_PARAMETER']);
+  expect(parameter?.value).toBe(apiBase('location'));
 });
 
 it.each(targets)('runs every operation end to end as a client calls it, %s', async (_where, base) => {
