@@ -102,15 +102,24 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
     durationMs: 0,
   });
 
-  const invokeQualified = async (functionId: string, event: unknown, opts: InvokeOptions = {}): Promise<{ result: InvokeResult; version: string }> => {
+  /** Where a call goes: the version and the spec that runs it, or an answer without running anything. */
+  const route = (functionId: string, opts: InvokeOptions): { fn?: RoutedFunction; version: string; specId: string } | { answer: InvokeResult; version: string } => {
     const fn = functions.get(functionId);
-    if (!fn) return { result: await inner.invoke(functionId, event, opts), version: LATEST };
+    if (!fn) return { version: LATEST, specId: functionId };
     const version = versionFor(fn, opts.qualifier);
-    if (version === undefined) return { result: notFound(functionId, opts.qualifier), version: LATEST };
-    const specId = fn.versions.get(version) ?? fn.spec.id;
-    const reserved = fn.spec.reservedConcurrency;
-    // One spec: the Lambda service's own count is the function's. Several: theirs are per spec.
-    if (reserved !== undefined && new Set(fn.versions.values()).size > 1 && fn.inFlight >= reserved) {
+    if (version === undefined) return { answer: notFound(functionId, opts.qualifier), version: LATEST };
+    return { fn, version, specId: fn.versions.get(version) ?? fn.spec.id };
+  };
+
+  /** Only the router caps a function with several versions: the Lambda service's counts are per spec. */
+  const capped = (fn: RoutedFunction) => fn.spec.reservedConcurrency !== undefined && new Set(fn.versions.values()).size > 1;
+
+  const invokeQualified = async (functionId: string, event: unknown, opts: InvokeOptions = {}): Promise<{ result: InvokeResult; version: string }> => {
+    const target = route(functionId, opts);
+    if ('answer' in target) return { result: target.answer, version: target.version };
+    const { fn, version, specId } = target;
+    if (!fn) return { result: await inner.invoke(specId, event, opts), version };
+    if (capped(fn) && fn.inFlight >= fn.spec.reservedConcurrency!) {
       const result: InvokeResult = { kind: 'throttled', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' };
       notify({ functionId, qualifier: opts.qualifier, version, requestId: opts.requestId, result });
       return { result, version };
@@ -125,6 +134,19 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
     }
     notify({ functionId, qualifier: opts.qualifier, version, requestId: opts.requestId, result });
     return { result, version };
+  };
+
+  /**
+   * The common case, one spec per function and nobody listening (no canary): straight to the
+   * Lambda service, without a promise of the router's own in between.
+   */
+  const invoke = (functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult> => {
+    if (listeners.size === 0) {
+      const target = route(functionId, opts ?? {});
+      if ('answer' in target) return Promise.resolve(target.answer);
+      if (!target.fn || !capped(target.fn)) return inner.invoke(target.specId, event, opts);
+    }
+    return invokeQualified(functionId, event, opts).then((routed) => routed.result);
   };
 
   const notify = (invocation: RoutedInvocation) => {
@@ -170,7 +192,7 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
     aliasOf(functionId, alias) {
       return functions.get(functionId)?.aliases.get(alias);
     },
-    invoke: async (functionId, event, opts) => (await invokeQualified(functionId, event, opts)).result,
+    invoke,
     invokeQualified,
     onInvoked(listener) {
       listeners.add(listener);
@@ -181,9 +203,7 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
       const problems = [...inner.checkInvariants(), ...broken];
       for (const [id, fn] of functions) {
         const reserved = fn.spec.reservedConcurrency;
-        // Only the router caps a function with several versions (see invokeQualified).
-        const capped = new Set(fn.versions.values()).size > 1;
-        if (capped && reserved !== undefined && fn.inFlight > reserved) problems.push(`alias router: ${id} has ${fn.inFlight} calls in flight over its reserved ${reserved}`);
+        if (capped(fn) && reserved !== undefined && fn.inFlight > reserved) problems.push(`alias router: ${id} has ${fn.inFlight} calls in flight over its reserved ${reserved}`);
       }
       return problems;
     },
