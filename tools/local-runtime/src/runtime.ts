@@ -10,7 +10,7 @@ import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { startDynamoProxy, type DynamoProxy } from './dynamodb/proxy';
 import { Gateway } from './gateway/gateway';
-import { CanaryReplay, planCanary, type CanaryOptions, type CanarySetup } from './deployments';
+import { CanaryReplay, planCanary, runLifecycleHook, startDeployApis, type CanaryOptions, type CanarySetup, type DeployApis } from './deployments';
 import { createAliasRouter, createLambdaService, defaultLabel, type AliasRouter, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
@@ -175,13 +175,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let store: MetricStore | undefined;
   let alarms: AlarmService | undefined;
   let ssm: SsmStandIn | undefined;
+  let deployApis: DeployApis | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get the DynamoDB proxy's and the SSM stand-in's endpoints in their environment, so
     // the assembly is read after both listen.
-    [dynamo, ssm] = await Promise.all([
+    [dynamo, ssm, deployApis] = await Promise.all([
       startLocalDynamo({ dataDir, inMemory }),
       startSsmStandIn({ host }),
+      // Lambda's Invoke and CodeDeploy's hook status, for the deployment hooks a canary replay runs.
+      startDeployApis(host),
     ]);
     proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
     const readOptions = {
@@ -190,6 +193,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       extraEnvironment: {
         AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint,
         AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: deployApis.endpoint,
+        AWS_ENDPOINT_URL_CODEDEPLOY: deployApis.endpoint,
       },
     };
     // With a canary, this assembly's versions follow the previous build's: it publishes version 2.
@@ -223,6 +228,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         : undefined,
     });
     const router = createAliasRouter(service);
+    deployApis.attach(router, new Map(system.functions.map((fn) => [fn.functionName, fn.id])));
     lambda = store ? observeLambda(router, store) : router;
     const setup: CanarySetup | undefined = options.canary && previous ? planCanary(system, previous, options.canary, system.monitoring.alarms) : undefined;
     for (const fn of system.functions) {
@@ -240,7 +246,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       // Before the shift the previous build serves every call through the alias, as deployed.
       router.publishVersion(setup.plan.functionId, setup.plan.oldVersion, setup.previous);
       router.setAlias(setup.plan.functionId, setup.plan.alias, { version: setup.plan.oldVersion });
-      canary = new CanaryReplay(setup.plan, { router, alarms, timeScale: scale, log: monitorLog });
+      const apis = deployApis;
+      const deploymentId = `d-LOCAL${Date.now().toString(36).toUpperCase()}`;
+      canary = new CanaryReplay(setup.plan, {
+        router,
+        alarms,
+        timeScale: scale,
+        log: monitorLog,
+        runHook: (hookFunctionId) => runLifecycleHook(router, apis, hookFunctionId, deploymentId),
+      });
     }
     const gateway = new Gateway({
       apis: system.apis,
@@ -268,7 +282,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
-    const [started, openSink, db, dbProxy, metrics, evaluator, parameters] = [lambda, logSink, dynamo, proxy, store, alarms, ssm];
+    const [started, openSink, db, dbProxy, metrics, evaluator, parameters, hookApis] = [lambda, logSink, dynamo, proxy, store, alarms, ssm, deployApis];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -281,6 +295,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await dbProxy?.close();
         await db.close();
         await parameters.close();
+        await hookApis.close();
       })());
     return {
       origin,
@@ -310,6 +325,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await proxy?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
     await ssm?.close().catch(() => undefined);
+    await deployApis?.close().catch(() => undefined);
     throw error;
   }
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepPreviousAssembly, previousAssemblyDir } from './previous-assembly';
@@ -28,10 +36,16 @@ describe('keepPreviousAssembly', () => {
     write(join(cdkOut, 'asset.def456', 'index.js'), 'exports.handler = () => "b";');
 
     expect(readFileSync(join(previous, 'SmShop.template.json'), 'utf8')).toBe('{"build":"a"}');
-    expect(readFileSync(join(previous, 'asset.abc123', 'index.js'), 'utf8')).toBe('exports.handler = () => "a";');
+    expect(readFileSync(join(previous, 'asset.abc123', 'index.js'), 'utf8')).toBe(
+      'exports.handler = () => "a";',
+    );
     expect(existsSync(join(previous, 'asset.def456'))).toBe(false);
-    expect(statSync(join(previous, 'asset.abc123', 'index.js')).ino).toBe(statSync(join(cdkOut, 'asset.abc123', 'index.js')).ino);
-    expect(statSync(join(previous, 'SmShop.template.json')).ino).not.toBe(statSync(join(cdkOut, 'SmShop.template.json')).ino);
+    expect(statSync(join(previous, 'asset.abc123', 'index.js')).ino).toBe(
+      statSync(join(cdkOut, 'asset.abc123', 'index.js')).ino,
+    );
+    expect(statSync(join(previous, 'SmShop.template.json')).ino).not.toBe(
+      statSync(join(cdkOut, 'SmShop.template.json')).ino,
+    );
   });
 
   it('replaces the previous one, and keeps nothing when there is no complete assembly yet', () => {

@@ -4,7 +4,15 @@
  * `.local/assemblies/previous` always holds what ran before the latest build. One function, for
  * every build step to call (today's `npm start`; watch mode's re-synthesis).
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the previous assembly is kept, under the workspace's `.local/`. */

@@ -18,24 +18,38 @@ export function shiftSteps(deploymentConfigName: string): ShiftStep[] {
   const name = deploymentConfigName.replace(/^CodeDeployDefault\./, '');
   if (name === 'LambdaAllAtOnce') return [{ weight: 1, minutes: 0 }];
   const canary = /^LambdaCanary(\d+)Percent(\d+)Minutes?$/.exec(name);
-  if (canary) return [{ weight: Number(canary[1]) / 100, minutes: Number(canary[2]) }, { weight: 1, minutes: 0 }];
+  if (canary)
+    return [
+      { weight: Number(canary[1]) / 100, minutes: Number(canary[2]) },
+      { weight: 1, minutes: 0 },
+    ];
   const linear = /^LambdaLinear(\d+)PercentEvery(\d+)Minutes?$/.exec(name);
   if (linear) {
     const step = Number(linear[1]);
     const steps: ShiftStep[] = [];
-    for (let percent = step; percent < 100; percent += step) steps.push({ weight: percent / 100, minutes: Number(linear[2]) });
+    for (let percent = step; percent < 100; percent += step)
+      steps.push({ weight: percent / 100, minutes: Number(linear[2]) });
     return [...steps, { weight: 1, minutes: 0 }];
   }
-  throw new Error(`deployment configuration ${deploymentConfigName} is not one of CodeDeploy's predefined Lambda configurations (AllAtOnce, Canary…Percent…Minutes, Linear…PercentEvery…Minute(s)); the local replay cannot follow it`);
+  throw new Error(
+    `deployment configuration ${deploymentConfigName} is not one of CodeDeploy's predefined Lambda configurations (AllAtOnce, Canary…Percent…Minutes, Linear…PercentEvery…Minute(s)); the local replay cannot follow it`,
+  );
 }
 
 /**
  * A canary of `percent` for the first interval of the group's configuration (5 minutes when it
  * has none, as AllAtOnce), then everything: what `--canary <fn>=<percent>` replays.
  */
-export function canarySteps(percent: number, deploymentConfigName: string | undefined): ShiftStep[] {
-  if (!(percent > 0 && percent < 100)) throw new Error(`a canary's share must be between 0 and 100 %, got ${percent}`);
+export function canarySteps(
+  percent: number,
+  deploymentConfigName: string | undefined,
+): ShiftStep[] {
+  if (!(percent > 0 && percent < 100))
+    throw new Error(`a canary's share must be between 0 and 100 %, got ${percent}`);
   const first = deploymentConfigName ? shiftSteps(deploymentConfigName)[0] : undefined;
   const minutes = first && first.weight < 1 ? first.minutes : 5;
-  return [{ weight: percent / 100, minutes }, { weight: 1, minutes: 0 }];
+  return [
+    { weight: percent / 100, minutes },
+    { weight: 1, minutes: 0 },
+  ];
 }

@@ -59,7 +59,10 @@ describe('a weighted alias over two builds, randomized', () => {
     // Version 2 is another build: the same handler, changed so its answers say so.
     dir = mkdtempSync(join(tmpdir(), 'alias-router-'));
     const code = readFileSync(join(__dirname, '__fixtures__', 'identity.js'), 'utf8');
-    writeFileSync(join(dir, 'identity.js'), code.replace('return { id: event.id', "return { build: 'next', id: event.id"));
+    writeFileSync(
+      join(dir, 'identity.js'),
+      code.replace('return { id: event.id', "return { build: 'next', id: event.id"),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => {
@@ -73,7 +76,9 @@ describe('a weighted alias over two builds, randomized', () => {
     const clients = 16;
     console.log(`alias randomized test: seed ${seed}, ${calls} calls from ${clients} clients`);
     const next = random(seed);
-    router = createAliasRouter(createLambdaService({ idleTimeoutMs: 0 }), { random: random(seed ^ 0x5bd1e995) });
+    router = createAliasRouter(createLambdaService({ idleTimeoutMs: 0 }), {
+      random: random(seed ^ 0x5bd1e995),
+    });
     const base: Omit<FunctionSpec, 'id' | 'codeDir'> = {
       functionName: 'SmTest-Identity',
       handler: 'identity.handler',
@@ -86,8 +91,18 @@ describe('a weighted alias over two builds, randomized', () => {
     };
     // The current build is the function ($LATEST = version 2); the previous build is version 1.
     const fnId = 'SmTest/IdentityFunction';
-    router.register({ ...base, id: fnId, codeDir: dir, version: '2', reservedConcurrency: RESERVED });
-    router.publishVersion(fnId, '1', { ...base, id: `${fnId}@1`, codeDir: join(__dirname, '__fixtures__') });
+    router.register({
+      ...base,
+      id: fnId,
+      codeDir: dir,
+      version: '2',
+      reservedConcurrency: RESERVED,
+    });
+    router.publishVersion(fnId, '1', {
+      ...base,
+      id: `${fnId}@1`,
+      codeDir: join(__dirname, '__fixtures__'),
+    });
     router.setAlias(fnId, 'live', { version: '1', additionalVersionWeights: { '2': WEIGHT } });
 
     const routed: RoutedInvocation[] = [];
@@ -104,15 +119,26 @@ describe('a weighted alias over two builds, randomized', () => {
           router!.setAlias(fnId, 'live', { version: '2' });
           shifted = true;
         }
-        const call: Call = { id: `c${index}-${n}`, requestId: `req-${n}`, behaviour: drawBehaviour(next), afterShift: shifted, answers: 0 };
+        const call: Call = {
+          id: `c${index}-${n}`,
+          requestId: `req-${n}`,
+          behaviour: drawBehaviour(next),
+          afterShift: shifted,
+          answers: 0,
+        };
         all.push(call);
-        const { result, version } = await router!.invokeQualified(fnId, { id: call.id, ...call.behaviour }, { requestId: call.requestId, qualifier: 'live' });
+        const { result, version } = await router!.invokeQualified(
+          fnId,
+          { id: call.id, ...call.behaviour },
+          { requestId: call.requestId, qualifier: 'live' },
+        );
         call.result = result;
         call.version = version;
         call.answers++;
         if (next() < 0.2) violations.push(...router!.checkInvariants());
         // A throttled client backs off before its next call, as the SDK's retry strategy would.
-        if (result.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(next() * 20)));
+        if (result.kind === 'throttled')
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(next() * 20)));
       }
     };
     await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
@@ -124,10 +150,12 @@ describe('a weighted alias over two builds, randomized', () => {
         wrong.push(`${call.id}: answered ${call.answers} times`);
         continue;
       }
-      if (call.afterShift && version !== '2') wrong.push(`${call.id}: issued after the shift, ran on version ${version}`);
+      if (call.afterShift && version !== '2')
+        wrong.push(`${call.id}: issued after the shift, ran on version ${version}`);
       if (result.kind === 'throttled') continue;
       if (call.behaviour.do === 'throw') {
-        if (result.kind !== 'error' || !result.errorMessage.endsWith(call.id)) wrong.push(`${call.id}: expected its own error, got ${JSON.stringify(result)}`);
+        if (result.kind !== 'error' || !result.errorMessage.endsWith(call.id))
+          wrong.push(`${call.id}: expected its own error, got ${JSON.stringify(result)}`);
         continue;
       }
       if (result.kind !== 'ok') {
@@ -135,9 +163,15 @@ describe('a weighted alias over two builds, randomized', () => {
         continue;
       }
       const payload = result.payload as { id: string; requestId: string; build?: string };
-      if (payload.id !== call.id || payload.requestId !== call.requestId) wrong.push(`${call.id} (${call.requestId}) got the answer of ${payload.id} (${payload.requestId})`);
+      if (payload.id !== call.id || payload.requestId !== call.requestId)
+        wrong.push(
+          `${call.id} (${call.requestId}) got the answer of ${payload.id} (${payload.requestId})`,
+        );
       const build = payload.build === 'next' ? '2' : '1';
-      if (build !== version) wrong.push(`${call.id}: the router says version ${version} ran it, the answer came from version ${build}'s build`);
+      if (build !== version)
+        wrong.push(
+          `${call.id}: the router says version ${version} ran it, the answer came from version ${build}'s build`,
+        );
     }
     // Every answer was reported once, to the listener, with the version the caller was told.
     expect(routed).toHaveLength(calls);
@@ -151,7 +185,11 @@ describe('a weighted alias over two builds, randomized', () => {
     console.log(
       `alias randomized test: ${canary.length} calls during the canary, ${toVersion2} to version 2 (expected ${expected.toFixed(0)} ± ${(5 * sd).toFixed(1)}), ${throttled} throttled at the shared reservation of ${RESERVED}, ${wrong.length} wrong answers`,
     );
-    expect({ seed, wrong: wrong.slice(0, 10), count: wrong.length }).toEqual({ seed, wrong: [], count: 0 });
+    expect({ seed, wrong: wrong.slice(0, 10), count: wrong.length }).toEqual({
+      seed,
+      wrong: [],
+      count: 0,
+    });
     expect(violations.slice(0, 10)).toEqual([]);
     expect(router.checkInvariants()).toEqual([]);
     // Binomial: a deviation beyond 5 standard deviations has a probability below 1e-6.
@@ -164,11 +202,24 @@ describe('a weighted alias over two builds, randomized', () => {
   it('throttles at the function’s reservation across both versions, not per version', async () => {
     router = createAliasRouter(createLambdaService({ idleTimeoutMs: 0 }), { random: () => 0.99 });
     const fnId = 'SmTest/Sleeper';
-    const base = { functionName: 'SmTest-Sleeper', handler: 'identity.handler', runtime: 'nodejs22.x', environment: {}, timeoutSeconds: 5, memorySizeMB: 128, logGroupName: '/aws/lambda/SmTest-Sleeper' };
+    const base = {
+      functionName: 'SmTest-Sleeper',
+      handler: 'identity.handler',
+      runtime: 'nodejs22.x',
+      environment: {},
+      timeoutSeconds: 5,
+      memorySizeMB: 128,
+      logGroupName: '/aws/lambda/SmTest-Sleeper',
+    };
     router.register({ ...base, id: fnId, codeDir: dir, version: '2', reservedConcurrency: 2 });
-    router.publishVersion(fnId, '1', { ...base, id: `${fnId}@1`, codeDir: join(__dirname, '__fixtures__') });
+    router.publishVersion(fnId, '1', {
+      ...base,
+      id: `${fnId}@1`,
+      codeDir: join(__dirname, '__fixtures__'),
+    });
     router.setAlias(fnId, 'live', { version: '1', additionalVersionWeights: { '2': 0.5 } });
-    const sleep = (id: string, qualifier: string) => router!.invokeQualified(fnId, { id, do: 'sleep', ms: 300 }, { qualifier });
+    const sleep = (id: string, qualifier: string) =>
+      router!.invokeQualified(fnId, { id, do: 'sleep', ms: 300 }, { qualifier });
 
     // One call on each version fills the reservation of 2; a third, on either, is throttled.
     const running = [sleep('a', '1'), sleep('b', '2')];
@@ -176,7 +227,10 @@ describe('a weighted alias over two builds, randomized', () => {
     const third = await sleep('c', 'live');
     const answered = await Promise.all(running);
 
-    expect(third.result).toEqual({ kind: 'throttled', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+    expect(third.result).toEqual({
+      kind: 'throttled',
+      reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+    });
     expect(answered.map((a) => [a.version, a.result.kind])).toEqual([
       ['1', 'ok'],
       ['2', 'ok'],
@@ -187,12 +241,33 @@ describe('a weighted alias over two builds, randomized', () => {
   it('refuses an alias that names a version the function does not have, and answers an unknown qualifier as Lambda does', async () => {
     router = createAliasRouter(createLambdaService({ idleTimeoutMs: 0 }));
     const fnId = 'SmTest/One';
-    router.register({ id: fnId, functionName: 'SmTest-One', codeDir: join(__dirname, '__fixtures__'), handler: 'identity.handler', runtime: 'nodejs22.x', environment: {}, timeoutSeconds: 5, memorySizeMB: 128, logGroupName: '/aws/lambda/SmTest-One', version: '1' });
-    expect(() => router!.setAlias(fnId, 'live', { version: '3' })).toThrow('alias router: SmTest/One has no version 3 for alias live (versions: $LATEST, 1)');
-    expect(() => router!.setAlias(fnId, 'live', { version: '1', additionalVersionWeights: { $LATEST: 1.5 } })).toThrow(/weights .* must be in \[0, 1\]/);
-    expect((await router.invokeQualified(fnId, { id: 'x' }, { qualifier: 'blue' })).result).toMatchObject({ kind: 'error', errorType: 'ResourceNotFoundException' });
+    router.register({
+      id: fnId,
+      functionName: 'SmTest-One',
+      codeDir: join(__dirname, '__fixtures__'),
+      handler: 'identity.handler',
+      runtime: 'nodejs22.x',
+      environment: {},
+      timeoutSeconds: 5,
+      memorySizeMB: 128,
+      logGroupName: '/aws/lambda/SmTest-One',
+      version: '1',
+    });
+    expect(() => router!.setAlias(fnId, 'live', { version: '3' })).toThrow(
+      'alias router: SmTest/One has no version 3 for alias live (versions: $LATEST, 1)',
+    );
+    expect(() =>
+      router!.setAlias(fnId, 'live', { version: '1', additionalVersionWeights: { $LATEST: 1.5 } }),
+    ).toThrow(/weights .* must be in \[0, 1\]/);
+    expect(
+      (await router.invokeQualified(fnId, { id: 'x' }, { qualifier: 'blue' })).result,
+    ).toMatchObject({ kind: 'error', errorType: 'ResourceNotFoundException' });
     router.setAlias(fnId, 'live', { version: '1' });
-    const { result, version } = await router.invokeQualified(fnId, { id: 'y' }, { qualifier: 'live' });
+    const { result, version } = await router.invokeQualified(
+      fnId,
+      { id: 'y' },
+      { qualifier: 'live' },
+    );
     expect({ kind: result.kind, version }).toEqual({ kind: 'ok', version: '1' });
   });
 });

@@ -1,4 +1,10 @@
-import type { FunctionSpec, FunctionStats, InvokeOptions, InvokeResult, LambdaService } from './types';
+import type {
+  FunctionSpec,
+  FunctionStats,
+  InvokeOptions,
+  InvokeResult,
+  LambdaService,
+} from './types';
 
 /** Where an alias sends calls, as `AWS::Lambda::Alias` says: `FunctionVersion` and `RoutingConfig`. */
 export interface AliasRouting {
@@ -36,7 +42,11 @@ export interface AliasRouter extends LambdaService {
   /** Where an alias points now. */
   aliasOf(functionId: string, alias: string): AliasRouting | undefined;
   /** Invokes like `invoke`, and says which version ran (Lambda's `X-Amz-Executed-Version`). */
-  invokeQualified(functionId: string, event: unknown, opts?: InvokeOptions): Promise<{ result: InvokeResult; version: string }>;
+  invokeQualified(
+    functionId: string,
+    event: unknown,
+    opts?: InvokeOptions,
+  ): Promise<{ result: InvokeResult; version: string }>;
   /** Called once per answered invocation, in the order answers arrive. Returns the unsubscribe. */
   onInvoked(listener: (invocation: RoutedInvocation) => void): () => void;
 }
@@ -69,7 +79,10 @@ const LATEST = '$LATEST';
  * version, the router caps the calls in flight across all of them at the function's reservation
  * and throttles the next one, as Lambda does (the versions' own specs reserve nothing).
  */
-export function createAliasRouter(inner: LambdaService, options: AliasRouterOptions = {}): AliasRouter {
+export function createAliasRouter(
+  inner: LambdaService,
+  options: AliasRouterOptions = {},
+): AliasRouter {
   const random = options.random ?? Math.random;
   const functions = new Map<string, RoutedFunction>();
   const listeners = new Set<(invocation: RoutedInvocation) => void>();
@@ -103,24 +116,38 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
   });
 
   /** Where a call goes: the version and the spec that runs it, or an answer without running anything. */
-  const route = (functionId: string, opts: InvokeOptions): { fn?: RoutedFunction; version: string; specId: string } | { answer: InvokeResult; version: string } => {
+  const route = (
+    functionId: string,
+    opts: InvokeOptions,
+  ):
+    | { fn?: RoutedFunction; version: string; specId: string }
+    | { answer: InvokeResult; version: string } => {
     const fn = functions.get(functionId);
     if (!fn) return { version: LATEST, specId: functionId };
     const version = versionFor(fn, opts.qualifier);
-    if (version === undefined) return { answer: notFound(functionId, opts.qualifier), version: LATEST };
+    if (version === undefined)
+      return { answer: notFound(functionId, opts.qualifier), version: LATEST };
     return { fn, version, specId: fn.versions.get(version) ?? fn.spec.id };
   };
 
   /** Only the router caps a function with several versions: the Lambda service's counts are per spec. */
-  const capped = (fn: RoutedFunction) => fn.spec.reservedConcurrency !== undefined && new Set(fn.versions.values()).size > 1;
+  const capped = (fn: RoutedFunction) =>
+    fn.spec.reservedConcurrency !== undefined && new Set(fn.versions.values()).size > 1;
 
-  const invokeQualified = async (functionId: string, event: unknown, opts: InvokeOptions = {}): Promise<{ result: InvokeResult; version: string }> => {
+  const invokeQualified = async (
+    functionId: string,
+    event: unknown,
+    opts: InvokeOptions = {},
+  ): Promise<{ result: InvokeResult; version: string }> => {
     const target = route(functionId, opts);
     if ('answer' in target) return { result: target.answer, version: target.version };
     const { fn, version, specId } = target;
     if (!fn) return { result: await inner.invoke(specId, event, opts), version };
     if (capped(fn) && fn.inFlight >= fn.spec.reservedConcurrency!) {
-      const result: InvokeResult = { kind: 'throttled', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' };
+      const result: InvokeResult = {
+        kind: 'throttled',
+        reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+      };
       notify({ functionId, qualifier: opts.qualifier, version, requestId: opts.requestId, result });
       return { result, version };
     }
@@ -130,7 +157,8 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
       result = await inner.invoke(specId, event, opts);
     } finally {
       fn.inFlight--;
-      if (fn.inFlight < 0) broken.push(`alias router: ${functionId} has ${fn.inFlight} calls in flight`);
+      if (fn.inFlight < 0)
+        broken.push(`alias router: ${functionId} has ${fn.inFlight} calls in flight`);
     }
     notify({ functionId, qualifier: opts.qualifier, version, requestId: opts.requestId, result });
     return { result, version };
@@ -140,7 +168,11 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
    * The common case, one spec per function and nobody listening (no canary): straight to the
    * Lambda service, without a promise of the router's own in between.
    */
-  const invoke = (functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult> => {
+  const invoke = (
+    functionId: string,
+    event: unknown,
+    opts?: InvokeOptions,
+  ): Promise<InvokeResult> => {
     if (listeners.size === 0) {
       const target = route(functionId, opts ?? {});
       if ('answer' in target) return Promise.resolve(target.answer);
@@ -168,12 +200,16 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
     },
     publishVersion(functionId, version, spec) {
       const fn = functionOf(functionId);
-      if (fn.versions.has(version)) throw new Error(`alias router: ${functionId} already has version ${version}`);
+      if (fn.versions.has(version))
+        throw new Error(`alias router: ${functionId} already has version ${version}`);
       if (!spec) {
         fn.versions.set(version, fn.spec.id);
         return;
       }
-      if (spec.id === functionId) throw new Error(`alias router: version ${version} of ${functionId} needs a spec id of its own`);
+      if (spec.id === functionId)
+        throw new Error(
+          `alias router: version ${version} of ${functionId} needs a spec id of its own`,
+        );
       inner.register({ ...spec, version, reservedConcurrency: undefined });
       fn.versions.set(version, spec.id);
     },
@@ -181,13 +217,21 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
       const fn = functionOf(functionId);
       const weights = Object.entries(routing.additionalVersionWeights ?? {});
       for (const version of [routing.version, ...weights.map(([v]) => v)]) {
-        if (!fn.versions.has(version)) throw new Error(`alias router: ${functionId} has no version ${version} for alias ${alias} (versions: ${[...fn.versions.keys()].join(', ')})`);
+        if (!fn.versions.has(version))
+          throw new Error(
+            `alias router: ${functionId} has no version ${version} for alias ${alias} (versions: ${[...fn.versions.keys()].join(', ')})`,
+          );
       }
       const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
       if (weights.some(([, weight]) => !(weight >= 0 && weight <= 1)) || total > 1) {
-        throw new Error(`alias router: the weights of alias ${alias} of ${functionId} must be in [0, 1] and add up to at most 1, got ${JSON.stringify(routing.additionalVersionWeights)}`);
+        throw new Error(
+          `alias router: the weights of alias ${alias} of ${functionId} must be in [0, 1] and add up to at most 1, got ${JSON.stringify(routing.additionalVersionWeights)}`,
+        );
       }
-      fn.aliases.set(alias, { version: routing.version, additionalVersionWeights: { ...routing.additionalVersionWeights } });
+      fn.aliases.set(alias, {
+        version: routing.version,
+        additionalVersionWeights: { ...routing.additionalVersionWeights },
+      });
     },
     aliasOf(functionId, alias) {
       return functions.get(functionId)?.aliases.get(alias);
@@ -203,7 +247,10 @@ export function createAliasRouter(inner: LambdaService, options: AliasRouterOpti
       const problems = [...inner.checkInvariants(), ...broken];
       for (const [id, fn] of functions) {
         const reserved = fn.spec.reservedConcurrency;
-        if (capped(fn) && reserved !== undefined && fn.inFlight > reserved) problems.push(`alias router: ${id} has ${fn.inFlight} calls in flight over its reserved ${reserved}`);
+        if (capped(fn) && reserved !== undefined && fn.inFlight > reserved)
+          problems.push(
+            `alias router: ${id} has ${fn.inFlight} calls in flight over its reserved ${reserved}`,
+          );
       }
       return problems;
     },
