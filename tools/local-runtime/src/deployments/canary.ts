@@ -36,6 +36,8 @@ export interface VersionCalls {
   /** Handler errors, timeouts and runtime failures (what Lambda's `Errors` counts). */
   errors: number;
   throttles: number;
+  /** Calls that started a new execution environment (the cost of a new version: none is warm yet). */
+  coldStarts: number;
 }
 
 /** The replay's outcome: CodeDeploy's, had this been a deployment. */
@@ -110,7 +112,7 @@ export class CanaryReplay {
     this.now = deps.now ?? Date.now;
     this.verdict = new Promise((resolve) => (this.resolveVerdict = resolve));
     for (const version of [plan.oldVersion, plan.newVersion])
-      this.calls[version] = { calls: 0, errors: 0, throttles: 0 };
+      this.calls[version] = { calls: 0, errors: 0, throttles: 0, coldStarts: 0 };
     const known = new Set(deps.alarms.statuses().map((s) => s.alarm.alarmName));
     const missing = plan.alarmNames.filter((name) => !known.has(name));
     if (missing.length > 0)
@@ -187,14 +189,17 @@ export class CanaryReplay {
 
   private count(invocation: RoutedInvocation): void {
     if (invocation.functionId !== this.plan.functionId) return;
-    const calls = (this.calls[invocation.version] ??= { calls: 0, errors: 0, throttles: 0 });
+    const calls = (this.calls[invocation.version] ??= { calls: 0, errors: 0, throttles: 0, coldStarts: 0 });
     const { result } = invocation;
     if (result.kind === 'throttled') {
       calls.throttles++;
       return;
     }
     calls.calls++;
-    if (result.kind === 'ok') return;
+    if (result.kind === 'ok') {
+      if (result.coldStart) calls.coldStarts++;
+      return;
+    }
     calls.errors++;
     if (
       invocation.version === this.plan.newVersion &&
@@ -355,7 +360,7 @@ export class CanaryReplay {
     return Object.entries(this.calls)
       .map(
         ([version, c]) =>
-          `version ${version}: ${c.calls} calls, ${c.errors} failed${c.throttles ? `, ${c.throttles} throttled` : ''}`,
+          `version ${version}: ${c.calls} calls (${c.coldStarts} cold starts), ${c.errors} failed${c.throttles ? `, ${c.throttles} throttled` : ''}`,
       )
       .join('; ');
   }
