@@ -59,16 +59,17 @@ function apiBase(service: string): string {
   return api.baseUrl;
 }
 
-it('lists the three APIs with deployed-shaped base URLs, and gives profile the location API\'s own', () => {
+it('lists the three APIs with deployed-shaped base URLs, and publishes the location API\'s own to profile', () => {
   expect(runtime.apis.map((api) => [api.service, api.stackName, api.stage])).toEqual([
     ['auth', 'Prod-SmAuth', 'prod'],
     ['location', 'Prod-SmLocation', 'prod'],
     ['profile', 'Prod-SmProfile', 'prod'],
   ]);
-  // get-profile reads location's URL at run time from the parameter location publishes.
+  // get-profile reads location's URL at run time from the SSM parameter it is told the name of.
   const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL_PARAMETER'] !== undefined);
-  const parameter = runtime.system.parameters.find((p) => p.name === getProfile?.environment['LOCATION_API_URL_PARAMETER']);
-  expect(parameter?.value).toBe(apiBase('location'));
+  const name = getProfile?.environment['LOCATION_API_URL_PARAMETER'];
+  expect(name).toBe('/sm/prod/location/api-url');
+  expect(runtime.system.parameters.find((parameter) => parameter.name === name)?.value).toBe(apiBase('location'));
 });
 
 it('calls every function through its live alias, as deployed: API integrations and the authorizer name it, each alias points at the published version', () => {
