@@ -2,6 +2,7 @@
 export interface AuthConfig {
   readonly usersTableName: string;
   readonly tokensTableName: string;
+  readonly signInAttemptsTableName: string;
   /** Lifetime of an issued token. @default 3600 */
   readonly tokenTtlSeconds: number;
 }
@@ -27,6 +28,7 @@ const positiveInteger = (env: Environment, name: string, fallback: number): numb
 export const parseConfig = (env: Environment): AuthConfig => ({
   usersTableName: required(env, 'USERS_TABLE_NAME'),
   tokensTableName: required(env, 'TOKENS_TABLE_NAME'),
+  signInAttemptsTableName: required(env, 'SIGN_IN_ATTEMPTS_TABLE_NAME'),
   tokenTtlSeconds: positiveInteger(env, 'TOKEN_TTL_SECONDS', 3600),
 });
 

@@ -19,5 +19,15 @@ export const tokensTable = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
+/**
+ * Sign-in attempts per username (the lockout of `POST /tokens`, `signInLimits`), keyed by the
+ * username as sent, known or not. `expiresAt` is the TTL attribute; expiry is enforced in code too.
+ */
+export const signInAttemptsTable = {
+  id: 'SignInAttempts',
+  partitionKey: { name: 'username', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
 /** Every table the auth service owns, for the stack and for tests. */
-export const tables = [usersTable, tokensTable] as const;
+export const tables = [usersTable, tokensTable, signInAttemptsTable] as const;

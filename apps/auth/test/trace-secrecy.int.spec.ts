@@ -112,6 +112,7 @@ const runTraced = async (steps: Step[]): Promise<unknown[]> => {
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     USERS_TABLE_NAME: tableNames.Users!,
     TOKENS_TABLE_NAME: tableNames.Tokens!,
+    SIGN_IN_ATTEMPTS_TABLE_NAME: tableNames.SignInAttempts!,
     POWERTOOLS_SERVICE_NAME: 'auth',
     POWERTOOLS_METRICS_NAMESPACE: 'sm-auth-test',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -42,8 +42,12 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
     return found;
   };
 
-  it('has a method for every operation of its contract', () => {
-    expect(methods.map((m) => m['OperationName']).sort()).toEqual(operations.map((o) => o.operationId).sort());
+  it('has a method for every operation of its contract, and per path one ANY method answering 405', () => {
+    const declared = methods.filter((m) => m['HttpMethod'] !== 'ANY');
+    expect(declared.map((m) => m['OperationName']).sort()).toEqual(operations.map((o) => o.operationId).sort());
+    const refusing = methods.filter((m) => m['HttpMethod'] === 'ANY');
+    expect(refusing).toHaveLength(new Set(operations.map((o) => o.path)).size);
+    for (const method of refusing) expect(method['Integration']).toMatchObject({ Type: 'MOCK', IntegrationResponses: [{ StatusCode: '405' }] });
   });
 
   it('gives every request body its model and a validator', () => {
@@ -201,59 +205,85 @@ describe('function assets (what deploys, and what the local runtime loads from c
   });
 });
 
-describe('permissions', () => {
-  const DATA_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-  const DATA_READS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'];
+describe('permissions: least privilege per function', () => {
+  /** A policy resource as the test names it: a table by its logical id, anything else as written. */
+  const resourceName = (resource: unknown): string => {
+    const getAtt = (resource as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
+    if (getAtt?.[1] === 'Arn') return getAtt[0].replace(/[0-9A-F]{8}$/, '');
+    return typeof resource === 'string' ? resource : JSON.stringify(resource);
+  };
 
-  /** Table logical ids each DynamoDB action of a function's role applies to. */
-  function tableAccess(stack: Stack, handler: string): Record<string, string[]> {
+  /** Every action of a function's role (all its policies), with the resources it applies to. */
+  function actionsOf(stack: Stack, handler: string): Record<string, string[]> {
     const resources = resourcesOf(stack);
     const [, fn] = ofType(resources, 'AWS::Lambda::Function').find(([, f]) => f.Properties['Handler'] === `${handler}.handler`) ?? [];
-    const roleId = fn?.Properties['Role']?.['Fn::GetAtt']?.[0];
+    if (fn === undefined) throw new Error(`no function ${handler} in ${stack.stackName}`);
+    const roleId = fn.Properties['Role']?.['Fn::GetAtt']?.[0];
+    const role = resources[roleId]!.Properties;
+    // No managed policy and no inline policy on the role: every permission is in the policies below.
+    expect({ managed: role['ManagedPolicyArns'], inline: role['Policies'] }).toEqual({ managed: undefined, inline: undefined });
     const access: Record<string, string[]> = {};
     for (const [, policy] of ofType(resources, 'AWS::IAM::Policy')) {
       if (!policy.Properties['Roles'].some((r: { Ref: string }) => r.Ref === roleId)) continue;
       for (const statement of policy.Properties['PolicyDocument'].Statement) {
-        const actions: string[] = [statement.Action].flat().filter((a: string) => a.startsWith('dynamodb:'));
-        const tables = [statement.Resource].flat().map((r: any) => r?.['Fn::GetAtt']?.[0]).filter(Boolean);
-        for (const action of actions) access[action] = [...new Set([...(access[action] ?? []), ...tables])].sort();
+        expect(statement.Effect).toBe('Allow');
+        for (const action of [statement.Action].flat() as string[]) {
+          access[action] = [...new Set([...(access[action] ?? []), ...[statement.Resource].flat().map(resourceName)])].sort();
+        }
       }
     }
-    return access;
+    return Object.fromEntries(Object.entries(access).sort(([a], [b]) => a.localeCompare(b)));
   }
-  const tableId = (stack: Stack, prefix: string) => ofType(resourcesOf(stack), 'AWS::DynamoDB::Table').find(([id]) => id.startsWith(prefix))![0];
 
+  /** The DynamoDB part: what each function calls, on which table, and nothing else. */
+  const dynamoOf = (stack: Stack, handler: string) => Object.fromEntries(Object.entries(actionsOf(stack, handler)).filter(([action]) => action.startsWith('dynamodb:')));
+
+  // Each line is what the function's code calls (apps/<svc>/src/repository/), nothing more: a
+  // compromised revoke-token cannot mint a token (no PutItem), create-token cannot read every
+  // password hash (no Scan), no writer can delete or batch-write.
   it.each([
-    ['profile', 'get-profile'],
-    ['location', 'get-location'],
-    ['location', 'list-location-history'],
-    ['auth', 'authorize'],
-  ] as const)('lets %s %s only read', (service, handler) => {
-    const access = tableAccess(stacks[service], handler);
-    expect(Object.keys(access)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-    for (const write of DATA_WRITES) expect(access[write]).toBeUndefined();
+    ['auth', 'create-user', { 'dynamodb:PutItem': ['UsersTable'] }],
+    [
+      'auth',
+      'create-token',
+      {
+        'dynamodb:DeleteItem': ['SignInAttemptsTable'],
+        'dynamodb:GetItem': ['SignInAttemptsTable', 'UsersTable'],
+        'dynamodb:PutItem': ['SignInAttemptsTable', 'TokensTable'],
+        'dynamodb:UpdateItem': ['SignInAttemptsTable'],
+      },
+    ],
+    ['auth', 'revoke-token', { 'dynamodb:DeleteItem': ['TokensTable'] }],
+    ['auth', 'authorize', { 'dynamodb:GetItem': ['TokensTable'] }],
+    ['location', 'put-location', { 'dynamodb:PutItem': ['LocationsTable'] }],
+    ['location', 'get-location', { 'dynamodb:GetItem': ['LocationsTable'] }],
+    ['location', 'list-location-history', { 'dynamodb:Query': ['LocationsTable'] }],
+    ['profile', 'get-profile', { 'dynamodb:GetItem': ['ProfilesTable'] }],
+    ['profile', 'put-profile', { 'dynamodb:UpdateItem': ['ProfilesTable'] }],
+  ] as const)('lets %s %s call exactly %j', (service, handler, expected) => {
+    expect(dynamoOf(stacks[service], handler)).toEqual(expected);
   });
 
-  it.each([
-    ['profile', 'put-profile'],
-    ['location', 'put-location'],
-    ['auth', 'create-user'],
-    ['auth', 'revoke-token'],
-  ] as const)('lets %s %s only write', (service, handler) => {
-    const access = tableAccess(stacks[service], handler);
-    expect(Object.keys(access)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
-    for (const read of DATA_READS) expect(access[read]).toBeUndefined();
-  });
-
-  it('gives each auth function exactly the table it needs', () => {
-    const users = tableId(stacks.auth, 'UsersTable');
-    const tokens = tableId(stacks.auth, 'TokensTable');
-    expect(tableAccess(stacks.auth, 'create-user')['dynamodb:PutItem']).toEqual([users]);
-    expect(tableAccess(stacks.auth, 'create-token')['dynamodb:GetItem']).toEqual([users]);
-    expect(tableAccess(stacks.auth, 'create-token')['dynamodb:PutItem']).toEqual([tokens]);
-    expect(tableAccess(stacks.auth, 'revoke-token')['dynamodb:DeleteItem']).toEqual([tokens]);
-    expect(tableAccess(stacks.auth, 'authorize')['dynamodb:GetItem']).toEqual([tokens]);
-  });
+  it.each(services.flatMap(({ name, stack }) => serviceFunctions(resourcesOf(stack)).map(([, fn]) => [name, String(fn.Properties['Handler']).replace(/\.handler$/, ''), stack] as const)))(
+    '%s %s holds nothing beyond its DynamoDB calls, its own log group, X-Ray and (get-profile) its one parameter',
+    (_service, handler, stack) => {
+      const others = Object.entries(actionsOf(stack, handler)).filter(([action]) => !action.startsWith('dynamodb:'));
+      // Its own log group only (ServiceFunction's `<Id>LogGroup`), never logs:CreateLogGroup or `*`.
+      const logGroup = `${handler.replace(/(^|-)([a-z])/g, (_m, _dash, letter: string) => letter.toUpperCase())}LogGroup`;
+      const expected: [string, string[]][] = [
+        ['logs:CreateLogStream', [logGroup]],
+        ['logs:PutLogEvents', [logGroup]],
+        ['xray:PutTelemetryRecords', ['*']],
+        ['xray:PutTraceSegments', ['*']],
+      ];
+      if (handler === 'get-profile') {
+        for (const action of ['ssm:DescribeParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:GetParameters']) {
+          expected.push([action, [expect.stringContaining('/sm/prod/location/api-url') as unknown as string]]);
+        }
+      }
+      expect(others).toEqual(expected.sort(([a], [b]) => a.localeCompare(b)));
+    },
+  );
 });
 
 describe('wiring between stacks through SSM', () => {

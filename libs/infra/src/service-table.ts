@@ -1,9 +1,21 @@
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { TableDefinition } from '@sm/dynamo';
 import { InfraConfigError } from './errors';
+
+/** The item-level DynamoDB actions a function may be granted on a table ({@link ServiceTable.grant}). */
+export type DynamoDbItemAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
 
 /** Properties of a {@link ServiceTable}. */
 export interface ServiceTableProps {
@@ -75,6 +87,24 @@ export class ServiceTable extends Construct {
   /** The table's name (a token until deployment). */
   get tableName(): string {
     return this.table.tableName;
+  }
+
+  /**
+   * Exactly these item actions on exactly this table (not its indexes, no table management):
+   * least privilege, one function and the calls it makes. Prefer it to the generic grants below,
+   * which hand out `Scan`, `BatchWriteItem`, `DeleteItem` … whether the function calls them or not.
+   */
+  grant(grantee: iam.IGrantable, ...actions: readonly DynamoDbItemAction[]): iam.Grant {
+    if (actions.length === 0) throw new InfraConfigError(`${this.node.path}: grant() needs at least one action`);
+    return iam.Grant.addToPrincipal({ grantee, actions: actions.map((action) => `dynamodb:${action}`), resourceArns: [this.table.tableArn] });
+  }
+
+  /** Exactly these read actions on exactly one of the table's global secondary indexes. */
+  grantOnIndex(grantee: iam.IGrantable, indexName: string, ...actions: readonly ('Query' | 'Scan')[]): iam.Grant {
+    if (!(this.definition.globalSecondaryIndexes ?? []).some((index) => index.indexName === indexName)) {
+      throw new InfraConfigError(`${this.node.path}: table '${this.definition.id}' has no index '${indexName}'`);
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: actions.map((action) => `dynamodb:${action}`), resourceArns: [`${this.table.tableArn}/index/${indexName}`] });
   }
 
   /** GetItem, Query, Scan, BatchGetItem … on this table and its indexes. */

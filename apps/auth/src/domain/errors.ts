@@ -1,4 +1,4 @@
-import { ConflictError, UnauthorizedError } from '@sm/errors';
+import { ConflictError, ThrottledError, UnauthorizedError } from '@sm/errors';
 
 /** 409 `username-taken`: registration lost the race for, or re-used, an existing username. */
 export class UsernameTakenError extends ConflictError {
@@ -17,5 +17,20 @@ export class UsernameTakenError extends ConflictError {
 export class TokenNotActiveError extends UnauthorizedError {
   public constructor() {
     super('A valid bearer token is required.');
+  }
+}
+
+/**
+ * 429 `sign-in-locked`: the username has used its sign-in attempts (`signInLimits`). Said the same
+ * way for unknown usernames, so it reveals nothing about the account; `Retry-After` in seconds.
+ */
+export class SignInLockedError extends ThrottledError {
+  public constructor(retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(`Too many failed sign-ins for this username; retry in ${seconds} seconds.`, {
+      slug: 'sign-in-locked',
+      title: 'Sign-In Locked',
+      headers: { 'Retry-After': String(seconds) },
+    });
   }
 }

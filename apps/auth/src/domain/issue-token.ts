@@ -1,7 +1,8 @@
 import type { components } from '@sm/contract-auth';
 import { InvalidCredentialsError } from '@sm/errors';
 import { OWASP_SCRYPT, unmatchableHash, verifyPassword, type ScryptParameters } from './password';
-import { epochSeconds, type Clock, type TokenStore, type UserStore } from './ports';
+import { SignInLockedError } from './errors';
+import { epochSeconds, type Clock, type SignInAttempts, type TokenStore, type UserStore } from './ports';
 import { mintToken } from './token';
 
 type CreateTokenRequest = components['schemas']['CreateTokenRequest'];
@@ -10,6 +11,8 @@ type Token = components['schemas']['Token'];
 export interface IssueTokenDeps {
   readonly users: UserStore;
   readonly tokens: TokenStore;
+  /** Attempts per username: the lockout. */
+  readonly attempts: SignInAttempts;
   /** Lifetime of a new token in seconds. */
   readonly ttlSeconds: number;
   readonly now?: Clock;
@@ -18,16 +21,26 @@ export interface IssueTokenDeps {
 }
 
 /**
- * Signs a user in. An unknown username and a wrong password take the same path: both run one
- * scrypt verification (against an unmatchable stand-in hash when the user does not exist) and both
- * end in the same {@link InvalidCredentialsError} (its default detail names neither), so neither the answer nor its timing tells them apart.
+ * Signs a user in. An unknown username and a wrong password take the same path: both are counted
+ * against the username's attempts, both run one scrypt verification (against an unmatchable
+ * stand-in hash when the user does not exist) and both end in the same {@link InvalidCredentialsError}
+ * (its default detail names neither), so neither the answer nor its timing tells them apart. A
+ * username out of attempts gets {@link SignInLockedError} before anything else runs: no user
+ * lookup, no scrypt, whether or not it exists.
  */
-export const createIssueToken = ({ users, tokens, ttlSeconds, now = Date.now, scrypt = OWASP_SCRYPT }: IssueTokenDeps) => {
+export const createIssueToken = ({ users, tokens, attempts, ttlSeconds, now = Date.now, scrypt = OWASP_SCRYPT }: IssueTokenDeps) => {
   const standIn = unmatchableHash(scrypt);
   return async (request: CreateTokenRequest): Promise<Token> => {
+    const attempt = await attempts.begin(request.username, epochSeconds(now()));
+    if (!attempt.allowed) throw new SignInLockedError(attempt.retryAfterSeconds);
+
     const user = await users.findByUsername(request.username);
     const matches = await verifyPassword(request.password, user?.password ?? standIn);
-    if (user === undefined || !matches) throw new InvalidCredentialsError();
+    if (user === undefined || !matches) {
+      await attempts.failed(request.username, attempt, epochSeconds(now()));
+      throw new InvalidCredentialsError();
+    }
+    await attempts.succeeded(request.username);
 
     const issuedAt = now();
     const expiresAt = epochSeconds(issuedAt) + ttlSeconds;

@@ -44,3 +44,24 @@ export interface TokenStore {
 export type Clock = () => number;
 
 export const epochSeconds = (millis: number): number => Math.floor(millis / 1000);
+
+/** The answer to "may this username try a password now?". */
+export type SignInAttempt =
+  /** Counted: `failures` attempts of the window so far including this one; `locks` so far. */
+  | { readonly allowed: true; readonly failures: number; readonly locks: number }
+  /** Refused without counting: locked, or the window's attempts are all used. */
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/**
+ * Sign-in attempts per username, the store of the lockout (`signInLimits`). Implemented over
+ * DynamoDB in `repository/`, atomically: concurrent attempts never get more than the allowed
+ * number through.
+ */
+export interface SignInAttempts {
+  /** Counts an attempt before the password is checked, or refuses it. */
+  begin(username: string, nowSeconds: number): Promise<SignInAttempt>;
+  /** The counted attempt failed: locks the username when it was the window's last one. */
+  failed(username: string, attempt: SignInAttempt & { allowed: true }, nowSeconds: number): Promise<void>;
+  /** A successful sign-in: forgets the username's attempts and locks. */
+  succeeded(username: string): Promise<void>;
+}

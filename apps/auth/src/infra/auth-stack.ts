@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationExamples, operationManifest } from '@sm/contract-auth';
 import { BearerTokenAuthorizer, ContractRestApi, SafeDeployment, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
 import { authLimits } from '../limits';
-import { tokensTable, usersTable } from '../tables';
+import { signInAttemptsTable, tokensTable, usersTable } from '../tables';
 
 type AuthFunction = keyof typeof authLimits.functions;
 
@@ -43,11 +43,13 @@ export class AuthStack extends Stack {
 
     const users = new ServiceTable(this, 'Users', { definition: usersTable });
     const tokens = new ServiceTable(this, 'Tokens', { definition: tokensTable });
+    const attempts = new ServiceTable(this, 'SignInAttempts', { definition: signInAttemptsTable });
 
-    // Every auth function parses the whole service config at cold start, so each gets both names.
+    // Every auth function parses the whole service config at cold start, so each gets every name.
     const environment = {
       USERS_TABLE_NAME: users.tableName,
       TOKENS_TABLE_NAME: tokens.tableName,
+      SIGN_IN_ATTEMPTS_TABLE_NAME: attempts.tableName,
       TOKEN_TTL_SECONDS: String(props.tokenTtlSeconds ?? 3600),
     };
     const fn = (id: string, entry: AuthFunction, description: string, functionName?: string) =>
@@ -60,12 +62,15 @@ export class AuthStack extends Stack {
     const authorize = fn('Authorize', 'authorize', 'TOKEN authorizer of every secured operation of every service', `sm-${props.stage}-auth-authorize`);
     this.authorizerFunction = authorize;
 
-    // Exactly what each function does: a conditional put, a read plus a put, a conditional delete, a read.
-    users.grantWriteData(createUser);
-    users.grantReadData(createToken);
-    tokens.grantWriteData(createToken);
-    tokens.grantWriteData(revokeToken);
-    tokens.grantReadData(authorize);
+    // Exactly the calls each function makes, on exactly its tables (the template test in
+    // test/least-privilege.spec.ts lists them and fails on anything more): a compromised
+    // revoke-token cannot mint tokens, create-token cannot scan password hashes.
+    users.grant(createUser, 'PutItem');
+    users.grant(createToken, 'GetItem');
+    tokens.grant(createToken, 'PutItem');
+    attempts.grant(createToken, 'UpdateItem', 'GetItem', 'PutItem', 'DeleteItem');
+    tokens.grant(revokeToken, 'DeleteItem');
+    tokens.grant(authorize, 'GetItem');
 
     // API Gateway calls the authorizer's `live` alias, which CodeDeploy shifts like every function's.
     const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage, handler: authorize.alias });
@@ -93,7 +98,7 @@ export class AuthStack extends Stack {
       stage: props.stage,
       api: this.api,
       functions,
-      tables: [users, tokens],
+      tables: [users, tokens, attempts],
       headroom: limits.headroom,
     });
     new SafeDeployment(this, 'Deployment', { service: 'auth', stage: props.stage, functions, monitoring, api: this.api, authorizer: authorize });

@@ -100,13 +100,13 @@ export const metricNames = (capture: StdoutCapture): string[] =>
 /** One dynalite per test file, the auth tables created from `src/tables.ts`, the handlers loaded. */
 export interface AuthHarness {
   readonly dynalite: Dynalite;
-  readonly tableNames: { readonly users: string; readonly tokens: string };
+  readonly tableNames: { readonly users: string; readonly tokens: string; readonly attempts: string };
   readonly handlers: AuthHandlers;
   readonly stdout: StdoutCapture;
   /** Loads another cold start of the handlers with extra environment (e.g. a 1 s token lifetime). */
   loadHandlers(env?: Readonly<Record<string, string>>): Promise<AuthHandlers>;
   /** Every item of a table, read with the real SDK. */
-  scan(table: 'users' | 'tokens'): Promise<Record<string, unknown>[]>;
+  scan(table: 'users' | 'tokens' | 'attempts'): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -123,8 +123,8 @@ export const startAuthHarness = async (): Promise<AuthHarness> => {
   const dynalite = await startDynalite();
   const restoreAwsEnv = useLocalAwsEnv(dynalite.endpoint);
   const names = await createTables(dynalite.endpoint, tables);
-  const tableNames = { users: names.Users as string, tokens: names.Tokens as string };
-  const baseEnv = { ...SERVICE_ENV, USERS_TABLE_NAME: tableNames.users, TOKENS_TABLE_NAME: tableNames.tokens };
+  const tableNames = { users: names.Users as string, tokens: names.Tokens as string, attempts: names.SignInAttempts as string };
+  const baseEnv = { ...SERVICE_ENV, USERS_TABLE_NAME: tableNames.users, TOKENS_TABLE_NAME: tableNames.tokens, SIGN_IN_ATTEMPTS_TABLE_NAME: tableNames.attempts };
   const previousEnv = Object.fromEntries(
     [...Object.keys(baseEnv), 'TOKEN_TTL_SECONDS'].map((key) => [key, process.env[key]]),
   );

@@ -51,10 +51,10 @@ export class LocationStack extends Stack {
     const putLocation = fn('PutLocation', 'put-location', 'PUT /loc/{userId}: records the owner’s location');
     const getLocation = fn('GetLocation', 'get-location', 'GET /loc/{userId}: a user’s current location');
     const listHistory = fn('ListLocationHistory', 'list-location-history', 'GET /loc/{userId}/history: the owner’s history, newest first');
-    // Two conditional puts; a get; a query.
-    locations.grantWriteData(putLocation);
-    locations.grantReadData(getLocation);
-    locations.grantReadData(listHistory);
+    // Exactly the calls each function makes (test/least-privilege.spec.ts): two conditional puts; a get; a query.
+    locations.grant(putLocation, 'PutItem');
+    locations.grant(getLocation, 'GetItem');
+    locations.grant(listHistory, 'Query');
 
     const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {

@@ -72,9 +72,10 @@ export class ProfileStack extends Stack {
     const putProfile = fn('PutProfile', 'put-profile', 'PUT /profile/{userId}: creates or replaces the owner’s profile', {
       PROFILES_TABLE_NAME: profiles.tableName,
     });
-    profiles.grantReadData(getProfile);
-    // One conditional UpdateItem (returning the new item); no read needed.
-    profiles.grantWriteData(putProfile);
+    // Exactly the calls each function makes (test/least-privilege.spec.ts): a get; one conditional
+    // UpdateItem (returning the new item), no read needed.
+    profiles.grant(getProfile, 'GetItem');
+    profiles.grant(putProfile, 'UpdateItem');
 
     const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {

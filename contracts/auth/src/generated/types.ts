@@ -410,7 +410,26 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["Throttled"];
+            /** @description Either API Gateway throttled the request (`urn:problem-type:throttled`), or this username has used its sign-in attempts (`urn:problem-type:sign-in-locked`): 5 within 15 minutes, known username or not, then a lock of 1 minute doubling at each further lock up to an hour (OWASP Authentication Cheat Sheet, account lockout). No password is checked while locked. A successful sign-in resets the count. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:problem-type:sign-in-locked",
+                     *       "title": "Sign-In Locked",
+                     *       "status": 429,
+                     *       "detail": "Too many failed sign-ins for this username; retry in 60 seconds.",
+                     *       "instance": "/tokens"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
