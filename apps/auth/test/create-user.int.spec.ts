@@ -97,6 +97,10 @@ describe('POST /users', () => {
       ['a short password', { ...valid, password: 'short' }, [{ pointer: '/body/password', message: expect.stringContaining('fewer than 12') }]],
       ['a display name with surrounding spaces', { ...valid, displayName: ' Nobody ' }, [{ pointer: '/body/displayName', message: expect.any(String) }]],
       ['a non-string password', { ...valid, password: 123456789012345 }, [{ pointer: '/body/password', message: 'must be string' }]],
+      // The password policy (NIST SP 800-63B), after the contract and before any scrypt.
+      ['one of the most common passwords', { ...valid, password: '1qaz2wsx3edc' }, [{ pointer: '/body/password', message: 'is one of the most commonly used passwords; choose another' }]],
+      ['a common password in capitals', { ...valid, password: 'QAZWSXEDCRFV' }, [{ pointer: '/body/password', message: 'is one of the most commonly used passwords; choose another' }]],
+      ['a password made of the username', { ...valid, password: 'never_written_2027' }, [{ pointer: '/body/password', message: 'must not contain the username' }]],
       ['an array body', [valid], [{ pointer: '/body', message: 'must be object' }]],
       ['malformed JSON', '{"username": "never_written",', [{ pointer: '/body', message: 'must be valid JSON' }]],
     ])('400 for %s', async (_label, body, errors) => {

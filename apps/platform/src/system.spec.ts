@@ -187,6 +187,15 @@ describe('function assets (what deploys, and what the local runtime loads from c
     expect(readdirSync(assetDir).sort()).toEqual([`${entry}.js`, `${entry}.js.map`, ...extra, 'tracer.js', 'tracer.js.map'].sort());
   });
 
+  it.each(functions)('$service $entry is a small bundle: no construct library, the common-password list only in create-user', ({ entry, assetDir }) => {
+    const code = readFileSync(join(assetDir, `${entry}.js`), 'utf8');
+    // 1 MiB: every bundle is ~0.4 MB, create-user ~0.8 MB with the list; aws-cdk-lib would be ~40 MB.
+    expect(code.length).toBeLessThan(1024 * 1024);
+    expect(code).not.toContain('aws-cdk-lib');
+    // A long entry of the list, as the package stores it (compressed runs of it would still name it).
+    expect(code.includes('qwertyuiop')).toBe(entry === 'create-user');
+  });
+
   it('keeps Powertools Parameters and the SSM client out of get-profile’s bundle, in ssm-parameters.js beside it', () => {
     const getProfile = functions.find((fn) => fn.entry === 'get-profile')!;
     expect(readFileSync(join(getProfile.assetDir, 'get-profile.js'), 'utf8')).not.toContain('AmazonSSM');

@@ -2,7 +2,7 @@ import { createTokenValidators, operationManifest, type operations } from '@sm/c
 import { createApiHandler } from '@sm/http-lambda';
 import { SignInLockedError } from '../domain/errors';
 import { createIssueToken } from '../domain/issue-token';
-import { signInLimits } from '../limits';
+import { signInLimits } from '../sign-in-limits';
 import { DynamoSignInAttempts } from '../repository/dynamo-sign-in-attempts';
 import { DynamoTokenStore } from '../repository/dynamo-token-store';
 import { DynamoUserStore } from '../repository/dynamo-user-store';

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '@sm/dynamo';
 import type { SignInAttempt, SignInAttempts } from '../domain/ports';
-import type { SignInLimits } from '../limits';
+import type { SignInLimits } from '../sign-in-limits';
 
 /** One username's item. Every attribute but the key is a number (epoch seconds or a count). */
 interface AttemptsItem {

@@ -77,7 +77,7 @@ export interface components {
         CreateUserRequest: {
             username: components["schemas"]["Username"];
             /**
-             * @description 12 to 128 characters.
+             * @description 12 to 128 characters, any characters (no composition rules). Refused with a 400 that names `/body/password` and the reason (NIST SP 800-63B §3.1.1.2): one of the most commonly used passwords (compared case- and width-insensitively, Unicode NFKC), containing the username, or one short sequence repeated.
              * @example correct horse battery staple
              */
             password: string;
