@@ -43,6 +43,16 @@ export const authSmallAccountLimits = defineServiceLimits({
 });
 
 /**
+ * Per source IP, at AWS WAF in front of the stage (and in the local runtime): sign-ins and
+ * registrations together, 20 a minute. The stage's method throttle (10/s for everyone) protects
+ * the functions' concurrency; this keeps one client from using all of it, and from locking many
+ * usernames (the per-username lockout below). A rate-limited client gets 429 with `Retry-After: 60`.
+ */
+export const authPerIpLimits = {
+  signInAndRegistration: { limit: 20, windowSeconds: 60 },
+} as const;
+
+/**
  * The sign-in lockout's limits (`POST /tokens`): in their own module, because create-token imports
  * them at run time and this file's `@sm/infra` (aws-cdk-lib) must never reach a function bundle.
  */

@@ -150,6 +150,25 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
     }
   });
 
+  it('puts an AWS WAF web ACL on its API stage: managed rule groups, and on auth a per-IP limit of sign-in and registration', () => {
+    const [stageId] = ofType(resources, 'AWS::ApiGateway::Stage').map(([id]) => id);
+    const associations = ofType(resources, 'AWS::WAFv2::WebACLAssociation');
+    expect(associations).toHaveLength(1);
+    expect(JSON.stringify(associations[0]![1].Properties['ResourceArn'])).toContain(`{"Ref":"${stageId}"}`);
+    const [[, acl]] = ofType(resources, 'AWS::WAFv2::WebACL') as [[string, Resource]];
+    const rules = acl.Properties['Rules'] as Record<string, any>[];
+    const rate = rules.filter((rule) => rule['Statement']['RateBasedStatement'] !== undefined);
+    expect(rules.filter((rule) => rule['Statement']['ManagedRuleGroupStatement'] !== undefined).map((rule) => rule['Name'])).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    if (contract !== authContract) return expect(rate).toEqual([]);
+    expect(rate.map((rule) => [rule['Name'], rule['Statement']['RateBasedStatement']['Limit'], rule['Statement']['RateBasedStatement']['EvaluationWindowSec']])).toEqual([
+      ['SignInAndRegistrationPerIp', 20, 60],
+    ]);
+    expect(JSON.stringify(rate[0]!['Statement']['RateBasedStatement']['ScopeDownStatement'])).toMatch(/"SearchString":"\/tokens".*"SearchString":"\/users"/);
+  });
+
   it('shares nothing through CloudFormation exports', () => {
     const template = templateOf(stack).toJSON();
     expect(JSON.stringify(template)).not.toContain('Fn::ImportValue');

@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { ApiWebAcl, type RateWindowSeconds } from './api-web-acl';
 import type { ContractOperation, RestApiContract } from './contract';
 import { InfraConfigError } from './errors';
 import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES, PROBLEM_CONTENT_TYPE, SECURITY_HEADERS, problemTemplate, staticValue } from './gateway-responses';
@@ -41,6 +42,17 @@ export interface ContractRestApiProps<OperationId extends string> {
    */
   readonly description?: string;
   /**
+   * Per-IP rate limits AWS WAF applies to some operations (sign-in, registration), beside the
+   * managed rule groups every API's web ACL has ({@link ApiWebAcl}).
+   * @default - none
+   */
+  readonly perIpRateLimits?: readonly {
+    readonly name: string;
+    readonly operations: readonly OperationId[];
+    readonly limit: number;
+    readonly windowSeconds: RateWindowSeconds;
+  }[];
+  /**
    * Retention of the stage's JSON access logs.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -72,6 +84,8 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
   readonly methodNotAllowed: { readonly [path: string]: apigw.Method };
   /** The stage's JSON access logs. */
   readonly accessLogs: logs.LogGroup;
+  /** The stage's AWS WAF web ACL. */
+  readonly webAcl: ApiWebAcl;
   /** Base URL of the stage without trailing slash: `https://<id>.execute-api.<region>.<suffix>/<stage>`. */
   readonly url: string;
   /** The API stage's name (= the deployment stage's). */
@@ -162,6 +176,15 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
     }
     this.methods = methods as { [Op in OperationId]: apigw.Method };
     this.methodNotAllowed = this.addMethodNotAllowed(operations);
+
+    this.webAcl = new ApiWebAcl(this, 'WebAcl', {
+      stage: this.api.deploymentStage,
+      name: props.restApiName ?? `${Stack.of(this).stackName}-${id}`,
+      perIpRateLimits: (props.perIpRateLimits ?? []).map((limit) => ({
+        ...limit,
+        operations: limit.operations.map((operationId) => contract.operationManifest[operationId] as ContractOperation),
+      })),
+    });
 
     for (const type of GATEWAY_RESPONSE_TYPES) {
       const problem = GATEWAY_PROBLEMS[type];
@@ -295,12 +318,6 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
   }
 
   private acknowledgeNagFindings(operations: ContractOperation[]): void {
-    const stage = this.api.deploymentStage.node.defaultChild ?? this.api.deploymentStage;
-    Validations.of(stage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'No WAF web ACL: every method is throttled per stage limits (429 before any Lambda runs), every body and required parameter is validated against the contract at the gateway, secured methods need a valid bearer token, and the two public methods only accept small validated JSON bodies.',
-    });
     for (const [path, method] of Object.entries(this.methodNotAllowed)) {
       const reason = `The ANY method of ${path} only answers 405 with Allow for the methods the contract does not declare there: a mock integration, no function and no data behind it; it is throttled like every method of the stage.`;
       Validations.of(method.node.defaultChild as Construct).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });

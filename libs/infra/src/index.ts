@@ -1,3 +1,4 @@
+export * from './api-web-acl';
 export * from './bearer-token-authorizer';
 export * from './capacity';
 export * from './contract';

@@ -202,3 +202,33 @@ describe.each(targets)('what every answer promises, %s', (_where, base) => {
     expect(Object.fromEntries(anonymous.headers)).toMatchObject({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
   });
 });
+
+// Last in the file: it leaves 127.0.0.1 rate-limited on auth's sign-in and registration for a minute.
+describe('AWS WAF in front of the auth stage, applied locally from the assembly', () => {
+  it('lets one address sign in or register at most 20 times a minute, then answers 429 with Retry-After; other routes and the other APIs go on', async () => {
+    const auth = runtime.apis.find((api) => api.service === 'auth')!;
+    // Bodies API Gateway refuses without running a function: WAF counts them all the same.
+    const statuses: number[] = [];
+    let refused: Awaited<ReturnType<typeof raw>> | undefined;
+    for (let i = 0; i < 24; i += 1) {
+      // Paced under the stage's method throttle (10/s), so every 429 here is WAF's.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const reply = await raw(auth.baseUrl, i % 2 === 0 ? '/tokens' : '/users', 'POST', '{}');
+      statuses.push(reply.status);
+      if (reply.status === 429) refused ??= reply;
+    }
+
+    const firstRefused = statuses.indexOf(429);
+    // Earlier tests of this file signed in and registered from this address too: at most 20 in all get through.
+    expect(firstRefused).toBeGreaterThan(0);
+    expect(firstRefused).toBeLessThanOrEqual(20);
+    // Before: API Gateway's own answer to the body (415: raw() sends text/plain); after: WAF's, every time.
+    expect({ before: [...new Set(statuses.slice(0, firstRefused))], after: [...new Set(statuses.slice(firstRefused))] }).toEqual({ before: [415], after: [429] });
+    expect(refused!.headers).toMatchObject({ 'retry-after': '60', 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    expect(refused!.json).toEqual({ type: 'urn:problem-type:throttled', title: 'Too Many Requests', status: 429, detail: 'Too many requests from this address; retry later.' });
+
+    // Not in the rule's scope: auth's other operation, and location behind its own web ACL.
+    expect((await raw(auth.baseUrl, '/tokens/current', 'DELETE')).status).toBe(401);
+    expect((await raw(origin, '/loc/3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10', 'GET')).status).toBe(401);
+  });
+});

@@ -3,7 +3,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationExamples, operationManifest } from '@sm/contract-auth';
 import { BearerTokenAuthorizer, ContractRestApi, SafeDeployment, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
-import { authLimits } from '../limits';
+import { authLimits, authPerIpLimits } from '../limits';
 import { signInAttemptsTable, tokensTable, usersTable } from '../tables';
 
 type AuthFunction = keyof typeof authLimits.functions;
@@ -79,6 +79,8 @@ export class AuthStack extends Stack {
       integrations: { createUser, createToken, revokeCurrentToken: revokeToken },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
+      // One client cannot deny sign-in and registration to everyone, nor lock many usernames.
+      perIpRateLimits: [{ name: 'SignInAndRegistrationPerIp', operations: ['createToken', 'createUser'], ...authPerIpLimits.signInAndRegistration }],
       stageName: props.stage,
       restApiName: `sm-${props.stage}-auth`,
     });

@@ -1,3 +1,5 @@
+import type { WebAclModel } from '../waf/web-acl-model';
+
 /** A REST API as the gateway emulation needs it, resolved from `AWS::ApiGateway::*` resources. */
 export interface ApiModel {
   /** `<stack>/<logicalId>` of the RestApi. */
@@ -24,6 +26,8 @@ export interface ApiModel {
   throttling: ThrottleSettings;
   /** Detailed CloudWatch metrics (`MetricsEnabled`) per method key, from the same MethodSettings. */
   metricsEnabled?: MethodFlags;
+  /** The AWS WAF web ACL associated with the stage: its rate-based rules run locally (src/waf/). */
+  webAcl?: WebAclModel;
 }
 
 /** A per-method boolean of the stage's MethodSettings: the `/*\/*` default and overrides. */

@@ -9,6 +9,8 @@ import { IntrinsicResolver, type LocalEnvironment, type Location } from './intri
 import { readMonitoring, type MonitoringModel } from './read-monitoring';
 import { readVersions, type LambdaVersions } from './read-versions';
 import { selectStage } from './stage-assembly';
+import { readWebAcl } from '../waf/read-web-acl';
+import type { WebAclModel } from '../waf/web-acl-model';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
 export interface LocalSystem {
@@ -218,6 +220,7 @@ function stageOf(resolver: IntrinsicResolver, stack: StackArtifact, apiLogicalId
   const { logicalId, properties } = stages[0]!;
   const at = (property: string): Location => ({ stack, resource: logicalId, property });
   return {
+    logicalId,
     stageName: resolver.physicalId(stack, logicalId),
     variables: properties['Variables'] ? (resolver.resolve(properties['Variables'], at('Variables')) as Record<string, string>) : null,
     methodSettings: (resolver.resolve(properties['MethodSettings'] ?? [], at('MethodSettings')) as Record<string, unknown>[]) ?? [],
@@ -372,7 +375,14 @@ function readApi(
     gatewayResponses,
     throttling: readThrottling(stage?.methodSettings ?? []),
     metricsEnabled: readMetricsEnabled(stage?.methodSettings ?? []),
+    ...webAclOf(resolver, stack, stage?.logicalId),
   };
+}
+
+/** The stage's web ACL (AWS WAF), when one is associated with it. */
+function webAclOf(resolver: IntrinsicResolver, stack: StackArtifact, stageLogicalId: string | undefined): { webAcl?: WebAclModel } {
+  const webAcl = stageLogicalId === undefined ? undefined : readWebAcl(resolver, stack, stageLogicalId);
+  return webAcl === undefined ? {} : { webAcl };
 }
 
 function readIntegration(

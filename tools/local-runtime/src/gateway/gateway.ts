@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ACCOUNT_LIMIT, parseExecuteApiPath, type ApiModel, type MethodModel } from '../assembly';
 import type { InvokeResult, LambdaService } from '../lambda/types';
 import type { GatewayObserver } from '../metrics/gateway-metrics';
+import { WebAclRateLimiter } from '../waf/rate-limiter';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, renderTemplate, type GatewayError, type TemplateContext } from './gateway-responses';
 import {
@@ -65,6 +66,8 @@ export class Gateway {
   private readonly validation = new RequestValidation();
   private readonly accountBucket = new TokenBucket(ACCOUNT_LIMIT);
   private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
+  /** Each API stage's web ACL rate-based rules (AWS WAF sits in front of API Gateway). */
+  private readonly webAcls = new Map<ApiModel, WebAclRateLimiter>();
   private readonly log: (line: string) => void;
   private readonly observer: GatewayObserver | undefined;
 
@@ -80,6 +83,7 @@ export class Gateway {
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
       for (const method of api.methods) this.methodBuckets.set(method, bucketFor(api, method));
+      if (api.webAcl !== undefined && api.webAcl.rateRules.length > 0) this.webAcls.set(api, new WebAclRateLimiter(api.webAcl));
     }
   }
 
@@ -151,10 +155,19 @@ export class Gateway {
       startedAt: performance.now(),
     };
     const method = match?.method;
-    if (!method) {
-      state.api ??= router.closestApi(path);
-      return this.fail(req, res, state, { type: 'MISSING_AUTHENTICATION_TOKEN' });
+    state.api ??= router.closestApi(path);
+    // AWS WAF answers before API Gateway sees the request (unknown paths included).
+    const webAcl = state.api === undefined ? undefined : this.webAcls.get(state.api);
+    const blocked = webAcl?.evaluate(
+      { method: httpMethod, uriPath: `/${state.api!.stageName}${path}`, headers: headers.lower, sourceIp: sourceIpOf(req) },
+      Date.now(),
+    );
+    if (blocked !== undefined) {
+      res.writeHead(blocked.status, blocked.headers);
+      res.end(blocked.body);
+      return;
     }
+    if (!method) return this.fail(req, res, state, { type: 'MISSING_AUTHENTICATION_TOKEN' });
     const api = state.api!;
     if (!this.accountBucket.tryTake() || this.methodBuckets.get(method)?.tryTake() === false) {
       return this.fail(req, res, state, { type: 'THROTTLED' });
@@ -414,4 +427,10 @@ function withForwardingHeaders(headers: RequestHeaders, req: IncomingMessage): R
   add('X-Forwarded-Port', String(req.socket.localPort ?? ''));
   add('X-Forwarded-Proto', 'http');
   return headers;
+}
+
+/** The client's address as AWS WAF aggregates it: the connection's source IP (never X-Forwarded-For). */
+function sourceIpOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
