@@ -25,6 +25,8 @@ const USAGE = `Usage: npm start -- [options]
                     (0.01: a 5-minute period lasts 3 s); for tests and short runs
   --no-metrics      no CloudWatch metrics, alarms or dashboards (/_local/)
   --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
+  --no-waf             do not apply the stages' AWS WAF rate-based rules (per source IP); for a fuzzer or load
+                       generator that must reach the functions from one address
   --canary FN[=PERCENT]  replay a deployment of function FN (bundle name, e.g. get-location): the previous
                     build serves as version 1, this one as version 2, and FN's live alias shifts to it as
                     its CodeDeploy deployment group says (or PERCENT % for the group's first interval, then
@@ -44,6 +46,7 @@ interface CliOptions {
   alarmPeriodScale: number;
   metrics: boolean;
   dynamoProxy: boolean;
+  webAcl: boolean;
   canary?: { function: string; percent?: number };
   previousAssemblyDir?: string;
 }
@@ -62,6 +65,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'alarm-period-scale': { type: 'string' },
       'no-metrics': { type: 'boolean', default: false },
       'no-dynamodb-proxy': { type: 'boolean', default: false },
+      'no-waf': { type: 'boolean', default: false },
       canary: { type: 'string' },
       'previous-assembly': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -96,6 +100,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     alarmPeriodScale,
     metrics: !values['no-metrics'],
     dynamoProxy: !values['no-dynamodb-proxy'],
+    webAcl: !values['no-waf'],
   };
 }
 
@@ -230,6 +235,7 @@ async function main(): Promise<void> {
     alarmPeriodScale: options.alarmPeriodScale,
     metrics: options.metrics,
     dynamoProxy: options.dynamoProxy,
+    webAcl: options.webAcl,
     canary: options.canary && previous ? { ...options.canary, previousAssemblyDir: previous } : undefined,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),

@@ -64,6 +64,12 @@ export interface RuntimeOptions {
    * what the proxy costs. @default true
    */
   dynamoProxy?: boolean;
+  /**
+   * Apply the rate-based rules of each stage's AWS WAF web ACL per source IP (src/waf/). `false`
+   * for a tool that sends all its traffic from one address on purpose (the contract fuzzer), which
+   * the per-IP rules exist to stop. @default true
+   */
+  webAcl?: boolean;
   /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
   monitorLog?: (line: string) => void;
   /**
@@ -267,6 +273,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       reservedPaths: [DOCS_PATH, LOCAL_CONSOLE_PATH],
       log,
       observer: store ? gatewayMetrics(store, system.apis) : undefined,
+      webAcl: options.webAcl ?? true,
     });
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);

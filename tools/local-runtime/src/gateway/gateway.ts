@@ -32,6 +32,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Told of every answered request (CloudWatch metrics). */
   observer?: GatewayObserver;
+  /** Apply the stages' web ACL rate-based rules. @default true */
+  webAcl?: boolean;
 }
 
 /** Everything about one request that templates and the event need. */
@@ -83,7 +85,7 @@ export class Gateway {
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
       for (const method of api.methods) this.methodBuckets.set(method, bucketFor(api, method));
-      if (api.webAcl !== undefined && api.webAcl.rateRules.length > 0) this.webAcls.set(api, new WebAclRateLimiter(api.webAcl));
+      if (options.webAcl !== false && api.webAcl !== undefined && api.webAcl.rateRules.length > 0) this.webAcls.set(api, new WebAclRateLimiter(api.webAcl));
     }
   }
 
