@@ -17,5 +17,6 @@ else
   npm run -s audit:deps
 fi
 npm test
+npm run -s test:long
 npm run -s load:quick
 npm run -s fuzz:quick
