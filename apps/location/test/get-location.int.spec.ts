@@ -19,20 +19,23 @@ const getCurrent = (caller: string | null, userId: string) =>
   });
 
 describe('GET /loc/{userId}', () => {
-  it('lets any signed-in user read another user’s current location', async () => {
+  it('lets any signed-in user read another user’s current location, coarsely; the owner exactly', async () => {
     const written = await api.invoke('put-location', {
       method: 'PUT',
       resource: RESOURCE,
       pathParameters: { userId: A },
-      body: { latitude: -33.8688, longitude: 151.2093 },
+      body: { latitude: -33.868812345, longitude: 151.209298765, accuracy: 4.25 },
       principal: principal(A),
     });
 
-    const reply = await getCurrent(B, A);
+    const other = await getCurrent(B, A);
+    const owner = await getCurrent(A, A);
 
-    expect(reply.status).toBe(200);
-    expect(reply.headers['content-type']).toBe('application/json');
-    expect(reply.body).toEqual(written.body);
+    expect(other.status).toBe(200);
+    expect(other.headers['content-type']).toBe('application/json');
+    expect(other.body).toEqual({ ...(written.body as object), latitude: -33.87, longitude: 151.21, accuracy: 800 });
+    expect(owner.body).toEqual(written.body);
+    expect(owner.body).toMatchObject({ latitude: -33.868812345, longitude: 151.209298765, accuracy: 4.25 });
   });
 
   it('answers 404 not-found for a user who never reported a location', async () => {

@@ -203,6 +203,27 @@ describe.each(targets)('what every answer promises, %s', (_where, base) => {
   });
 });
 
+it('shows a location exactly to its owner and coarsely to anyone else, through location and through the profile that embeds it', async () => {
+  const json = { 'content-type': 'application/json' };
+  const signUp = async (prefix: string) => {
+    const user: Record<string, unknown> = { ...exampleBody('createUser'), username: `${prefix}_${Date.now().toString(36)}` };
+    const { userId } = (await call(origin, '/users', { method: 'POST', headers: json, body: JSON.stringify(user) })).json() as { userId: string };
+    const { token } = (await call(origin, '/tokens', { method: 'POST', headers: json, body: JSON.stringify({ username: user['username'], password: user['password'] }) })).json() as { token: string };
+    return { userId, auth: { authorization: `Bearer ${token}` } };
+  };
+  const owner = await signUp('exact');
+  const other = await signUp('nosy');
+  await call(origin, `/profile/${owner.userId}`, { method: 'PUT', headers: { ...owner.auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
+  await call(origin, `/loc/${owner.userId}`, { method: 'PUT', headers: { ...owner.auth, ...json }, body: JSON.stringify({ latitude: 52.520008123, longitude: 13.404954321, accuracy: 5 }) });
+
+  const exact = { latitude: 52.520008123, longitude: 13.404954321, accuracy: 5 };
+  const coarse = { latitude: 52.52, longitude: 13.4, accuracy: 800 };
+  expect((await call(origin, `/loc/${owner.userId}`, { headers: owner.auth })).json()).toMatchObject(exact);
+  expect((await call(origin, `/loc/${owner.userId}`, { headers: other.auth })).json()).toMatchObject(coarse);
+  expect((await call(origin, `/profile/${owner.userId}`, { headers: owner.auth })).json()['location']).toMatchObject(exact);
+  expect((await call(origin, `/profile/${owner.userId}`, { headers: other.auth })).json()['location']).toMatchObject(coarse);
+});
+
 // Last in the file: it leaves 127.0.0.1 rate-limited on auth's sign-in and registration for a minute.
 describe('AWS WAF in front of the auth stage, applied locally from the assembly', () => {
   it('lets one address sign in or register at most 20 times a minute, then answers 429 with Retry-After; other routes and the other APIs go on', async () => {

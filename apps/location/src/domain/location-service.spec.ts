@@ -80,21 +80,32 @@ describe('putLocation', () => {
 });
 
 describe('getLocation', () => {
-  it('returns the current location to any caller', async () => {
-    const current: Location = {
-      userId: A,
-      latitude: 1,
-      longitude: 2,
-      updatedAt: '2026-11-27T10:15:30.123Z',
-    };
+  const current: Location = {
+    userId: A,
+    latitude: 52.520008123,
+    longitude: -13.404954987,
+    accuracy: 12.5,
+    updatedAt: '2026-11-27T10:15:30.123Z',
+  };
 
+  it('returns the owner their location as recorded', async () => {
     await expect(
-      serviceWith(recordingRepository(current).repository).getLocation(A),
+      serviceWith(recordingRepository(current).repository).getLocation(A, A),
     ).resolves.toEqual(current);
   });
 
+  it('returns anyone else a coarse location: 2 decimal places, accuracy at least 800 m', async () => {
+    await expect(
+      serviceWith(recordingRepository(current).repository).getLocation(B, A),
+    ).resolves.toEqual({ ...current, latitude: 52.52, longitude: -13.4, accuracy: 800 });
+    const vague = { ...current, accuracy: 2500 };
+    await expect(
+      serviceWith(recordingRepository(vague).repository).getLocation(B, A),
+    ).resolves.toMatchObject({ accuracy: 2500 });
+  });
+
   it('says not found when the user never reported a location', async () => {
-    await expect(serviceWith(recordingRepository().repository).getLocation(A)).rejects.toThrow(
+    await expect(serviceWith(recordingRepository().repository).getLocation(A, A)).rejects.toThrow(
       LocationNotFoundError,
     );
   });

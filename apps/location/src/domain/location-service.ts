@@ -4,7 +4,7 @@ import type { LocationRepository } from './location-repository';
 import type { Location, LocationFix, LocationHistoryPage } from './model';
 import { assertOwner } from './ownership';
 import { expiresAtFor } from './retention';
-import { atRecordedResolution } from './resolution';
+import { atRecordedResolution, coarsened } from './resolution';
 
 export interface LocationServiceOptions {
   readonly repository: LocationRepository;
@@ -25,8 +25,11 @@ export interface HistoryPageRequest {
 export interface LocationService {
   /** Owner only. Records the fix as the user's current location and in their history. */
   putLocation(callerId: string, userId: string, fix: LocationFix): Promise<Location>;
-  /** Any caller. @throws LocationNotFoundError when the user never reported a location. */
-  getLocation(userId: string): Promise<Location>;
+  /**
+   * Any caller: the owner gets the location as recorded, anyone else a coarse one ({@link coarsened}).
+   * @throws LocationNotFoundError when the user never reported a location.
+   */
+  getLocation(callerId: string, userId: string): Promise<Location>;
   /** Owner only. Newest first, expired items left out. */
   listHistory(
     callerId: string,
@@ -57,10 +60,10 @@ export const createLocationService = (options: LocationServiceOptions): Location
       return location;
     },
 
-    async getLocation(userId) {
+    async getLocation(callerId, userId) {
       const current = await repository.findCurrent(userId);
       if (current === undefined) throw new LocationNotFoundError();
-      return current;
+      return callerId === userId ? current : coarsened(current);
     },
 
     async listHistory(callerId, userId, page) {

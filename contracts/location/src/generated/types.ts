@@ -14,7 +14,7 @@ export interface paths {
         };
         /**
          * Read a user's current location
-         * @description Any signed-in user may read any user's current location.
+         * @description Any signed-in user may read any user's current location, but only its owner reads it as recorded. Anyone else gets it coarse: latitude and longitude rounded to 2 decimal places of a degree (a cell about 1.1 km across; the position off by at most about 790 m) and an `accuracy` of at least 800 (metres) saying so. Enough to tell the district a user is in, not their street or home: registration is open, so "signed in" says nothing about who asks. The profile's embedded location follows the same rule for the same caller.
          */
         get: operations["getLocation"];
         /**
