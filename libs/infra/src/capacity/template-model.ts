@@ -43,6 +43,11 @@ export interface MethodRef {
   readonly rateLimit: number | undefined;
   readonly burstLimit: number | undefined;
   readonly integration: FunctionRef | undefined;
+  /**
+   * A `MOCK` integration: API Gateway answers itself (ContractRestApi's 405 methods), no function
+   * behind it. Still throttled, so it still counts against the account's rate and burst.
+   */
+  readonly mock: boolean;
   readonly authorizer: FunctionRef | undefined;
   /** What the integration's and the authorizer's ARNs qualify the function with. */
   readonly integrationQualifier: Qualifier | undefined;
@@ -159,6 +164,7 @@ export function readTemplates(stacks: readonly StackTemplate[]): TemplateModel {
         rateLimit: throttle.rateLimit,
         burstLimit: throttle.burstLimit,
         integration: integration?.fn,
+        mock: isObject(props['Integration']) && props['Integration']['Type'] === 'MOCK',
         authorizer: authorizer?.fn,
         integrationQualifier: integration?.qualifier,
         authorizerQualifier: authorizer?.qualifier,
