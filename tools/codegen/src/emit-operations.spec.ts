@@ -3,6 +3,8 @@ import { collectOperations } from './collect-operations';
 import { exampleRequest } from './emit-operations';
 
 const ok = { '200': { description: 'ok' } };
+/** A body schema with a size bound, as every contract body must have (bounds.ts: 413 above it). */
+const BOUNDED_OBJECT = { type: 'object', additionalProperties: false, properties: { from: { type: 'string', maxLength: 20 } } };
 
 function documentWith(paths: JsonObject): JsonObject {
   return {
@@ -11,7 +13,7 @@ function documentWith(paths: JsonObject): JsonObject {
     components: {
       schemas: {
         Id: { type: 'string', example: 'id-from-schema' },
-        Thing: { type: 'object', example: { from: 'schema' } },
+        Thing: { ...BOUNDED_OBJECT, example: { from: 'schema' } },
       },
       examples: { Shared: { value: { from: 'examples' } } },
     },
@@ -96,13 +98,13 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
   it.each([
     {
       name: 'the media type’s example',
-      media: { schema: { type: 'object' }, example: { from: 'media' } },
+      media: { schema: BOUNDED_OBJECT, example: { from: 'media' } },
       want: { from: 'media' },
     },
     {
       name: 'its first examples entry ($ref)',
       media: {
-        schema: { type: 'object' },
+        schema: BOUNDED_OBJECT,
         examples: { one: { $ref: '#/components/examples/Shared' } },
       },
       want: { from: 'examples' },
@@ -140,7 +142,7 @@ describe('exampleRequest: the request the contract’s own examples make', () =>
           ],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: { type: 'object' } } },
+            content: { 'application/json': { schema: BOUNDED_OBJECT } },
           },
           responses: ok,
         },
