@@ -137,8 +137,16 @@ export class ExecutionEnvironment {
   private served = false;
   private maxMemoryMB = 0;
 
+  /**
+   * The function's code and configuration this environment was started with. Its owner may update
+   * the function meanwhile (a new bundle, a new configuration): this environment keeps running what
+   * it loaded, as a Lambda execution environment does, until its owner retires it.
+   */
+  readonly spec: FunctionSpec;
+
   constructor(private readonly host: EnvironmentHost) {
-    const { spec } = host;
+    const spec = host.spec;
+    this.spec = spec;
     this.platformLines = host.logSink !== undefined && host.logSink.active !== false;
     this.worker = new Worker(BOOTSTRAP, {
       name: `lambda:${spec.functionName}`,
@@ -316,7 +324,7 @@ export class ExecutionEnvironment {
   }
 
   private get timeoutMs(): number {
-    return this.host.spec.timeoutSeconds * 1000;
+    return this.spec.timeoutSeconds * 1000;
   }
 
   /**
@@ -330,7 +338,7 @@ export class ExecutionEnvironment {
       reportLine({
         requestId,
         durationMs: 0,
-        memorySizeMB: this.host.spec.memorySizeMB,
+        memorySizeMB: this.spec.memorySizeMB,
         maxMemoryUsedMB: this.maxMemoryMB,
         initDurationMs: performance.now() - this.spawnedAt,
         status,
@@ -458,7 +466,7 @@ export class ExecutionEnvironment {
       result = { kind: 'timeout', durationMs: message.durationMs };
       status = 'timeout';
       this.platformLog(
-        timeoutLine(current.invocation.requestId, this.host.spec.timeoutSeconds, Date.now()),
+        timeoutLine(current.invocation.requestId, this.spec.timeoutSeconds, Date.now()),
         current.invocation.requestId,
       );
     } else if (message.ok) {
@@ -481,7 +489,7 @@ export class ExecutionEnvironment {
     if (Atomics.load(this.control, ControlWord.lastAnswered) >= handOver.seq) return;
     const { requestId } = handOver.invocation;
     const durationMs = performance.now() - handOver.startedAt;
-    this.platformLog(timeoutLine(requestId, this.host.spec.timeoutSeconds, Date.now()), requestId);
+    this.platformLog(timeoutLine(requestId, this.spec.timeoutSeconds, Date.now()), requestId);
     this.kill();
     this.finish(handOver, { kind: 'timeout', durationMs }, 'timeout', undefined, durationMs);
   }
@@ -647,7 +655,7 @@ export class ExecutionEnvironment {
         reportLine({
           requestId,
           durationMs,
-          memorySizeMB: this.host.spec.memorySizeMB,
+          memorySizeMB: this.spec.memorySizeMB,
           maxMemoryUsedMB: this.maxMemoryMB,
           initDurationMs: handOver.coldStart ? this.initDurationMs : undefined,
           status,
@@ -672,7 +680,7 @@ export class ExecutionEnvironment {
     if (!this.platformLines) return;
     (this.host.logSink as LogSink).write({
       timestamp: Date.now(),
-      logGroup: this.host.spec.logGroupName,
+      logGroup: this.spec.logGroupName,
       logStream: this.logStreamName,
       requestId,
       message,
@@ -684,7 +692,7 @@ export class ExecutionEnvironment {
   private forwardLogs(logs: unknown[] | null): void {
     const sink = this.host.logSink;
     if (!sink || !logs) return;
-    const { logGroupName } = this.host.spec;
+    const { logGroupName } = this.spec;
     for (let i = 0; i < logs.length; i += 3) {
       sink.write({
         timestamp: logs[i] as number,
