@@ -7,9 +7,10 @@ import { readAssembly, type LocalSystem } from './assembly';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { Gateway } from './gateway/gateway';
-import { createLambdaService, type LambdaService } from './lambda';
+import { createLambdaService, type FunctionSpec, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
+import { reloadSystem, type ReloadSummary } from './reload';
 
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
@@ -51,12 +52,27 @@ export interface RunningRuntime {
   origin: string;
   port: number;
   docsUrl: string;
-  routes: RouteInfo[];
-  system: LocalSystem;
+  /** The routes served now (they change with `reload`). */
+  readonly routes: RouteInfo[];
+  /** The system running now, as read from the assembly (it changes with `reload`/`updateFunctionCode`). */
+  readonly system: LocalSystem;
   /** `undefined` with `inMemory`. */
   dataDir: string | undefined;
   logsDir: string | undefined;
   lambda: LambdaService;
+  /**
+   * Swaps in a newly synthesized assembly without stopping (see reload.ts): functions updated,
+   * added or removed, new tables created, APIs replaced for the next requests; the store keeps its
+   * data and requests in flight finish as they started. Refused (the old system keeps serving) when
+   * the new assembly cannot run: then it throws and nothing changed. One reload at a time.
+   */
+  reload(assemblyDir: string): Promise<ReloadSummary>;
+  /**
+   * Runs a function from a new code directory (a rebuilt bundle), its configuration unchanged:
+   * calls in flight finish on the old code, the next call cold-starts the new one. False when the
+   * function already runs that directory.
+   */
+  updateFunctionCode(functionId: string, codeDir: string): boolean;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
@@ -92,10 +108,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get dynalite's endpoint in their environment, so the assembly is read after it listens.
     dynamo = await startLocalDynamo({ dataDir, inMemory });
-    const system = readAssembly(options.assemblyDir, {
-      origin,
-      extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
-    });
+    const store = dynamo;
+    const readSystem = (assemblyDir: string) =>
+      readAssembly(assemblyDir, {
+        origin,
+        extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint },
+      });
+    let system = readSystem(options.assemblyDir);
     logSink = createLogSink({ logsDir, quiet: options.quiet });
     lambda = createLambdaService({
       accountConcurrency: options.accountConcurrency,
@@ -107,7 +126,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         : undefined,
     });
     for (const fn of system.functions) lambda.register(fn);
-    const gateway = new Gateway({ apis: system.apis, lambda, reservedPaths: [DOCS_PATH], log });
+    const functions = lambda;
+    const makeGateway = (apis: LocalSystem['apis']) =>
+      new Gateway({ apis, lambda: functions, reservedPaths: [DOCS_PATH], log });
+    // Replaced by a reload; a request keeps the gateway it started with.
+    let gateway = makeGateway(system.apis);
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
     handler = (req, res) => {
@@ -115,15 +138,47 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       if (url.startsWith(DOCS_PATH) && docs(req, res, url.split('?')[0]!)) return;
       gateway.handle(req, res);
     };
-    const routes = gateway.router.routes().map((route) => ({
-      method: route.method,
-      path: route.path,
-      url: `${origin}${route.path}`,
-      api: route.api.id,
-      secured: route.secured,
-    }));
+    const routes = () =>
+      gateway.router.routes().map((route) => ({
+        method: route.method,
+        path: route.path,
+        url: `${origin}${route.path}`,
+        api: route.api.id,
+        secured: route.secured,
+      }));
+    let reloading: Promise<unknown> = Promise.resolve();
+    const reload = (assemblyDir: string): Promise<ReloadSummary> => {
+      const run = reloading.then(async () => {
+        const result = await reloadSystem(
+          {
+            lambda: functions,
+            dynamoEndpoint: store.endpoint,
+            makeGateway,
+            accountConcurrency: options.accountConcurrency ?? 1000,
+          },
+          system,
+          readSystem(assemblyDir),
+          log,
+        );
+        system = result.system;
+        if (result.gateway) gateway = result.gateway;
+        return result.summary;
+      });
+      reloading = run.catch(() => undefined);
+      return run;
+    };
+    const updateFunctionCode = (functionId: string, codeDir: string): boolean => {
+      const index = system.functions.findIndex((fn) => fn.id === functionId);
+      if (index === -1) throw new Error(`No function ${functionId} in the running system`);
+      const spec = { ...(system.functions[index] as FunctionSpec), codeDir };
+      if (!functions.update(spec)) return false;
+      const updated = [...system.functions];
+      updated[index] = spec;
+      system = { ...system, functions: updated };
+      return true;
+    };
 
-    const [started, sink, store] = [lambda, logSink, dynamo];
+    const [started, sink] = [lambda, logSink];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -136,11 +191,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       origin,
       port,
       docsUrl: `${origin}${DOCS_PATH}`,
-      routes,
-      system,
+      get routes() {
+        return routes();
+      },
+      get system() {
+        return system;
+      },
       dataDir,
       logsDir,
       lambda,
+      reload,
+      updateFunctionCode,
       close,
     };
   } catch (error) {

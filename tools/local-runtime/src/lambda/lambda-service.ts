@@ -706,6 +706,17 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
       return true;
     },
 
+    relocate(spec) {
+      const fn = functions.get(spec.id);
+      if (!fn || fn.removed) throw new Error(`No function ${spec.id} to relocate`);
+      if (!sameSpec({ ...fn.spec, codeDir: spec.codeDir }, spec))
+        throw new Error(
+          `Function ${spec.id}: relocate changes only the code directory; use update`,
+        );
+      // Same code, same configuration: no new generation, the warm environments stay.
+      fn.spec = spec;
+    },
+
     remove(functionId) {
       const fn = functions.get(functionId);
       if (!fn || fn.removed) throw new Error(`No function ${functionId} to remove`);

@@ -107,6 +107,12 @@ export interface LambdaService {
    */
   update(spec: FunctionSpec): boolean;
   /**
+   * Points a function at another copy of the same code (a re-synthesized assembly stages unchanged
+   * bundles in a new directory): its warm environments stay, new ones load from there. Only
+   * `codeDir` may differ from the current spec; the caller vouches that its files are the same.
+   */
+  relocate(spec: FunctionSpec): void;
+  /**
    * Takes a function out of the system (it left the templates): its reservation is released and
    * its idle environments end. Calls already on their way (a request the gateway accepted before
    * a reload) are still answered; `register` with the same id brings it back.
