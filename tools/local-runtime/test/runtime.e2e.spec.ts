@@ -37,7 +37,9 @@ describe('routing', () => {
   });
 
   it('answers an unknown path with the MISSING_AUTHENTICATION_TOKEN gateway response as templated', async () => {
-    const reply = await call(origin, '/nowhere/at/all', { headers: { 'x-request-id': 'trace-me' } });
+    const reply = await call(origin, '/nowhere/at/all', {
+      headers: { 'x-request-id': 'trace-me' },
+    });
     expect(reply.status).toBe(404);
     expect(reply.headers.get('content-type')).toBe('application/problem+json');
     expect(reply.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
@@ -63,7 +65,11 @@ describe('routing', () => {
     const reply = await call(origin, '/consumer/items/7');
     expect(reply.status).toBe(200);
     // The URL came from the items stack through SSM and resolves to this origin.
-    expect(reply.json()).toEqual({ itemsApiUrl: `${origin}/`, upstreamStatus: 200, upstream: { id: '7' } });
+    expect(reply.json()).toEqual({
+      itemsApiUrl: `${origin}/`,
+      upstreamStatus: 200,
+      upstream: { id: '7' },
+    });
   });
 });
 
@@ -71,7 +77,9 @@ describe('TOKEN authorizer', () => {
   it('lets an allowed token through and hands the principal and context to the function', async () => {
     const reply = await call(origin, '/private/a/b', { headers: bearer('allow-alice') });
     expect(reply.status).toBe(200);
-    const authorizer = (reply.json()['requestContext'] as Record<string, Record<string, unknown>>)['authorizer']!;
+    const authorizer = (reply.json()['requestContext'] as Record<string, Record<string, unknown>>)[
+      'authorizer'
+    ]!;
     expect(authorizer['principalId']).toBe('alice');
     expect(authorizer['userId']).toBe('alice');
     expect(typeof authorizer['integrationLatency']).toBe('number');
@@ -81,12 +89,18 @@ describe('TOKEN authorizer', () => {
     const reply = await call(origin, '/private/x');
     expect(reply.status).toBe(401);
     expect(reply.headers.get('www-authenticate')).toBe('Bearer');
-    expect(reply.json()).toMatchObject({ type: 'urn:problem-type:unauthorized', detail: 'Unauthorized', responseType: 'UNAUTHORIZED' });
+    expect(reply.json()).toMatchObject({
+      type: 'urn:problem-type:unauthorized',
+      detail: 'Unauthorized',
+      responseType: 'UNAUTHORIZED',
+    });
   });
 
   it('answers 401 without calling the authorizer when the token fails the validation expression', async () => {
     // "crash" would make the authorizer fail with a 500 if it were called.
-    const reply = await call(origin, '/private/x', { headers: { authorization: 'Bearer crash-BAD_CASE' } });
+    const reply = await call(origin, '/private/x', {
+      headers: { authorization: 'Bearer crash-BAD_CASE' },
+    });
     expect(reply.status).toBe(401);
   });
 
@@ -109,14 +123,20 @@ describe('TOKEN authorizer', () => {
     const reply = await call(origin, '/private/x', { headers: bearer('crash-dave') });
     expect(reply.status).toBe(500);
     expect(reply.headers.get('x-amzn-errortype')).toBe('AuthorizerConfigurationException');
-    expect(reply.json()).toMatchObject({ type: 'urn:problem-type:internal-error', responseType: 'AUTHORIZER_CONFIGURATION_ERROR', detail: null });
+    expect(reply.json()).toMatchObject({
+      type: 'urn:problem-type:internal-error',
+      responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
+      detail: null,
+    });
   });
 
   it('caches a policy per token for the TTL, evaluates it against each method ARN, and calls again after expiry', async () => {
     const first = await call(origin, '/private/one', { headers: bearer('allow-erin') });
     const second = await call(origin, '/private/two', { headers: bearer('allow-erin') });
     const decision = (reply: typeof first) =>
-      ((reply.json()['requestContext'] as Record<string, Record<string, unknown>>)['authorizer']!)['decision'];
+      (reply.json()['requestContext'] as Record<string, Record<string, unknown>>)['authorizer']![
+        'decision'
+      ];
     expect(decision(first)).toEqual(decision(second));
 
     // A cached policy that covers GET /items/* only does not cover /private/*: 403 without a new call.
@@ -156,10 +176,16 @@ describe('request validation', () => {
   it('reports enum, length, bounds and unknown properties in one string', async () => {
     const reply = await post('{"name":"a","count":11,"tag":"c","extra":true}');
     const message = validation(reply.text);
-    expect(message).toContain('object instance has properties which are not allowed by the schema: ["extra"]');
+    expect(message).toContain(
+      'object instance has properties which are not allowed by the schema: ["extra"]',
+    );
     expect(message).toContain('string "a" is too short (length: 1, required minimum: 2)');
-    expect(message).toContain('numeric instance is greater than the required maximum (maximum: 10, found: 11)');
-    expect(message).toContain('instance value ("c") not found in enum (possible values: ["a","b"])');
+    expect(message).toContain(
+      'numeric instance is greater than the required maximum (maximum: 10, found: 11)',
+    );
+    expect(message).toContain(
+      'instance value ("c") not found in enum (possible values: ["a","b"])',
+    );
   });
 
   it('answers BAD_REQUEST_BODY for a body that is not JSON', async () => {
@@ -172,7 +198,10 @@ describe('request validation', () => {
   it('answers BAD_REQUEST_PARAMETERS naming the missing required parameters', async () => {
     const reply = await call(origin, '/search');
     expect(reply.status).toBe(400);
-    expect(reply.json()).toMatchObject({ detail: 'Missing required request parameters: [q, x-tenant]', responseType: 'BAD_REQUEST_PARAMETERS' });
+    expect(reply.json()).toMatchObject({
+      detail: 'Missing required request parameters: [q, x-tenant]',
+      responseType: 'BAD_REQUEST_PARAMETERS',
+    });
     const ok = await call(origin, '/search?q=pens', { headers: { 'x-tenant': 't1' } });
     expect(ok.status).toBe(200);
   });
@@ -183,14 +212,21 @@ describe('Lambda behind the proxy integration', () => {
     const reply = await call(origin, '/faults/malformed');
     expect(reply.status).toBe(502);
     expect(reply.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
-    expect(reply.json()).toMatchObject({ type: 'urn:problem-type:internal-error', detail: 'Internal server error', responseType: 'DEFAULT_5XX' });
+    expect(reply.json()).toMatchObject({
+      type: 'urn:problem-type:internal-error',
+      detail: 'Internal server error',
+      responseType: 'DEFAULT_5XX',
+    });
     expect(logLines.some((line) => line.includes('Malformed Lambda proxy response'))).toBe(true);
   });
 
   it('answers 502 through DEFAULT_5XX when the function throws', async () => {
     const reply = await call(origin, '/faults/throw');
     expect(reply.status).toBe(502);
-    expect(reply.json()).toMatchObject({ responseType: 'DEFAULT_5XX', detail: 'Internal server error' });
+    expect(reply.json()).toMatchObject({
+      responseType: 'DEFAULT_5XX',
+      detail: 'Internal server error',
+    });
   });
 
   it('answers 502 when the function runs past its 1 s timeout', async () => {
@@ -208,8 +244,17 @@ describe('Lambda behind the proxy integration', () => {
     expect(statuses).toEqual([200, 500, 500, 500]);
     const throttled = replies.find((reply) => reply.status === 500)!;
     expect(throttled.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
-    expect(throttled.json()).toMatchObject({ detail: 'Internal server error', responseType: 'DEFAULT_5XX' });
-    expect(logLines.some((line) => line.includes('Lambda throttled') && line.includes('ReservedFunctionConcurrentInvocationLimitExceeded'))).toBe(true);
+    expect(throttled.json()).toMatchObject({
+      detail: 'Internal server error',
+      responseType: 'DEFAULT_5XX',
+    });
+    expect(
+      logLines.some(
+        (line) =>
+          line.includes('Lambda throttled') &&
+          line.includes('ReservedFunctionConcurrentInvocationLimitExceeded'),
+      ),
+    ).toBe(true);
   });
 
   it('persists through the real SDK into the embedded DynamoDB', async () => {
@@ -225,7 +270,9 @@ describe('Lambda behind the proxy integration', () => {
 });
 
 describe('the proxy event', () => {
-  const documented = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'aws-documented-rest-proxy-event.json'), 'utf8')) as Record<string, unknown>;
+  const documented = JSON.parse(
+    readFileSync(join(__dirname, 'fixtures', 'aws-documented-rest-proxy-event.json'), 'utf8'),
+  ) as Record<string, unknown>;
 
   /** Every key of the documented example, with a value of the same JSON type (null where AWS documents null). */
   function expectSameShape(actual: unknown, expected: unknown, path: string): void {
@@ -233,22 +280,34 @@ describe('the proxy event', () => {
       expect({ path, value: actual }).toEqual({ path, value: null });
       return;
     }
-    const kind = (value: unknown) => (Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+    const kind = (value: unknown) =>
+      Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
     expect({ path, kind: kind(actual) }).toEqual({ path, kind: kind(expected) });
     if (kind(expected) === 'object' && !/(headers|Headers|Parameters|authorizer)$/.test(path)) {
       for (const key of Object.keys(expected as object)) {
-        expect({ path, keys: Object.keys(actual as object) }).toEqual({ path, keys: expect.arrayContaining([key]) });
-        expectSameShape((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
+        expect({ path, keys: Object.keys(actual as object) }).toEqual({
+          path,
+          keys: expect.arrayContaining([key]),
+        });
+        expectSameShape(
+          (actual as Record<string, unknown>)[key],
+          (expected as Record<string, unknown>)[key],
+          `${path}.${key}`,
+        );
       }
     }
   }
 
   it('has every field of the event AWS documents, with the same types', async () => {
-    const reply = await call(origin, '/private/my/path?parameter1=value1&parameter1=value2&parameter2=value', {
-      method: 'POST',
-      body: 'Hello from Lambda!',
-      headers: { ...bearer('allow-hank'), header1: 'value1', 'user-agent': 'user-agent' },
-    });
+    const reply = await call(
+      origin,
+      '/private/my/path?parameter1=value1&parameter1=value2&parameter2=value',
+      {
+        method: 'POST',
+        body: 'Hello from Lambda!',
+        headers: { ...bearer('allow-hank'), header1: 'value1', 'user-agent': 'user-agent' },
+      },
+    );
     const event = reply.json();
     const withNullStageVariables = { ...documented, stageVariables: null };
     expectSameShape(event, withNullStageVariables, 'event');
@@ -256,11 +315,15 @@ describe('the proxy event', () => {
 
   it('fills the fields with what the request carried', async () => {
     const before = Date.now();
-    const reply = await call(origin, '/private/my/path?parameter1=value1&parameter1=value2&parameter2=value', {
-      method: 'POST',
-      body: 'Hello from Lambda!',
-      headers: { ...bearer('allow-hank'), header2: 'x', 'user-agent': 'user-agent' },
-    });
+    const reply = await call(
+      origin,
+      '/private/my/path?parameter1=value1&parameter1=value2&parameter2=value',
+      {
+        method: 'POST',
+        body: 'Hello from Lambda!',
+        headers: { ...bearer('allow-hank'), header2: 'x', 'user-agent': 'user-agent' },
+      },
+    );
     const event = reply.json() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(event).toMatchObject({
       resource: '/private/{proxy+}',
@@ -317,7 +380,9 @@ describe('stage throttling (rate 20/s, burst 10)', () => {
   it('answers 429 problem bodies above the rate, and never a 5xx', async () => {
     await sleep(1000);
     const started = performance.now();
-    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => call(origin, `/items/burst-${i}`)));
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => call(origin, `/items/burst-${i}`)),
+    );
     const elapsedSeconds = (performance.now() - started) / 1000;
     const passed = replies.filter((reply) => reply.status === 200).length;
     const throttled = replies.filter((reply) => reply.status === 429);
@@ -325,16 +390,24 @@ describe('stage throttling (rate 20/s, burst 10)', () => {
     expect(passed + throttled.length).toBe(100);
     // At most the burst plus what refilled while the requests arrived; at least the burst.
     expect(passed).toBeGreaterThanOrEqual(TEST_LIMITS.stageBurstLimit);
-    expect(passed).toBeLessThanOrEqual(TEST_LIMITS.stageBurstLimit + Math.ceil(TEST_LIMITS.stageRateLimit * elapsedSeconds) + 1);
+    expect(passed).toBeLessThanOrEqual(
+      TEST_LIMITS.stageBurstLimit + Math.ceil(TEST_LIMITS.stageRateLimit * elapsedSeconds) + 1,
+    );
     expect(throttled.length).toBeGreaterThan(0);
     expect(throttled[0]!.headers.get('retry-after')).toBe('1');
     expect(throttled[0]!.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
-    expect(throttled[0]!.json()).toMatchObject({ type: 'urn:problem-type:throttled', status: 429, detail: 'Too Many Requests' });
+    expect(throttled[0]!.json()).toMatchObject({
+      type: 'urn:problem-type:throttled',
+      status: 429,
+      detail: 'Too Many Requests',
+    });
   });
 
   it('gives each method its own bucket', async () => {
     await sleep(1000);
-    const drained = await Promise.all(Array.from({ length: 40 }, (_, i) => call(origin, `/items/drain-${i}`)));
+    const drained = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => call(origin, `/items/drain-${i}`)),
+    );
     expect(drained.some((reply) => reply.status === 429)).toBe(true);
     const other = await call(origin, '/search?q=1', { headers: { 'x-tenant': 't' } });
     expect(other.status).toBe(200);

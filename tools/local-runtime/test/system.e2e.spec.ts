@@ -15,25 +15,39 @@ jest.setTimeout(300_000);
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 for (const [name, document] of contracts) ajv.addSchema(document, name);
-const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const pointer = (...parts: string[]) =>
+  parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 /** Asserts the reply has the expected status and a body the contract declares for it. */
 function expectConforms(operationId: string, reply: Reply, status: number): void {
-  expect({ operationId, status: reply.status, body: reply.status === status ? undefined : reply.text }).toEqual({ operationId, status, body: undefined });
+  expect({
+    operationId,
+    status: reply.status,
+    body: reply.status === status ? undefined : reply.text,
+  }).toEqual({ operationId, status, body: undefined });
   if (status === 204) return;
   const { contract, path, method } = findOperation(operationId);
   const contentType = (reply.headers.get('content-type') ?? '').split(';')[0]!;
   const ref = `${contract}#/${pointer('paths', path, method, 'responses', String(status), 'content', contentType, 'schema')}`;
   const validate: ValidateFunction = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
   const valid = validate(reply.json());
-  expect({ operationId, errors: valid ? null : validate.errors }).toEqual({ operationId, errors: null });
+  expect({ operationId, errors: valid ? null : validate.errors }).toEqual({
+    operationId,
+    errors: null,
+  });
 }
 
 let runtime: RunningRuntime;
 let origin: string;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ assemblyDir: synthSystem(), port: 0, inMemory: true, quiet: true, log: () => undefined });
+  runtime = await startRuntime({
+    assemblyDir: synthSystem(),
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    log: () => undefined,
+  });
   origin = runtime.origin;
 });
 
@@ -42,21 +56,42 @@ afterAll(() => runtime?.close());
 it('serves every contract operation, and nothing else, on one origin', () => {
   const served = runtime.routes.map((route) => `${route.method} ${route.path}`).sort();
   const declared = [...contracts.values()]
-    .flatMap((document) => Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)))
+    .flatMap((document) =>
+      Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((key) => key !== 'parameters')
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    )
     .sort();
   expect(served).toEqual(declared);
 });
 
 it('runs every operation end to end as a client calls it', async () => {
   const json = { 'content-type': 'application/json' };
-  const user: Record<string, unknown> = { ...exampleBody('createUser'), username: `e2e_${Date.now().toString(36)}` };
+  const user: Record<string, unknown> = {
+    ...exampleBody('createUser'),
+    username: `e2e_${Date.now().toString(36)}`,
+  };
 
-  const created = await call(origin, '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
+  const created = await call(origin, '/users', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(user),
+  });
   expectConforms('createUser', created, 201);
   const userId = String(created.json()['userId']);
 
-  const signIn = { ...exampleBody('createToken'), username: user['username'], password: user['password'] };
-  const issued = await call(origin, '/tokens', { method: 'POST', headers: json, body: JSON.stringify(signIn) });
+  const signIn = {
+    ...exampleBody('createToken'),
+    username: user['username'],
+    password: user['password'],
+  };
+  const issued = await call(origin, '/tokens', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(signIn),
+  });
   expectConforms('createToken', issued, 201);
   const auth = { authorization: `Bearer ${String(issued.json()['token'])}` };
 
@@ -64,10 +99,18 @@ it('runs every operation end to end as a client calls it', async () => {
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
 
-  const putProfile = await call(origin, `/profile/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
+  const putProfile = await call(origin, `/profile/${userId}`, {
+    method: 'PUT',
+    headers: { ...auth, ...json },
+    body: JSON.stringify(exampleBody('putProfile')),
+  });
   expectConforms('putProfile', putProfile, 201);
 
-  const putLocation = await call(origin, `/loc/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putLocation')) });
+  const putLocation = await call(origin, `/loc/${userId}`, {
+    method: 'PUT',
+    headers: { ...auth, ...json },
+    body: JSON.stringify(exampleBody('putLocation')),
+  });
   expectConforms('putLocation', putLocation, 200);
 
   const getLocation = await call(origin, `/loc/${userId}`, { headers: auth });
@@ -79,7 +122,9 @@ it('runs every operation end to end as a client calls it', async () => {
   // Profile reads the location through the location API's published URL, i.e. this origin.
   const profile = await call(origin, `/profile/${userId}`, { headers: auth });
   expectConforms('getProfile', profile, 200);
-  expect(profile.json()['location']).toMatchObject({ latitude: exampleBody('putLocation')['latitude'] });
+  expect(profile.json()['location']).toMatchObject({
+    latitude: exampleBody('putLocation')['latitude'],
+  });
 
   const revoked = await call(origin, '/tokens/current', { method: 'DELETE', headers: auth });
   expectConforms('revokeCurrentToken', revoked, 204);
