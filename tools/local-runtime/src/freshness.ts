@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSy
 import { dirname, join } from 'node:path';
 
 /** What a build and synth read: when none of it changed, the last cloud assembly is still current. */
-const INPUT_DIRS = ['apps', 'libs', 'contracts'];
+const INPUT_DIRS = ['apps', 'libs', 'contracts', 'tools/codegen'];
 const INPUT_FILES = ['package-lock.json', 'tsconfig.base.json', 'nx.json', 'cdk.json'];
 const SKIPPED = new Set(['node_modules', 'dist', 'cdk.out', 'coverage', '.nx', 'tmp']);
 
@@ -39,16 +39,24 @@ export function inputsFingerprint(workspaceRoot: string): string {
   return hash.digest('hex');
 }
 
-/** The fingerprint recorded after the last successful build and synth. */
-export function readStamp(stampFile: string): { fingerprint: string } | undefined {
+/** What the last successful build and synth recorded. */
+export interface Stamp {
+  /** `inputsFingerprint` before that build started. */
+  fingerprint: string;
+  /** Per contract, a hash of what its generated code was made from. */
+  generated?: Record<string, string>;
+}
+
+/** The stamp recorded after the last successful build and synth. */
+export function readStamp(stampFile: string): Stamp | undefined {
   try {
-    return JSON.parse(readFileSync(stampFile, 'utf8')) as { fingerprint: string };
+    return JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
   } catch {
     return undefined;
   }
 }
 
-export function writeStamp(stampFile: string, stamp: { fingerprint: string }): void {
+export function writeStamp(stampFile: string, stamp: Stamp): void {
   mkdirSync(dirname(stampFile), { recursive: true });
   writeFileSync(stampFile, `${JSON.stringify(stamp)}\n`);
 }

@@ -33,7 +33,10 @@ export function scratchWorkspace(
 ): { root: string; remove: () => void } {
   const root = mkdtempSync(join(tmpdir(), `local-runtime-${prefix}-`));
   for (const entry of readdirSync(workspaceRoot, { withFileTypes: true })) {
-    if (entry.isFile()) cpSync(join(workspaceRoot, entry.name), join(root, entry.name));
+    // Never `.git`: in a git worktree it is a file pointing at the real repository, and git in
+    // the scratch copy would then commit to the real branch.
+    if (entry.isFile() && !LEFT_OUT.has(entry.name))
+      cpSync(join(workspaceRoot, entry.name), join(root, entry.name));
   }
   for (const dir of dirs) {
     cpSync(join(workspaceRoot, dir), join(root, dir), {

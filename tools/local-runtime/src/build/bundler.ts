@@ -126,6 +126,15 @@ export class Bundles {
     return [...(this.readers.get(file) ?? [])];
   }
 
+  /** Whether every bundle has been built once, so `readersOf` knows every input. */
+  inputsKnown(): boolean {
+    return this.plan.every((project) =>
+      project.entries.every((entry) =>
+        [...this.readers.values()].some((set) => set.has(entryKey(project, entry))),
+      ),
+    );
+  }
+
   /** Every input file of every bundle built so far. */
   inputs(): string[] {
     return [...this.readers.keys()];
