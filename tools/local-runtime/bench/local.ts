@@ -1,7 +1,11 @@
 /**
- * `npm run bench:local [-- --quick]`: the speed of the local runtime against a plain node:http
- * server running the same handler, both loaded by loadtest (open model, fixed rate) from this
- * process, each server in its own child process (one process tree, one run; all share the cores).
+ * `npm run bench:local [-- --quick] [-- --floor-workers N]`: the speed of the local runtime against
+ * two plain node:http servers running the same handler — one calling it in its own thread, one
+ * handing each request to a worker thread and back as the runtime hands invocations to execution
+ * environments (bench/worker-server.ts: the floor of the runtime's architecture; N workers,
+ * default 1) — all loaded by loadtest (open model, fixed rate) from this process, each server in
+ * its own child process (one process tree, one run; all share the cores). The runtime's share of
+ * the worker-thread server is the figure with a target (≥ 60 %); the in-thread one is context.
  *
  * For each server it searches the highest rate sustained for the trial duration with ≥ 98 % of the
  * target achieved, p99 < 100 ms and no errors, and prints a table, the latency both add at a
@@ -24,6 +28,10 @@ const START_RPS = 400;
 /** Far above what one loadtest process can send here: the plain server's search ends on a failure. */
 const MAX_RPS = 20_000;
 const LATENCY_PROBE_RPS = 200;
+const floorWorkers = (() => {
+  const at = process.argv.indexOf('--floor-workers');
+  return at === -1 ? 1 : Math.max(1, Number(process.argv[at + 1]));
+})();
 /** Throttling stays on, set far above what this machine can send, so it never answers 429 here. */
 const LIMITS = { stageRateLimit: 100_000, stageBurstLimit: 50_000 };
 
@@ -250,13 +258,19 @@ async function main(): Promise<void> {
       (output) => /listening (\d+)/.exec(output)?.[1],
     );
     children.push(plain.child);
+    const worker = await startChild(
+      ['--import', TSX, join(root, 'bench/worker-server.ts'), items.codeDir, String(floorWorkers)],
+      (output) => /listening (\d+)/.exec(output)?.[1],
+    );
+    children.push(worker.child);
 
     const urls = {
       runtime: `${runtime.value}/items/${ITEM}`,
       plain: `http://127.0.0.1:${plain.value}/items/${ITEM}`,
+      worker: `http://127.0.0.1:${worker.value}/items/${ITEM}`,
     };
     console.error(
-      `bench:local: ${TRIAL_SECONDS} s trials; runtime ${urls.runtime}, plain ${urls.plain}`,
+      `bench:local: ${TRIAL_SECONDS} s trials; runtime ${urls.runtime}, plain ${urls.plain}, worker-thread ${urls.worker} (${floorWorkers} worker${floorWorkers === 1 ? '' : 's'})`,
     );
     console.error(
       `bench:local: load average at start ${loadavg()
@@ -265,10 +279,12 @@ async function main(): Promise<void> {
     );
     const best = {
       plain: await search(loadTest, 'plain', urls.plain, plain.child),
+      worker: await search(loadTest, 'worker', urls.worker, worker.child),
       runtime: await search(loadTest, 'runtime', urls.runtime, runtime.child),
     };
     const probe = {
       plain: await trial(loadTest, urls.plain, LATENCY_PROBE_RPS, TRIAL_SECONDS, plain.child),
+      worker: await trial(loadTest, urls.worker, LATENCY_PROBE_RPS, TRIAL_SECONDS, worker.child),
       runtime: await trial(loadTest, urls.runtime, LATENCY_PROBE_RPS, TRIAL_SECONDS, runtime.child),
     };
 
@@ -277,14 +293,22 @@ async function main(): Promise<void> {
     console.log(
       `GET /items/{id}: highest rate sustained ${TRIAL_SECONDS} s (≥ 98 % achieved, p99 < 100 ms, no errors, every answer its own request's id)`,
     );
-    console.log('| server | requests/s | p50 ms | p99 ms | vs plain | loader CPU | server CPU |');
-    console.log('|---|---|---|---|---|---|---|');
-    for (const name of ['plain', 'runtime'] as const) {
+    console.log(
+      '| server | requests/s | p50 ms | p99 ms | vs worker-thread | vs in-thread | loader CPU | server CPU |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
+    const names = {
+      plain: 'plain node:http, handler in its thread (context)',
+      worker: `plain node:http, handler in a worker thread (${floorWorkers}), JSON by postMessage: the floor`,
+      runtime: 'local runtime, every emulation on',
+    };
+    const pct = (t: Trial | undefined, of: Trial | undefined) =>
+      t && of ? `${Math.round((100 * t.target) / of.target)} %` : '–';
+    for (const name of ['plain', 'worker', 'runtime'] as const) {
       const t = best[name];
-      const share = t && best.plain ? `${Math.round((100 * t.target) / best.plain.target)} %` : '–';
       const cpu = (value?: number) => (value === undefined ? '–' : `${value.toFixed(0)} %`);
       console.log(
-        `| ${name === 'plain' ? 'plain node:http, same handler' : 'local runtime, every emulation on'} | ${rate(t)} | ${t?.p50 ?? '–'} | ${t?.p99 ?? '–'} | ${share} | ${cpu(t?.loaderCpu)} | ${cpu(t?.serverCpu)} |`,
+        `| ${names[name]} | ${rate(t)} | ${t?.p50 ?? '–'} | ${t?.p99 ?? '–'} | ${pct(t, best.worker)} | ${pct(t, best.plain)} | ${cpu(t?.loaderCpu)} | ${cpu(t?.serverCpu)} |`,
       );
     }
     console.log(
@@ -297,7 +321,7 @@ async function main(): Promise<void> {
     }
     console.log('');
     console.log(
-      `Latency at a steady ${LATENCY_PROBE_RPS} requests/s (loadtest's whole milliseconds): plain p50 ${probe.plain.p50} ms / p99 ${probe.plain.p99} ms; runtime p50 ${probe.runtime.p50} ms / p99 ${probe.runtime.p99} ms (bench:local -- --system measures the gateway's added latency in microseconds)`,
+      `Latency at a steady ${LATENCY_PROBE_RPS} requests/s (loadtest's whole milliseconds): in-thread p50 ${probe.plain.p50} ms / p99 ${probe.plain.p99} ms; worker-thread p50 ${probe.worker.p50} ms / p99 ${probe.worker.p99} ms; runtime p50 ${probe.runtime.p50} ms / p99 ${probe.runtime.p99} ms (bench:local -- --system measures the gateway's added latency in microseconds)`,
     );
     const banner = /ready in ([\d.]+) s/.exec(runtime.output)?.[1];
     console.log(
@@ -312,10 +336,12 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
     const absolute = (best.runtime?.target ?? 0) >= 1200;
-    const share = best.runtime && best.plain ? best.runtime.target / best.plain.target : 0;
+    const share = best.runtime && best.worker ? best.runtime.target / best.worker.target : 0;
+    const inThread = best.runtime && best.plain ? best.runtime.target / best.plain.target : 0;
     console.log(
-      `Target ≥ 1,200 requests/s: ${absolute ? 'met' : 'NOT met'}; ≥ 60 % of plain: ${share >= 0.6 ? 'met' : 'NOT met'} (${Math.round(100 * share)} %` +
-        `${best.plain && best.plain.loaderCpu >= 80 ? ' of what the loader can send' : ''})`,
+      `Target ≥ 1,200 requests/s: ${absolute ? 'met' : 'NOT met'}; ≥ 60 % of the worker-thread server: ${share >= 0.6 ? 'met' : 'NOT met'} (${Math.round(100 * share)} %` +
+        `${best.worker && best.worker.loaderCpu >= 80 ? ', the loader near its limit' : ''}); for context, ${Math.round(100 * inThread)} % of the in-thread server` +
+        `${best.plain && best.plain.loaderCpu >= 80 ? ' (what the loader can send)' : ''}`,
     );
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -118,10 +118,12 @@ export async function prepareAssembly(
     return value;
   };
 
+  // The synthesis's process loads aws-cdk-lib meanwhile (it needs the bundles only to run the app).
+  const warming = workspace.app.warm();
   const generated = await timed('generated code', () => regenerate(workspace, stamp, progress));
   await timed('build', () => build(workspace, progress));
-  const stacks = await timed('synthesize', () => synthesize(workspace, assemblyDir, progress));
-  void stacks;
+  await warming;
+  await timed('synthesize', () => synthesize(workspace, assemblyDir, progress));
   writeStamp(stampFile(assemblyDir), { fingerprint, generated } satisfies Stamp);
   return { kind: 'built', reason, phases };
 }

@@ -25,14 +25,20 @@ import {
   rmSync,
   unlinkSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { defaultLabel, type FunctionSpec } from '../lambda';
 import { describeReload } from '../reload';
 import type { RunningRuntime } from '../runtime';
 import { inputsFingerprint, writeStamp } from '../freshness';
 import { publishAssembly } from '../build/assembly-files';
 import { BundleError } from '../build/bundler';
-import { contractsReading, generate, GenerateError } from '../build/contracts';
+import {
+  contractsReading,
+  generate,
+  GenerateError,
+  type ContractProject,
+} from '../build/contracts';
+import { ScriptRunner, tsxScript } from '../build/script-runner';
 import { countStacks, generationHashes, stampFile, type DevWorkspace } from '../build/prepare';
 import type { Progress } from '../build/progress';
 import { SynthError, stateDir } from '../build/synth';
@@ -85,9 +91,12 @@ export class DevLoop {
   private assemblies = 0;
   private codeVersions = 0;
   private closed = false;
+  /** Runs the contracts' generators with their modules kept loaded. */
+  private readonly scripts: ScriptRunner;
 
   constructor(private readonly options: DevLoopOptions) {
     const { workspace } = options;
+    this.scripts = new ScriptRunner(workspace.root);
     this.ready = this.warmUp();
     this.watcher = new FileWatcher({
       root: workspace.root,
@@ -103,6 +112,7 @@ export class DevLoop {
     clearTimeout(this.catchUp);
     this.watcher.close();
     await this.running;
+    await this.scripts.restart();
     // Staged code is disposable: the next start runs cdk.out's assets.
     rmSync(this.options.codeDir, { recursive: true, force: true });
   }
@@ -120,8 +130,23 @@ export class DevLoop {
   private async warmUp(): Promise<void> {
     const { bundles, app } = this.options.workspace;
     await app.prepare().catch(() => undefined);
-    const warming = bundles?.warmEntries();
-    if (bundles && !bundles.inputsKnown()) await warming;
+    const entries = bundles?.warmEntries() ?? Promise.resolve();
+    void entries.then(() => this.primeGenerator());
+    if (bundles && !bundles.inputsKnown()) await entries;
+  }
+
+  /**
+   * Loads a contract generator's modules in the script worker (a dry run: `--check` writes
+   * nothing), so the first contract save does not wait seconds for them.
+   */
+  private async primeGenerator(): Promise<void> {
+    const script = this.options.workspace.contracts
+      .map((contract) => tsxScript(contract.command))
+      .find(Boolean);
+    if (!script || this.closed) return;
+    await this.scripts.run(script.file, [...script.args, '--check']).catch(() => undefined);
+    // And a process for the next synthesis, its packages loaded.
+    if (!this.closed) await this.options.workspace.app.warm();
   }
 
   private changed(files: string[]): void {
@@ -199,7 +224,7 @@ export class DevLoop {
           workspace.root,
           contracts.flatMap((contract) => contract.outputs),
         );
-        await Promise.all(contracts.map((contract) => generate(workspace.root, contract)));
+        await this.regenerate(contracts, files);
         const after = snapshot(
           workspace.root,
           contracts.flatMap((contract) => contract.outputs),
@@ -269,6 +294,34 @@ export class DevLoop {
     }
   }
 
+  /**
+   * Runs the contracts' generate commands one after another: in the script worker when the command
+   * is a tsx script (its modules stay loaded between saves), else as a command. A change to the
+   * generator's own sources gets a fresh worker.
+   */
+  private async regenerate(contracts: ContractProject[], files: string[]): Promise<void> {
+    const { root } = this.options.workspace;
+    for (const contract of contracts) {
+      const script = tsxScript(contract.command);
+      if (!script) {
+        await generate(root, contract);
+        continue;
+      }
+      const scriptRoot = dirname(dirname(script.file));
+      if (files.some((file) => file.startsWith(`${scriptRoot}/`))) await this.scripts.restart();
+      const { code, output } = await this.scripts.run(script.file, script.args);
+      if (code !== 0) {
+        throw new GenerateError(
+          `generating ${contract.name} failed (\`${contract.command}\` returned ${code})`,
+          output
+            .split('\n')
+            .filter((line) => line.trim() !== '')
+            .slice(-30),
+        );
+      }
+    }
+  }
+
   /** Synthesizes into a new directory, swaps it into the runtime, then publishes it as cdk.out. */
   private async resynthesize(done: string[]) {
     const { workspace, runtime, assemblyDir } = this.options;
@@ -285,6 +338,8 @@ export class DevLoop {
     for (const warning of result.warnings) this.options.progress.warn(warning);
     const summary = await runtime.reload(staging);
     publishAssembly(staging, assemblyDir);
+    // The next synthesis's process loads its packages while the developer reads the answer.
+    void workspace.app.warm();
     writeStamp(stampFile(assemblyDir), { fingerprint, generated });
     this.assemblyStale = false;
     // The runtime now runs from this one: the previous staging directory is no longer needed.
