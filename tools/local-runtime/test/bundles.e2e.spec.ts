@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { BundleError, Bundles } from '../src/build/bundler';
 import { planBundles, type BundleProject } from '../src/build/bundle-plan';
 import { readWorkspaceProjects, type WorkspaceProject } from '../src/build/workspace-projects';
-import { scratchWorkspace } from './scratch-workspace';
+import { scratchWorkspace } from '../fixtures/scratch-workspace';
 
 jest.setTimeout(180_000);
 

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call } from './helpers';
-import { startCli, type RunningCli } from './running-cli';
-import { scratchWorkspace } from './scratch-workspace';
+import { startCli, type RunningCli } from '../fixtures/running-cli';
+import { scratchWorkspace } from '../fixtures/scratch-workspace';
 
 jest.setTimeout(240_000);
 

@@ -129,9 +129,20 @@ export class DevLoop {
    */
   private async warmUp(): Promise<void> {
     const { bundles, app } = this.options.workspace;
+    const started = performance.now();
     await app.prepare().catch(() => undefined);
     const entries = bundles?.warmEntries() ?? Promise.resolve();
-    void entries.then(() => this.primeGenerator());
+    void entries
+      .then(() => this.primeGenerator())
+      .then(() => {
+        if (this.closed) return;
+        const count = bundles?.plan.reduce((sum, project) => sum + project.entries.length, 0) ?? 0;
+        this.options.progress.phase(
+          'watch',
+          `warm: ${count} incremental bundles, contract generator, synthesis process`,
+          performance.now() - started,
+        );
+      });
     if (bundles && !bundles.inputsKnown()) await entries;
   }
 
