@@ -4,7 +4,12 @@
 #   - a change to contracts/location/openapi.yaml reaches the location contract, the location
 #     service and its consumer, the profile service; never auth;
 #   - a change to the shared components reaches every service;
-#   - a change inside apps/auth deploys auth alone (checked once some project has a deploy target).
+#   - a change inside apps/auth deploys auth alone (checked once some project has a deploy target);
+#   - a change to the CDK app's composition (cdk.json: feature flags and context; apps/platform's
+#     app.ts, main.ts, limits.ts, services.ts: stages, tags, limits profiles) deploys every service,
+#     through the `cdkApp` named input of the deploy targets (nx.json), since it can change every
+#     stack's template without touching a service's files;
+#   - a change to the pipeline or platform stack deploys no service (they are deployed by hand).
 # Prints every list it checks and exits 1 with a message naming each mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -105,6 +110,23 @@ else
   must_include "$label" "$list" location profile
   must_exclude "$label" "$list" auth platform
   must_be_exactly "$label" "$list" 'the provider and its consumer' location profile
+
+  for file in cdk.json apps/platform/src/app.ts apps/platform/src/main.ts apps/platform/src/limits.ts; do
+    label="deploys for $file"
+    list="$(projects --affected --files="$file" -t deploy)"
+    show "$label" "$list"
+    must_be_exactly "$label" "$list" 'the CDK app composes every stack: feature flags, stages, tags and limits profiles reach every template' auth location profile
+  done
+
+  for file in apps/platform/src/pipeline-stack.ts apps/platform/src/platform-stack.ts; do
+    label="deploys for $file"
+    list="$(projects --affected --files="$file" -t deploy)"
+    show "$label" "$list"
+    if [[ -n "$list" ]]; then
+      echo "MISMATCH: $label must be empty (the pipeline and platform stacks are deployed by hand, never by a service's deploy target)" >&2
+      failures=$((failures + 1))
+    fi
+  done
 fi
 
 if ((failures > 0)); then

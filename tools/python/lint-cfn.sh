@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# cfn-lint (pinned in tools/python/requirements.txt) on every template of the cloud assembly.
+# cfn-lint (pinned in tools/python/requirements.txt) on every template of the cloud assembly,
+# the deployment stages' nested assemblies (cdk.out/assembly-<Stage>/) included.
 # Fails on errors only; prints warnings and the counts, so they stay visible without blocking.
 # Usage: npm run lint:cfn   (after `npm run synth`)
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$root"
 bash tools/python/setup.sh
 
 shopt -s nullglob
-templates=(cdk.out/*.template.json)
+templates=(cdk.out/*.template.json cdk.out/assembly-*/*.template.json)
 if ((${#templates[@]} == 0)); then
   echo "lint:cfn: no templates in cdk.out; run npm run synth first" >&2
   exit 1

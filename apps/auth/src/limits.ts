@@ -23,3 +23,21 @@ export const authLimits = defineServiceLimits({
     authorize: { reservedConcurrency: 240, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100 },
   },
 });
+
+/**
+ * The small-account profile (context `stages.<name>.limitsProfile=small-account`, README
+ * "Deploying"): the same functions at a fraction of the traffic, for an account whose Lambda
+ * concurrency quota cannot hold the default reservations. With location's and profile's
+ * small-account limits the system reserves 66 in all, so it fits a quota of 166 (AWS keeps 100
+ * unreserved). Every inequality of the capacity check still holds.
+ */
+export const authSmallAccountLimits = defineServiceLimits({
+  ...authLimits,
+  stage: { rateLimit: 2, burstLimit: 2 },
+  functions: {
+    'create-user': { ...authLimits.functions['create-user'], reservedConcurrency: 4 },
+    'create-token': { ...authLimits.functions['create-token'], reservedConcurrency: 4 },
+    'revoke-token': { ...authLimits.functions['revoke-token'], reservedConcurrency: 3 },
+    authorize: { ...authLimits.functions.authorize, reservedConcurrency: 26 },
+  },
+});

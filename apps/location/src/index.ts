@@ -1,3 +1,3 @@
 /** The location service's deployable parts, for the CDK app (apps/platform): its stack and its limits. */
 export { LocationStack, type LocationStackProps } from './infra/location-stack';
-export { locationLimits } from './limits';
+export { locationLimits, locationSmallAccountLimits } from './limits';

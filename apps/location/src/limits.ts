@@ -16,3 +16,14 @@ export const locationLimits = defineServiceLimits({
     'list-location-history': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
   },
 });
+
+/** The small-account profile (see authSmallAccountLimits in apps/auth/src/limits.ts): 18 reserved. */
+export const locationSmallAccountLimits = defineServiceLimits({
+  ...locationLimits,
+  stage: { rateLimit: 5, burstLimit: 5 },
+  functions: {
+    'put-location': { ...locationLimits.functions['put-location'], reservedConcurrency: 6 },
+    'get-location': { ...locationLimits.functions['get-location'], reservedConcurrency: 6 },
+    'list-location-history': { ...locationLimits.functions['list-location-history'], reservedConcurrency: 6 },
+  },
+});

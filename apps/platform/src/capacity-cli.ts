@@ -1,18 +1,20 @@
 /**
- * `npm run check:capacity [-- --account-concurrency 1000 --account-rps 10000 --account-burst 5000 --assembly cdk.out]`
+ * `npm run check:capacity [-- --stage prod --account-concurrency 1000 --account-rps 10000 --account-burst 5000 --assembly cdk.out]`
  *
- * Proves the soft-limit inequalities of DESIGN.md from the synthesized templates (`npm run synth`
- * first) and the assumed p99 durations in each service's limits.ts; prints the table it checked and
- * exits 1 when one does not hold.
+ * Proves the soft-limit inequalities of DESIGN.md from one stage's synthesized templates (`npm run
+ * synth` first) and the assumed p99 durations of the limits those templates were built with; prints
+ * the table it checked and exits 1 when one does not hold.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkCapacity, formatCapacityReport, workspaceRoot } from '@sm/infra';
-import { limitsByStack, readAssemblyTemplates } from './capacity';
+import { checkCapacity, DEFAULT_STAGE, formatCapacityReport, stageNamed, workspaceRoot } from '@sm/infra';
+import { limitsByStack, readStageTemplates } from './capacity';
+import { limitsFor, templatesLimitsProfile } from './limits';
 
 const { values } = parseArgs({
   options: {
     assembly: { type: 'string', default: join(workspaceRoot(), 'cdk.out') },
+    stage: { type: 'string', default: DEFAULT_STAGE },
     'account-concurrency': { type: 'string' },
     'account-rps': { type: 'string' },
     'account-burst': { type: 'string' },
@@ -27,11 +29,15 @@ const quota = (name: 'account-concurrency' | 'account-rps' | 'account-burst'): n
   return value;
 };
 
+const stage = stageNamed(values.stage ?? DEFAULT_STAGE).name;
+const stacks = readStageTemplates(values.assembly ?? 'cdk.out', stage);
+const profile = templatesLimitsProfile(stacks);
 const report = checkCapacity({
-  stacks: readAssemblyTemplates(values.assembly ?? 'cdk.out'),
-  limitsByStack,
+  stacks,
+  limitsByStack: limitsByStack(stage, limitsFor(stage, profile)),
   quotas: { concurrency: quota('account-concurrency'), requestsPerSecond: quota('account-rps'), burst: quota('account-burst') },
 });
+console.log(`stage ${stage}, limits profile ${profile}`);
 console.log(formatCapacityReport(report));
 if (report.violations.length > 0) {
   console.error(`capacity check FAILED: ${report.violations.length} inequality(ies) do not hold`);

@@ -57,7 +57,7 @@ describe('PipelineStack', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     // The parameter is advanced by the build phase's last command: only when every earlier one succeeded.
     expect(buildSpec.phases['build']?.commands.at(-1)).toMatch(/^aws ssm put-parameter --name "\$LAST_DEPLOYED_PARAMETER" --value "\$HEAD_COMMIT"/);
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/pipeline/last-deployed-commit', Value: 'none' });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/pipeline/prod/last-deployed-commit', Value: 'none' });
   });
 
   it('may assume only the CDK bootstrap roles and read and write only its own parameter', () => {

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { acknowledgeWildcards, SsmParameterNames } from '@sm/infra';
+import { acknowledgeWildcards, lastDeployedCommitParameterName } from '@sm/infra';
 
 /** Where the pipeline takes the source from. */
 export type PipelineSourceKind = 'connection' | 'codecommit';
@@ -55,7 +55,7 @@ export class PipelineStack extends Stack {
     const branch = new CfnParameter(this, 'Branch', { type: 'String', default: 'main', description: 'Branch whose pushes are deployed' });
 
     const lastDeployed = new ssm.StringParameter(this, 'LastDeployedCommit', {
-      parameterName: SsmParameterNames.lastDeployedCommit,
+      parameterName: lastDeployedCommitParameterName('prod'),
       // "none" until the first successful run, which then deploys every service in order.
       stringValue: 'none',
       description: 'Commit of the last successful deployment; the pipeline deploys what changed since, and advances it after success',

@@ -5,7 +5,7 @@ import { PlatformStack } from './platform-stack';
 
 describe('PlatformStack', () => {
   const app = new App({ builtinCloudFormationValidation: false });
-  const stack = new PlatformStack(app, 'SmPlatform');
+  const stack = new PlatformStack(app, 'SmPlatform', { stage: 'staging' });
   const template = Template.fromStack(stack);
 
   it('has an alert topic encrypted with a rotated customer key that refuses plain HTTP', () => {
@@ -44,17 +44,17 @@ describe('PlatformStack', () => {
     });
   });
 
-  it('publishes the topic ARN in SSM for the service stacks', () => {
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/platform/alert-topic-arn', Value: { Ref: Match.stringLikeRegexp('^AlertTopic') } });
+  it('names the topic after the stage, so its ARN is fixed by construction', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'sm-staging-alerts' });
   });
 
-  it('sets the account’s API Gateway CloudWatch role, and keeps it if the stack goes', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiGatewayCloudWatchRole'), 'Arn'] } });
-    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
-    template.hasResource('AWS::IAM::Role', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }),
-    });
+  it('publishes the topic ARN in SSM for the service stacks', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/staging/platform/alert-topic-arn', Value: { Ref: Match.stringLikeRegexp('^AlertTopic') } });
+  });
+
+  it('sets the account’s API Gateway CloudWatch role through ApiGatewayAccountSetting (see api-gateway-account.spec.ts)', () => {
+    template.resourceCountIs('Custom::ApiGatewayAccountCloudWatchRole', 1);
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
   it('passes cdk-nag with only the acknowledged findings', () => {

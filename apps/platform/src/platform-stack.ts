@@ -1,5 +1,4 @@
 import { CfnParameter, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,22 +6,39 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { SsmParameterNames } from '@sm/infra';
+import { InfraConfigError, ssmParameterNames, type StageName } from '@sm/infra';
+import { ApiGatewayAccountSetting } from './api-gateway-account';
+
+export interface PlatformStackProps extends StackProps {
+  /** The deployment stage: in the alert topic's name and the SSM parameter that publishes it. */
+  readonly stage: StageName;
+  /**
+   * An API Gateway CloudWatch role the account and region already use (context
+   * `stages.<name>.apiGatewayCloudWatchRoleArn`): this stack then creates no role and leaves the
+   * account setting alone. For a second stage in the same account and region, or an organisation
+   * that sets it in its account baseline.
+   * @default - this stack creates the role and sets it where the account has none
+   */
+  readonly apiGatewayCloudWatchRoleArn?: string;
+}
 
 /**
- * What the services share, deployed once per account and region before them (see the README):
+ * What the services of one stage share, deployed before them (see the README):
  * - the alert topic every alarm notifies (KMS-encrypted, TLS-only, an email subscription whose
  *   undeliverable messages land in a dead-letter queue), its ARN published in SSM;
  * - the account-wide CloudWatch role API Gateway needs to write execution and access logs
- *   (one per account and region, which is why the service APIs do not create it).
+ *   (one per account and region, which is why the service APIs do not create it), set without
+ *   overwriting anyone else's, or adopted.
  *
  * Construct ids are a contract: `AlertEmail`, `AlertTopicKey`, `AlertTopic`, `AlertDeadLetters`,
- * `AlertTopicArn`, `ApiGatewayCloudWatchRole`, `ApiGatewayAccount`.
+ * `AlertTopicArn`, `ApiGatewayAccount`.
  */
 export class PlatformStack extends Stack {
   readonly alertTopic: sns.Topic;
+  /** The role API Gateway writes logs with in this account and region: ours or the adopted one. */
+  readonly apiGatewayCloudWatchRoleArn: string;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { description: 'Shared platform: alert topic and the API Gateway account logging role (serverless-microservices)', ...props });
 
     const email = new CfnParameter(this, 'AlertEmail', {
@@ -49,7 +65,10 @@ export class PlatformStack extends Stack {
     );
 
     this.alertTopic = new sns.Topic(this, 'AlertTopic', {
-      displayName: 'Serverless microservices alerts',
+      // A fixed name keeps the ARN every alarm was deployed with valid by construction: a change
+      // that would replace the topic fails instead of silently orphaning the services' alarm actions.
+      topicName: `sm-${props.stage}-alerts`,
+      displayName: `Serverless microservices alerts (${props.stage})`,
       masterKey: key,
       enforceSSL: true,
     });
@@ -76,24 +95,20 @@ export class PlatformStack extends Stack {
     Validations.of(deadLetters.node.defaultChild as Construct).acknowledge({ id: 'AwsSolutions-SQS3', reason: dlqReason }, { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason });
 
     new ssm.StringParameter(this, 'AlertTopicArn', {
-      parameterName: SsmParameterNames.alertTopicArn,
+      parameterName: ssmParameterNames(props.stage).alertTopicArn,
       stringValue: this.alertTopic.topicArn,
       description: 'ARN of the alert topic; every service stack reads it at deployment for its alarm actions',
     });
 
-    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'Lets API Gateway write execution and access logs of every REST API in this account and region',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
-    });
-    // The account setting outlives this stack; deleting the role would silently stop all API logging.
-    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    Validations.of(role.node.defaultChild as Construct).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy documented for the API Gateway account role; the role can only be assumed by apigateway.amazonaws.com and only writes CloudWatch Logs.',
-    });
-    const account = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
-    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // API Gateway's CloudWatch role is one setting per account and region: adopt the one that is
+    // there, or set ours only where none is (see ApiGatewayAccountSetting).
+    if (props.apiGatewayCloudWatchRoleArn) {
+      if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(props.apiGatewayCloudWatchRoleArn)) {
+        throw new InfraConfigError(`${id}: apiGatewayCloudWatchRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${props.apiGatewayCloudWatchRoleArn}'`);
+      }
+      this.apiGatewayCloudWatchRoleArn = props.apiGatewayCloudWatchRoleArn;
+    } else {
+      this.apiGatewayCloudWatchRoleArn = new ApiGatewayAccountSetting(this, 'ApiGatewayAccount').role.roleArn;
+    }
   }
 }

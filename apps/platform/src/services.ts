@@ -5,8 +5,18 @@
  * in eslint.config.mjs: "only the platform app composes service stacks").
  */
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the platform app composes the service stacks
-export { AuthStack, authLimits, type AuthStackProps } from '@sm/auth';
+export { AuthStack, authLimits, authSmallAccountLimits, type AuthStackProps } from '@sm/auth';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the platform app composes the service stacks
-export { LocationStack, locationLimits, type LocationStackProps } from '@sm/location';
+export {
+  LocationStack,
+  locationLimits,
+  locationSmallAccountLimits,
+  type LocationStackProps,
+} from '@sm/location';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the platform app composes the service stacks
-export { ProfileStack, profileLimits, type ProfileStackProps } from '@sm/profile';
+export {
+  ProfileStack,
+  profileLimits,
+  profileSmallAccountLimits,
+  type ProfileStackProps,
+} from '@sm/profile';

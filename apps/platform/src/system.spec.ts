@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CfnResource, type Stack } from 'aws-cdk-lib';
@@ -15,8 +15,10 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 type Resources = Record<string, Resource>;
 
 ensureBundles();
-const { app, stacks } = createApp();
+const { app, stages } = createApp();
 app.synth();
+// Every stage has the same stacks; prod's are checked in full here, the differences in stages.spec.ts.
+const stacks = stages.prod;
 const templateOf = (stack: Stack) => Template.fromStack(stack);
 const resourcesOf = (stack: Stack) => templateOf(stack).toJSON().Resources as Resources;
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -97,16 +99,23 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
     }
   });
 
-  it('keeps its tables: point-in-time recovery, deletion protection, retained', () => {
+  it('keeps its tables: point-in-time recovery, deletion protection, retained except after a failed first create', () => {
     const tables = ofType(resources, 'AWS::DynamoDB::Table');
     expect(tables.length).toBeGreaterThan(0);
     for (const [, table] of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
+        DeletionProtectionEnabled: { Ref: 'TableDeletionProtection' },
       });
-      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(table).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(templateOf(stack).toJSON().Parameters['TableDeletionProtection']).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+  });
+
+  it('retains no log group after a failed first create: access logs RetainExceptOnCreate, function logs deleted with the stack', () => {
+    for (const [, group] of ofType(resourcesOf(stack), 'AWS::Logs::LogGroup')) {
+      expect(['RetainExceptOnCreate', 'Delete']).toContain(group.DeletionPolicy);
     }
   });
 
@@ -166,8 +175,20 @@ describe('function assets (what deploys, and what the local runtime loads from c
     return JSON.parse(child.stdout) as string[];
   };
 
-  it.each(functions)('$service $entry ships the tracer bundle beside its own bundle', ({ entry, assetDir }) => {
-    expect(readdirSync(assetDir).sort()).toEqual([`${entry}.js`, `${entry}.js.map`, 'tracer.js', 'tracer.js.map']);
+  it.each(functions)('$service $entry ships the tracer bundle beside its own bundle (and get-profile the SSM parameters bundle)', ({ entry, assetDir }) => {
+    const extra = entry === 'get-profile' ? ['ssm-parameters.js', 'ssm-parameters.js.map'] : [];
+    expect(readdirSync(assetDir).sort()).toEqual([`${entry}.js`, `${entry}.js.map`, ...extra, 'tracer.js', 'tracer.js.map'].sort());
+  });
+
+  it('keeps Powertools Parameters and the SSM client out of get-profile’s bundle, in ssm-parameters.js beside it', () => {
+    const getProfile = functions.find((fn) => fn.entry === 'get-profile')!;
+    expect(readFileSync(join(getProfile.assetDir, 'get-profile.js'), 'utf8')).not.toContain('AmazonSSM');
+    const child = spawnSync(process.execPath, ['-e', "process.stdout.write(typeof require(process.argv[1]).getParameter)", join(getProfile.assetDir, 'ssm-parameters.js')], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stdout).toBe('function');
   });
 
   it.each(functions)('$service $entry loads the tracer from its asset when tracing is on (in Lambda), never when off', (fn) => {
@@ -237,24 +258,23 @@ describe('wiring between stacks through SSM', () => {
     Object.values(templateOf(stack).toJSON().Parameters ?? {}).map((p: any) => p.Default).filter((d: unknown) => typeof d === 'string' && d.startsWith('/sm/'));
 
   it('publishes the authorizer ARN, the location API URL and the alert topic ARN', () => {
-    templateOf(stacks.auth).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/auth/authorizer-function-arn' });
-    templateOf(stacks.location).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/location/api-url' });
-    templateOf(stacks.platform).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/platform/alert-topic-arn' });
+    templateOf(stacks.auth).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/prod/auth/authorizer-function-arn' });
+    templateOf(stacks.location).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/prod/location/api-url' });
+    templateOf(stacks.platform).hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/prod/platform/alert-topic-arn' });
   });
 
   it('reads them where they are needed, at each deployment', () => {
-    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/auth/authorizer-function-arn', '/sm/location/api-url', '/sm/platform/alert-topic-arn']);
-    expect(parameterNames(stacks.location).sort()).toEqual(['/sm/auth/authorizer-function-arn', '/sm/platform/alert-topic-arn']);
-    expect(parameterNames(stacks.auth)).toEqual(['/sm/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.profile).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.location).sort()).toEqual(['/sm/prod/auth/authorizer-function-arn', '/sm/prod/platform/alert-topic-arn']);
+    expect(parameterNames(stacks.auth)).toEqual(['/sm/prod/platform/alert-topic-arn']);
   });
 
-  it('gives get-profile the location API URL from SSM', () => {
-    const parameters = templateOf(stacks.profile).toJSON().Parameters as Record<string, { Default: string }>;
-    const urlParameter = Object.keys(parameters).find((id) => parameters[id]?.Default === '/sm/location/api-url');
+  it('gives get-profile the name of the location API URL parameter, read at run time, never the URL itself', () => {
     templateOf(stacks.profile).hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'get-profile.handler',
-      Environment: { Variables: { LOCATION_API_URL: { Ref: urlParameter }, LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },
+      Environment: { Variables: { LOCATION_API_URL_PARAMETER: '/sm/prod/location/api-url', LOCATION_API_URL_MAX_AGE_SECONDS: '60', LOCATION_LOOKUP_TIMEOUT_MS: '1000' } },
     });
+    expect(JSON.stringify(templateOf(stacks.profile).toJSON())).not.toContain('LOCATION_API_URL"');
   });
 });
 

@@ -1,3 +1,3 @@
 /** The profile service's deployable parts, for the CDK app (apps/platform): its stack and its limits. */
 export { ProfileStack, type ProfileStackProps } from './infra/profile-stack';
-export { profileLimits } from './limits';
+export { profileLimits, profileSmallAccountLimits } from './limits';

@@ -17,3 +17,13 @@ export const profileLimits = defineServiceLimits({
     'put-profile': { reservedConcurrency: 30, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
   },
 });
+
+/** The small-account profile (see authSmallAccountLimits in apps/auth/src/limits.ts): 11 reserved. */
+export const profileSmallAccountLimits = defineServiceLimits({
+  ...profileLimits,
+  stage: { rateLimit: 3, burstLimit: 3 },
+  functions: {
+    'get-profile': { ...profileLimits.functions['get-profile'], reservedConcurrency: 7 },
+    'put-profile': { ...profileLimits.functions['put-profile'], reservedConcurrency: 4 },
+  },
+});

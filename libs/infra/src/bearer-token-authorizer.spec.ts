@@ -5,7 +5,7 @@ describe('BearerTokenAuthorizer', () => {
   describe('imported from the auth service', () => {
     const template = Template.fromStack(new NotesStack(testApp(), 'Consumer', { authorizer: 'imported' }));
     const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default: string }>;
-    const [arnParameter] = Object.entries(parameters).find(([, p]) => p.Default === '/sm/auth/authorizer-function-arn') ?? [];
+    const [arnParameter] = Object.entries(parameters).find(([, p]) => p.Default === '/sm/staging/auth/authorizer-function-arn') ?? [];
 
     it('reads the authorizer function ARN from SSM at deployment, not from an export', () => {
       expect(arnParameter).toBeDefined();
@@ -35,7 +35,7 @@ describe('BearerTokenAuthorizer', () => {
     const template = Template.fromStack(new NotesStack(testApp(), 'Auth'));
 
     it('uses the function directly, without an SSM lookup', () => {
-      expect(Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default)).not.toContain('/sm/auth/authorizer-function-arn');
+      expect(Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default)).not.toContain('/sm/staging/auth/authorizer-function-arn');
       template.hasResourceProperties('AWS::Lambda::Permission', {
         FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^authorizeFunction'), 'Arn'] },
         Principal: 'apigateway.amazonaws.com',

@@ -3,7 +3,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { SsmParameterNames } from './parameters';
+import { ssmParameterNames } from './parameters';
+import type { StageName } from './stages';
 
 /** Where API Gateway reads the token from. */
 export const AUTHORIZER_IDENTITY_SOURCE = 'method.request.header.Authorization';
@@ -17,10 +18,12 @@ export const AUTHORIZER_RESULT_TTL_SECONDS = 30;
 
 /** Properties of a {@link BearerTokenAuthorizer}. */
 export interface BearerTokenAuthorizerProps {
+  /** The deployment stage: which stage's authorizer the ARN parameter names. */
+  readonly stage: StageName;
   /**
    * The authorizer function. The auth service passes its own; other services leave it out.
    * @default - the auth service's function, its ARN read from the SSM parameter
-   *   `/sm/auth/authorizer-function-arn` at deployment (no CloudFormation export)
+   *   `/sm/<stage>/auth/authorizer-function-arn` at deployment (no CloudFormation export)
    */
   readonly handler?: lambda.IFunction;
 }
@@ -38,12 +41,12 @@ export class BearerTokenAuthorizer extends Construct {
   /** The function that decides. */
   readonly handler: lambda.IFunction;
 
-  constructor(scope: Construct, id: string, props: BearerTokenAuthorizerProps = {}) {
+  constructor(scope: Construct, id: string, props: BearerTokenAuthorizerProps) {
     super(scope, id);
     this.handler =
       props.handler ??
       lambda.Function.fromFunctionAttributes(this, 'Function', {
-        functionArn: ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.authorizerFunctionArn),
+        functionArn: ssm.StringParameter.valueForStringParameter(this, ssmParameterNames(props.stage).authorizerFunctionArn),
         // Same account and region: lets the authorizer add API Gateway's invoke permission to it.
         sameEnvironment: true,
       });

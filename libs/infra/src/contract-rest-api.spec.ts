@@ -112,10 +112,10 @@ describe('ContractRestApi', () => {
     });
   });
 
-  it('deploys a prod stage with per-method throttling, X-Ray, ERROR execution logs and JSON access logs', () => {
+  it('deploys one API stage named after the deployment stage, with per-method throttling, X-Ray, ERROR execution logs and JSON access logs', () => {
     const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!['Properties'];
     expect(stage).toMatchObject({
-      StageName: 'prod',
+      StageName: 'staging',
       TracingEnabled: true,
       MethodSettings: [
         expect.objectContaining({
@@ -149,6 +149,7 @@ describe('ContractRestApi', () => {
         contract: notesContract as RestApiContract<string>,
         integrations: { createNote: fn, getNote: fn, putNote: fn, listNoteVersions: fn },
         throttle: { rateLimit: 1, burstLimit: 1 },
+        stageName: 'prod',
       };
       new ContractRestApi(stack, 'Api', patch(props));
     };

@@ -1,13 +1,15 @@
-import { Fn, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ContractOperation, RestApiContract } from './contract';
 import { InfraConfigError } from './errors';
 import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES, PROBLEM_CONTENT_TYPE, problemTemplate } from './gateway-responses';
 import type { StageThrottle } from './limits';
-import { STAGE_NAME } from './parameters';
+import { apiUrlParameterName, type ServiceName } from './parameters';
+import type { StageName } from './stages';
 
 /** Properties of a {@link ContractRestApi}. */
 export interface ContractRestApiProps<OperationId extends string> {
@@ -22,6 +24,8 @@ export interface ContractRestApiProps<OperationId extends string> {
   readonly authorizer?: apigw.IAuthorizer;
   /** Stage throttling, from the service's limits: every method gets its own bucket with these limits. */
   readonly throttle: StageThrottle;
+  /** The API stage: the deployment stage's name (`staging`, `prod`), the last part of the base URL. */
+  readonly stageName: StageName;
   /**
    * Name of the REST API in the console.
    * @default - the construct's unique id
@@ -45,8 +49,9 @@ const VALIDATOR_ID = 'RequestValidator';
  * A REST API (v1) built from a service's contract: a resource and a method for every operation,
  * each with an AWS_PROXY integration to its function; the request model and validator for every
  * request body and required parameter; the TOKEN authorizer on every secured operation; gateway
- * responses that render every API Gateway error as `application/problem+json`; a `prod` stage with
- * JSON access logs, X-Ray tracing, ERROR execution logging and per-method throttling.
+ * responses that render every API Gateway error as `application/problem+json`; one stage named
+ * after the deployment stage (`staging`, `prod`) with JSON access logs, X-Ray tracing, ERROR
+ * execution logging and per-method throttling.
  *
  * It uses the account's API Gateway CloudWatch role (owned by the platform stack) instead of
  * creating one.
@@ -60,17 +65,23 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
   readonly methods: { readonly [Op in OperationId]: apigw.Method };
   /** The stage's JSON access logs. */
   readonly accessLogs: logs.LogGroup;
-  /** Base URL of the stage without trailing slash: `https://<id>.execute-api.<region>.<suffix>/prod`. */
+  /** Base URL of the stage without trailing slash: `https://<id>.execute-api.<region>.<suffix>/<stage>`. */
   readonly url: string;
+  /** The API stage's name (= the deployment stage's). */
+  readonly stageName: StageName;
 
   constructor(scope: Construct, id: string, props: ContractRestApiProps<OperationId>) {
     super(scope, id);
     const { contract } = props;
     const operations = Object.values<ContractOperation>(contract.operationManifest);
     this.validate(props, operations);
+    this.stageName = props.stageName;
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Kept if the stack goes or the group is replaced (an audit trail of requests), but removed
+      // when the stack's first create fails: no debris to clean before a retry.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.api = new apigw.RestApi(this, 'Api', {
@@ -81,7 +92,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       cloudWatchRole: false,
       disableExecuteApiEndpoint: false,
       deployOptions: {
-        stageName: STAGE_NAME,
+        stageName: props.stageName,
         tracingEnabled: true,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -152,9 +163,25 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
     }
 
     const stack = Stack.of(this);
-    this.url = Fn.join('', ['https://', this.api.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', STAGE_NAME]);
+    this.url = Fn.join('', ['https://', this.api.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stageName]);
 
     this.acknowledgeNagFindings(operations);
+  }
+
+  /**
+   * Publishes the base URL for whoever calls this API: the stack output `ApiUrl` and the SSM
+   * parameter `/sm/<stage>/<service>/api-url` (construct ids `ApiUrl` and `ApiUrlParameter` at
+   * stack level, so the output key is exactly `ApiUrl`). Load tests, fuzzing and other services
+   * find a deployed stage's APIs through either.
+   */
+  publishUrl(service: ServiceName): void {
+    const stack = Stack.of(this);
+    new CfnOutput(stack, 'ApiUrl', { value: this.url, description: `Base URL of the ${service} API, stage path included, no trailing slash` });
+    new ssm.StringParameter(stack, 'ApiUrlParameter', {
+      parameterName: apiUrlParameterName(this.stageName, service),
+      stringValue: this.url,
+      description: `Base URL of the ${service} API in stage ${this.stageName} (stage path included, no trailing slash)`,
+    });
   }
 
   private validate(props: ContractRestApiProps<OperationId>, operations: ContractOperation[]): void {

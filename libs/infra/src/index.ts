@@ -10,4 +10,5 @@ export * from './parameters';
 export * from './service-function';
 export * from './service-monitoring';
 export * from './service-table';
+export * from './stages';
 export * from './workspace';

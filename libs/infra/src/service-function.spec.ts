@@ -89,6 +89,17 @@ describe('ServiceFunction', () => {
       expect(readdirSync(join(outdir, `asset.${hash}`)).sort()).toEqual(['get-note.js', 'get-note.js.map', 'tracer.js', 'tracer.js.map']);
     });
 
+    it('also holds the extra files it names, and fails at synth when one is not built', () => {
+      const outdir = join(work, 'cdk.out');
+      const stack = new Stack(testApp({ outdir }), 'Fn');
+      new ServiceFunction(stack, 'get-note', { service: 'notes', entry: 'get-note', limits, bundleDir: join(work, 'bundles'), extraFiles: ['put-note.js'] });
+      const hash = assetKeys(Template.fromStack(stack))['get-note']!.replace(/\.zip$/, '');
+      expect(readdirSync(join(outdir, `asset.${hash}`)).sort()).toEqual(['get-note.js', 'get-note.js.map', 'put-note.js', 'put-note.js.map', 'tracer.js', 'tracer.js.map']);
+      const missing = () =>
+        new ServiceFunction(new Stack(testApp(), 'Bad'), 'get-note', { service: 'notes', entry: 'get-note', limits, bundleDir: join(work, 'bundles'), extraFiles: ['ssm-parameters.js'] });
+      expect(missing).toThrow(/extra file .*ssm-parameters\.js must be a \.js file of the bundle directory, built by npx nx run notes:build/);
+    });
+
     it('changes only when the function’s own bundle changes', () => {
       const bundles = join(work, 'bundles');
       const before = assetKeys(synth(bundles, ['get-note', 'put-note']).template);

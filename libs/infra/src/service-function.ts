@@ -46,6 +46,20 @@ export interface ServiceFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * More files of the bundle directory the function loads at run time, shipped in its asset with
+   * their source maps: a dependency bundled apart because only some invocations need it (get-profile's
+   * `ssm-parameters.js`), so the cold start does not parse it. Each must exist at synth.
+   * @default - none
+   */
+  readonly extraFiles?: readonly string[];
+  /**
+   * A fixed function name, for a function whose ARN others hold (the authorizer, published in
+   * SSM): a fixed name keeps the ARN the same by construction, and a change that would replace the
+   * function fails at deployment instead of silently giving it a new ARN. Carry the stage in it.
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
+  /**
    * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
    * @default 'INFO'
    */
@@ -90,6 +104,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     if (!ENTRY.test(entry)) throw new InfraConfigError(`${this.node.path}: entry must be a bundle name like "create-user", got '${entry}'`);
     // Re-validates limits built without defineServiceLimits (timeout under 29 s, whole MB, …).
     defineServiceLimits({ service, stage: { rateLimit: 1, burstLimit: 1 }, headroom: 1, functions: { [entry]: props.limits } });
+    if (props.functionName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+      throw new InfraConfigError(`${this.node.path}: functionName must be 1 to 64 letters, digits, '-' or '_', got '${props.functionName}'`);
+    }
     for (const name of Object.keys(props.environment ?? {})) {
       if (RESERVED_ENVIRONMENT.includes(name)) {
         throw new InfraConfigError(`${this.node.path}: environment variable ${name} is set by ServiceFunction; remove it from props.environment`);
@@ -113,6 +130,14 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       );
     }
 
+    for (const file of props.extraFiles ?? []) {
+      if (!/^[\w.-]+\.js$/.test(file) || !existsSync(join(bundleDir, file))) {
+        throw new InfraConfigError(
+          `${this.node.path}: extra file ${relative(root, join(bundleDir, file)) || file} must be a .js file of the bundle directory, built by npx nx run ${service}:build`,
+        );
+      }
+    }
+
     this.service = service;
     this.entry = entry;
     this.limits = props.limits;
@@ -131,14 +156,18 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     this.grantPrincipal = this.role;
 
     this.function = new lambda.Function(this, 'Function', {
+      functionName: props.functionName,
       description: props.description ?? `${service} ${entry}`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: `${entry}.handler`,
       code: lambda.Code.fromAsset(bundleDir, {
-        // Only this function's bundle and the tracer bundle, with their source maps: the asset hash
-        // follows these alone, never another function's bundle.
-        exclude: ['*', `!${entry}.js`, `!${entry}.js.map`, `!${TRACER_BUNDLE_FILE}`, `!${TRACER_BUNDLE_FILE}.map`],
+        // Only this function's bundle, the tracer bundle and its extra files, with their source
+        // maps: the asset hash follows these alone, never another function's bundle.
+        exclude: [
+          '*',
+          ...[`${entry}.js`, TRACER_BUNDLE_FILE, ...(props.extraFiles ?? [])].flatMap((file) => [`!${file}`, `!${file}.map`]),
+        ],
         ignoreMode: IgnoreMode.GLOB,
       }),
       memorySize: props.limits.memoryMb,

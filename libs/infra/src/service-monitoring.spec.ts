@@ -6,9 +6,9 @@ type Alarm = { Properties: Record<string, any> };
 describe('ServiceMonitoring', () => {
   const template = Template.fromStack(new NotesStack(testApp(), 'Notes'));
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Alarm[];
-  const byName = (suffix: string) => alarms.find((a) => a.Properties['AlarmName'] === `sm-notes-${suffix}`)?.Properties;
+  const byName = (suffix: string) => alarms.find((a) => a.Properties['AlarmName'] === `sm-staging-notes-${suffix}`)?.Properties;
   const parameters = template.toJSON().Parameters as Record<string, { Default?: string }>;
-  const topicParameter = Object.keys(parameters).find((id) => parameters[id]!.Default === '/sm/platform/alert-topic-arn');
+  const topicParameter = Object.keys(parameters).find((id) => parameters[id]!.Default === '/sm/staging/platform/alert-topic-arn');
 
   it('sends every alarm and its return to OK to the alert topic read from SSM', () => {
     expect(topicParameter).toBeDefined();
@@ -57,9 +57,9 @@ describe('ServiceMonitoring', () => {
   it('counts ERROR lines of the Powertools JSON logs and alarms on them', () => {
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ $.level = "ERROR" }',
-      MetricTransformations: [Match.objectLike({ MetricNamespace: 'ServerlessMicroservices/Logs', MetricName: 'notes-get-note-error-lines', MetricValue: '1' })],
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'ServerlessMicroservices/Logs', MetricName: 'sm-staging-notes-get-note-error-lines', MetricValue: '1' })],
     });
-    expect(byName('get-note-error-logs')).toMatchObject({ MetricName: 'notes-get-note-error-lines', Namespace: 'ServerlessMicroservices/Logs' });
+    expect(byName('get-note-error-logs')).toMatchObject({ MetricName: 'sm-staging-notes-get-note-error-lines', Namespace: 'ServerlessMicroservices/Logs' });
   });
 
   it('alarms on DynamoDB throttled requests and system errors per table', () => {
@@ -69,6 +69,6 @@ describe('ServiceMonitoring', () => {
   });
 
   it('has a dashboard for the service', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'sm-notes' });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'sm-staging-notes' });
   });
 });

@@ -8,9 +8,10 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ContractRestApi } from './contract-rest-api';
 import { InfraConfigError } from './errors';
-import { SsmParameterNames } from './parameters';
+import { ssmParameterNames } from './parameters';
 import { METRICS_NAMESPACE, type ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
+import type { StageName } from './stages';
 
 /** Namespace of the metrics counted from the functions' ERROR log lines. */
 export const LOG_METRICS_NAMESPACE = `${METRICS_NAMESPACE}/Logs`;
@@ -47,8 +48,13 @@ export interface MonitoringThresholds {
 
 /** Properties of a {@link ServiceMonitoring}. */
 export interface ServiceMonitoringProps {
-  /** Service name, used in alarm and dashboard names (`sm-<service>-…`). */
+  /** Service name, used in alarm and dashboard names (`sm-<stage>-<service>-…`). */
   readonly service: string;
+  /**
+   * The deployment stage: part of every alarm, dashboard and metric name, so two stages can share
+   * an account and region without overwriting each other's alarms.
+   */
+  readonly stage: StageName;
   /** The service's API. */
   readonly api: ContractRestApi;
   /** Every function of the service. */
@@ -60,7 +66,7 @@ export interface ServiceMonitoringProps {
   /**
    * Where alarms (and their return to OK) are sent.
    * @default - the platform's alert topic, its ARN read from the SSM parameter
-   *   `/sm/platform/alert-topic-arn` at deployment (no CloudFormation export)
+   *   `/sm/<stage>/platform/alert-topic-arn` at deployment (no CloudFormation export)
    */
   readonly alertTopic?: sns.ITopic;
   /** @default - see {@link MonitoringThresholds} */
@@ -95,6 +101,8 @@ export class ServiceMonitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alertTopic: sns.ITopic;
   private readonly service: string;
+  /** `sm-<stage>-<service>`: the prefix of every name this construct gives. */
+  private readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
     super(scope, id);
@@ -107,9 +115,10 @@ export class ServiceMonitoring extends Construct {
     }
     if (props.functions.length === 0) throw new InfraConfigError(`${this.node.path}: give the service's functions to monitor`);
     this.service = service;
+    this.prefix = `sm-${props.stage}-${service}`;
     this.alertTopic =
       props.alertTopic ??
-      sns.Topic.fromTopicArn(this, 'AlertTopic', ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.alertTopicArn));
+      sns.Topic.fromTopicArn(this, 'AlertTopic', ssm.StringParameter.valueForStringParameter(this, ssmParameterNames(props.stage).alertTopicArn));
 
     // API
     const stage = props.api.api.deploymentStage;
@@ -147,7 +156,7 @@ export class ServiceMonitoring extends Construct {
         // "Unhandled" filter caught: failures a handler logged, whether or not it answered 5XX.
         filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
         metricNamespace: LOG_METRICS_NAMESPACE,
-        metricName: `${service}-${fn.entry}-error-lines`,
+        metricName: `${this.prefix}-${fn.entry}-error-lines`,
         metricValue: '1',
         unit: cloudwatch.Unit.COUNT,
       });
@@ -201,7 +210,7 @@ export class ServiceMonitoring extends Construct {
     }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `sm-${service}`,
+      dashboardName: this.prefix,
       defaultInterval: Duration.hours(3),
     });
     this.dashboard.addWidgets(
@@ -224,8 +233,8 @@ export class ServiceMonitoring extends Construct {
     options: { evaluationPeriods?: number; datapointsToAlarm?: number } = {},
   ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
-      alarmName: `sm-${this.service}-${kebabCase(id)}`,
-      alarmDescription: `${this.service}: ${what}. Threshold ${threshold}. See the sm-${this.service} dashboard.`,
+      alarmName: `${this.prefix}-${kebabCase(id)}`,
+      alarmDescription: `${this.service}: ${what}. Threshold ${threshold}. See the ${this.prefix} dashboard.`,
       metric,
       threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

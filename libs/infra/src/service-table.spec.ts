@@ -23,14 +23,24 @@ describe('ServiceTable', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      DeletionProtectionEnabled: true,
+      DeletionProtectionEnabled: { Ref: 'TableDeletionProtection' },
       SSESpecification: { SSEEnabled: true },
       TableName: Match.absent(),
     });
   });
 
-  it('is retained when the stack is deleted or the table replaced', () => {
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  it('is retained when the stack is deleted or the table replaced, and removed when the stack’s first create fails', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('takes its deletion protection from one stack parameter, on unless the deploy script creates the stack', () => {
+    expect(template.toJSON().Parameters['TableDeletionProtection']).toEqual(expect.objectContaining({ Type: 'String', AllowedValues: ['true', 'false'], Default: 'true' }));
+    const stack = new Stack(testApp(), 'Two');
+    new ServiceTable(stack, 'A', { definition: { id: 'A', partitionKey: { name: 'id', type: 'S' } } });
+    new ServiceTable(stack, 'B', { definition: { id: 'B', partitionKey: { name: 'id', type: 'S' } } });
+    const two = Template.fromStack(stack);
+    expect(Object.keys(two.toJSON().Parameters).filter((p) => p === 'TableDeletionProtection')).toHaveLength(1);
+    two.allResourcesProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: { Ref: 'TableDeletionProtection' } });
   });
 
   it('has the keys, TTL attribute and indexes of its definition', () => {

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -25,11 +25,21 @@ const attributeType = (key: KeyAttribute, where: string): dynamodb.AttributeType
 };
 
 /**
+ * Template parameter (one per stack) that switches the tables' deletion protection. `true` by
+ * default; the deploy script (apps/platform/src/deploy/deploy-stack.ts) passes `false` only while
+ * it creates the stack, then deploys again with `true`. Deletion protection makes DynamoDB refuse
+ * DeleteTable, CloudFormation's included: with it on at creation, a failed first create could not
+ * delete its new, empty tables (RetainExceptOnCreate asks it to) and would end in ROLLBACK_FAILED.
+ */
+export const TABLE_DELETION_PROTECTION_PARAMETER = 'TableDeletionProtection';
+
+/**
  * A service's DynamoDB table built from its {@link TableDefinition}: on-demand capacity,
- * point-in-time recovery, deletion protection, retained when the stack is deleted, encrypted with
- * the AWS-managed key, and TTL on the definition's `timeToLiveAttribute` (cleanup only: the
- * services enforce expiry in code). The physical name is generated; functions get it through
- * their environment.
+ * point-in-time recovery, deletion protection (see {@link TABLE_DELETION_PROTECTION_PARAMETER}),
+ * retained when the stack is deleted or the table replaced but removed when the stack's first
+ * create fails (`RetainExceptOnCreate`: no debris), encrypted with the AWS-managed key, and TTL on
+ * the definition's `timeToLiveAttribute` (cleanup only: the services enforce expiry in code). The
+ * physical name is generated; functions get it through their environment.
  *
  * Construct id of the table: `Table`.
  */
@@ -48,11 +58,11 @@ export class ServiceTable extends Construct {
       sortKey: definition.sortKey && { name: definition.sortKey.name, type: attributeType(definition.sortKey, where) },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: definition.timeToLiveAttribute,
     });
+    (this.table.node.defaultChild as dynamodb.CfnTable).addPropertyOverride('DeletionProtectionEnabled', deletionProtectionParameter(this).valueAsString);
     for (const index of definition.globalSecondaryIndexes ?? []) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
@@ -62,6 +72,7 @@ export class ServiceTable extends Construct {
     }
   }
 
+  /** The table's name (a token until deployment). */
   get tableName(): string {
     return this.table.tableName;
   }
@@ -80,4 +91,17 @@ export class ServiceTable extends Construct {
   grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
     return this.table.grantReadWriteData(grantee);
   }
+}
+
+/** The stack's {@link TABLE_DELETION_PROTECTION_PARAMETER}, created by its first table. */
+function deletionProtectionParameter(scope: Construct): CfnParameter {
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild(TABLE_DELETION_PROTECTION_PARAMETER);
+  if (existing instanceof CfnParameter) return existing;
+  return new CfnParameter(stack, TABLE_DELETION_PROTECTION_PARAMETER, {
+    type: 'String',
+    allowedValues: ['true', 'false'],
+    default: 'true',
+    description: 'Deletion protection of this stack\'s DynamoDB tables: false only while the deploy script creates the stack (so a failed first create can remove them), true otherwise',
+  });
 }

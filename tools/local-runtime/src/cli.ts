@@ -21,6 +21,7 @@ import { DevLoop } from './watch/dev-loop';
 const USAGE = `Usage: npm start -- [options]
 
   --port N          port of the local API origin (default 3000)
+  --stage NAME      deployment stage to run, e.g. staging (default prod)
   --in-memory       keep nothing on disk: data in memory, logs on the console only
   --assembly DIR    cloud assembly to run (default cdk.out; with it, build and synth are skipped)
   --no-build        do not build or synthesize; run the assembly as it is
@@ -33,6 +34,7 @@ const USAGE = `Usage: npm start -- [options]
 
 interface CliOptions {
   port: number;
+  stage?: string;
   inMemory: boolean;
   assemblyDir?: string;
   build: boolean;
@@ -48,6 +50,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     args: argv,
     options: {
       port: { type: 'string' },
+      stage: { type: 'string' },
       'in-memory': { type: 'boolean', default: false },
       assembly: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
@@ -68,6 +71,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     throw new Error('--watch and --no-watch contradict each other');
   return {
     port,
+    stage: values.stage,
     inMemory: values['in-memory'],
     assemblyDir: values.assembly,
     build: !values['no-build'],
@@ -100,7 +104,7 @@ function banner(
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
   const lines = [
     '',
-    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
+    `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
     `  (${path})`,
     '',
     ...runtime.routes.map(
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   const runtime = await startRuntime({
     assemblyDir,
+    stage: options.stage,
     port: options.port,
     inMemory: options.inMemory,
     quiet: options.quiet,

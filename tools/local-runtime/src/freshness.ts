@@ -4,7 +4,14 @@ import { dirname, join } from 'node:path';
 
 /** What a build and synth read: when none of it changed, the last cloud assembly is still current. */
 const INPUT_DIRS = ['apps', 'libs', 'contracts', 'tools/codegen'];
-const INPUT_FILES = ['package-lock.json', 'tsconfig.base.json', 'nx.json', 'cdk.json'];
+// cdk.context.json: the stages' accounts, regions and limits profiles (README, "Deploying").
+const INPUT_FILES = [
+  'package-lock.json',
+  'tsconfig.base.json',
+  'nx.json',
+  'cdk.json',
+  'cdk.context.json',
+];
 const SKIPPED = new Set(['node_modules', 'dist', 'cdk.out', 'coverage', '.nx', 'tmp']);
 
 /**

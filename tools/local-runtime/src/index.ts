@@ -5,3 +5,4 @@ export { findContractSpecs, type DocsSpec } from './docs/docs';
 export * from './lambda';
 export * from './dynamodb';
 export * from './logs';
+export * from './ssm';

@@ -11,10 +11,16 @@ import { createLambdaService, type FunctionSpec, type LambdaService } from './la
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
 import { reloadSystem, type ReloadSummary } from './reload';
+import { startSsmStandIn, type SsmStandIn } from './ssm';
 
 export interface RuntimeOptions {
   /** The synthesized cloud assembly. */
   assemblyDir: string;
+  /**
+   * The deployment stage to run when the assembly has stages (CDK `Stage`s synthesize as nested
+   * assemblies; one runs at a time). @default 'prod'
+   */
+  stage?: string;
   /** @default 3000; 0 picks a free port */
   port?: number;
   /** @default '127.0.0.1' */
@@ -62,9 +68,10 @@ export interface RunningRuntime {
   lambda: LambdaService;
   /**
    * Swaps in a newly synthesized assembly without stopping (see reload.ts): functions updated,
-   * added or removed, new tables created, APIs replaced for the next requests; the store keeps its
-   * data and requests in flight finish as they started. Refused (the old system keeps serving) when
-   * the new assembly cannot run: then it throws and nothing changed. One reload at a time.
+   * added or removed, new tables created, APIs replaced for the next requests, SSM parameters
+   * replaced; the store keeps its data and requests in flight finish as they started. Refused (the
+   * old system keeps serving) when the new assembly cannot run: then it throws and nothing changed.
+   * One reload at a time.
    */
   reload(assemblyDir: string): Promise<ReloadSummary>;
   /**
@@ -73,13 +80,15 @@ export interface RunningRuntime {
    * function already runs that directory.
    */
   updateFunctionCode(functionId: string, codeDir: string): boolean;
+  /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
+  ssm: SsmStandIn;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, every Lambda
- * function, and every REST API behind one HTTP origin.
+ * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, SSM
+ * parameters (a read-only stand-in), every Lambda function, and every REST API behind one HTTP origin.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -104,17 +113,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let dynamo: LocalDynamo | undefined;
   let logSink: LogSink | undefined;
   let lambda: LambdaService | undefined;
+  let ssm: SsmStandIn | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    // Functions get dynalite's endpoint in their environment, so the assembly is read after it listens.
-    dynamo = await startLocalDynamo({ dataDir, inMemory });
-    const store = dynamo;
+    // Functions get dynalite's and the SSM stand-in's endpoints in their environment, so the
+    // assembly is read after both listen.
+    [dynamo, ssm] = await Promise.all([
+      startLocalDynamo({ dataDir, inMemory }),
+      startSsmStandIn({ host }),
+    ]);
+    const [store, parameters] = [dynamo, ssm];
     const readSystem = (assemblyDir: string) =>
       readAssembly(assemblyDir, {
         origin,
-        extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint },
+        stage: options.stage,
+        extraEnvironment: {
+          AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+          AWS_ENDPOINT_URL_SSM: parameters.endpoint,
+        },
       });
     let system = readSystem(options.assemblyDir);
+    ssm.setParameters(system.parameters);
     logSink = createLogSink({ logsDir, quiet: options.quiet });
     lambda = createLambdaService({
       accountConcurrency: options.accountConcurrency,
@@ -161,6 +180,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           log,
         );
         system = result.system;
+        parameters.setParameters(system.parameters);
         if (result.gateway) gateway = result.gateway;
         return result.summary;
       });
@@ -186,6 +206,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await started.close();
         await sink.close();
         await store.close();
+        await parameters.close();
       })());
     return {
       origin,
@@ -202,6 +223,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       lambda,
       reload,
       updateFunctionCode,
+      ssm: parameters,
       close,
     };
   } catch (error) {
@@ -210,6 +232,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await lambda?.close().catch(() => undefined);
     await logSink?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
+    await ssm?.close().catch(() => undefined);
     throw error;
   }
 }

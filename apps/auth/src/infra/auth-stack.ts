@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-auth';
-import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
 import { authLimits } from '../limits';
 import { tokensTable, usersTable } from '../tables';
 
@@ -10,6 +10,8 @@ type AuthFunction = keyof typeof authLimits.functions;
 
 /** Properties of the {@link AuthStack}. */
 export interface AuthStackProps extends StackProps {
+  /** The deployment stage: in the API stage, every name and every SSM parameter. */
+  readonly stage: StageName;
   /**
    * The service's limits.
    * @default authLimits (apps/auth/src/limits.ts)
@@ -35,7 +37,7 @@ export class AuthStack extends Stack {
   readonly api: ContractRestApi;
   readonly authorizerFunction: ServiceFunction;
 
-  constructor(scope: Construct, id: string, props: AuthStackProps = {}) {
+  constructor(scope: Construct, id: string, props: AuthStackProps) {
     super(scope, id, { description: 'Auth service: users, tokens and the TOKEN authorizer (serverless-microservices)', ...props });
     const limits = props.limits ?? authLimits;
 
@@ -48,12 +50,14 @@ export class AuthStack extends Stack {
       TOKENS_TABLE_NAME: tokens.tableName,
       TOKEN_TTL_SECONDS: String(props.tokenTtlSeconds ?? 3600),
     };
-    const fn = (id: string, entry: AuthFunction, description: string) =>
-      new ServiceFunction(this, id, { service: 'auth', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const fn = (id: string, entry: AuthFunction, description: string, functionName?: string) =>
+      new ServiceFunction(this, id, { service: 'auth', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir, functionName });
     const createUser = fn('CreateUser', 'create-user', 'POST /users: registers a user (scrypt password hash)');
     const createToken = fn('CreateToken', 'create-token', 'POST /tokens: checks a password and issues a bearer token');
     const revokeToken = fn('RevokeToken', 'revoke-token', 'DELETE /tokens/current: revokes the presented token');
-    const authorize = fn('Authorize', 'authorize', 'TOKEN authorizer of every secured operation of every service');
+    // Its ARN is published and held by every API of the stage (read at their deployment): a fixed
+    // name keeps it the same by construction, so their authorizers never point at a replaced function.
+    const authorize = fn('Authorize', 'authorize', 'TOKEN authorizer of every secured operation of every service', `sm-${props.stage}-auth-authorize`);
     this.authorizerFunction = authorize;
 
     // Exactly what each function does: a conditional put, a read plus a put, a conditional delete, a read.
@@ -63,7 +67,7 @@ export class AuthStack extends Stack {
     tokens.grantWriteData(revokeToken);
     tokens.grantReadData(authorize);
 
-    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { handler: authorize.function });
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage, handler: authorize.function });
     this.api = new ContractRestApi(this, 'Api', {
       contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
       integrations: {
@@ -73,17 +77,20 @@ export class AuthStack extends Stack {
       },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
-      restApiName: 'sm-auth',
+      stageName: props.stage,
+      restApiName: `sm-${props.stage}-auth`,
     });
+    this.api.publishUrl('auth');
 
     new ssm.StringParameter(this, 'AuthorizerFunctionArn', {
-      parameterName: SsmParameterNames.authorizerFunctionArn,
+      parameterName: ssmParameterNames(props.stage).authorizerFunctionArn,
       stringValue: authorize.function.functionArn,
       description: 'ARN of the auth service TOKEN authorizer; read by the profile and location stacks at deployment',
     });
 
     new ServiceMonitoring(this, 'Monitoring', {
       service: 'auth',
+      stage: props.stage,
       api: this.api,
       functions: [createUser, createToken, revokeToken, authorize],
       tables: [users, tokens],

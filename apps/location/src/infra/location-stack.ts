@@ -1,8 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-location';
-import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, type ServiceLimits, type StageName } from '@sm/infra';
 import { locationLimits } from '../limits';
 import { locationsTable } from '../tables';
 
@@ -10,6 +9,8 @@ type LocationFunction = keyof typeof locationLimits.functions;
 
 /** Properties of the {@link LocationStack}. */
 export interface LocationStackProps extends StackProps {
+  /** The deployment stage: in the API stage, every name and every SSM parameter. */
+  readonly stage: StageName;
   /**
    * The service's limits.
    * @default locationLimits (apps/location/src/limits.ts)
@@ -30,12 +31,13 @@ export interface LocationStackProps extends StackProps {
 /**
  * The location service: the locations table (current and history), a function per operation, its
  * REST API from the location contract guarded by the auth service's authorizer (read from SSM),
- * and monitoring. It publishes its API URL in SSM for the profile service.
+ * and monitoring. It publishes its API URL (SSM `/sm/<stage>/location/api-url`, output `ApiUrl`), which
+ * the profile service calls.
  */
 export class LocationStack extends Stack {
   readonly api: ContractRestApi;
 
-  constructor(scope: Construct, id: string, props: LocationStackProps = {}) {
+  constructor(scope: Construct, id: string, props: LocationStackProps) {
     super(scope, id, { description: 'Location service: current locations and their history (serverless-microservices)', ...props });
     const limits = props.limits ?? locationLimits;
 
@@ -54,23 +56,20 @@ export class LocationStack extends Stack {
     locations.grantReadData(getLocation);
     locations.grantReadData(listHistory);
 
-    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {
       contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
       integrations: { putLocation: putLocation.function, getLocation: getLocation.function, listLocationHistory: listHistory.function },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
-      restApiName: 'sm-location',
+      stageName: props.stage,
+      restApiName: `sm-${props.stage}-location`,
     });
-
-    new ssm.StringParameter(this, 'ApiUrl', {
-      parameterName: SsmParameterNames.locationApiUrl,
-      stringValue: this.api.url,
-      description: 'Base URL of the location API (stage included, no trailing slash); read by the profile stack at deployment',
-    });
+    this.api.publishUrl('location');
 
     new ServiceMonitoring(this, 'Monitoring', {
       service: 'location',
+      stage: props.stage,
       api: this.api,
       functions: [putLocation, getLocation, listHistory],
       tables: [locations],

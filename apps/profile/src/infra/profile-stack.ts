@@ -2,7 +2,8 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-profile';
-import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, SsmParameterNames, type ServiceLimits } from '@sm/infra';
+import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
+import { SSM_PARAMETERS_BUNDLE_FILE } from '../clients/location-url';
 import { profileLimits } from '../limits';
 import { profilesTable } from '../tables';
 
@@ -10,6 +11,8 @@ type ProfileFunction = keyof typeof profileLimits.functions;
 
 /** Properties of the {@link ProfileStack}. */
 export interface ProfileStackProps extends StackProps {
+  /** The deployment stage: in the API stage, every name and every SSM parameter. */
+  readonly stage: StageName;
   /**
    * The service's limits.
    * @default profileLimits (apps/profile/src/limits.ts)
@@ -22,6 +25,12 @@ export interface ProfileStackProps extends StackProps {
    */
   readonly locationLookupTimeoutMs?: number;
   /**
+   * How long get-profile keeps the location API's URL it read from SSM before reading it again
+   * (`LOCATION_API_URL_MAX_AGE_SECONDS`); a failed lookup reads it again at once.
+   * @default 60
+   */
+  readonly locationUrlMaxAgeSeconds?: number;
+  /**
    * Where the function bundles are.
    * @default - `dist/apps/profile` (built by `npx nx run profile:build`)
    */
@@ -30,13 +39,14 @@ export interface ProfileStackProps extends StackProps {
 
 /**
  * The profile service: the profiles table, a function per operation, its REST API from the profile
- * contract guarded by the auth service's authorizer (read from SSM), and monitoring. The location
- * API's URL comes from SSM at deployment, so location deploys on its own.
+ * contract guarded by the auth service's authorizer (read from SSM), and monitoring. get-profile
+ * reads the location API's URL from SSM at run time (cached), not at deployment: when location
+ * deploys alone and its URL changes, profile follows without being deployed again.
  */
 export class ProfileStack extends Stack {
   readonly api: ContractRestApi;
 
-  constructor(scope: Construct, id: string, props: ProfileStackProps = {}) {
+  constructor(scope: Construct, id: string, props: ProfileStackProps) {
     super(scope, id, { description: 'Profile service: public profiles with the current location (serverless-microservices)', ...props });
     const limits = props.limits ?? profileLimits;
     const lookupTimeoutMs = props.locationLookupTimeoutMs ?? 1000;
@@ -48,13 +58,17 @@ export class ProfileStack extends Stack {
     }
 
     const profiles = new ServiceTable(this, 'Profiles', { definition: profilesTable });
-    const fn = (id: string, entry: ProfileFunction, description: string, environment: Record<string, string>) =>
-      new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir });
+    const locationApiUrl = ssm.StringParameter.fromStringParameterName(this, 'LocationApiUrl', ssmParameterNames(props.stage).locationApiUrl);
+    const fn = (id: string, entry: ProfileFunction, description: string, environment: Record<string, string>, extraFiles?: string[]) =>
+      new ServiceFunction(this, id, { service: 'profile', entry, description, limits: limits.functions[entry], environment, bundleDir: props.bundleDir, extraFiles });
     const getProfile = fn('GetProfile', 'get-profile', 'GET /profile/{userId}: a profile with its current location', {
       PROFILES_TABLE_NAME: profiles.tableName,
-      LOCATION_API_URL: ssm.StringParameter.valueForStringParameter(this, SsmParameterNames.locationApiUrl),
+      LOCATION_API_URL_PARAMETER: locationApiUrl.parameterName,
+      LOCATION_API_URL_MAX_AGE_SECONDS: String(props.locationUrlMaxAgeSeconds ?? 60),
       LOCATION_LOOKUP_TIMEOUT_MS: String(lookupTimeoutMs),
-    });
+    }, [SSM_PARAMETERS_BUNDLE_FILE]); // Powertools Parameters, loaded on the first lookup
+    // Read, never written; only this one parameter.
+    locationApiUrl.grantRead(getProfile);
     const putProfile = fn('PutProfile', 'put-profile', 'PUT /profile/{userId}: creates or replaces the owner’s profile', {
       PROFILES_TABLE_NAME: profiles.tableName,
     });
@@ -62,17 +76,20 @@ export class ProfileStack extends Stack {
     // One conditional UpdateItem (returning the new item); no read needed.
     profiles.grantWriteData(putProfile);
 
-    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {
       contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
       integrations: { getProfile: getProfile.function, putProfile: putProfile.function },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
-      restApiName: 'sm-profile',
+      stageName: props.stage,
+      restApiName: `sm-${props.stage}-profile`,
     });
+    this.api.publishUrl('profile');
 
     new ServiceMonitoring(this, 'Monitoring', {
       service: 'profile',
+      stage: props.stage,
       api: this.api,
       functions: [getProfile, putProfile],
       tables: [profiles],

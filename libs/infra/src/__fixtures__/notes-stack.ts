@@ -4,10 +4,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BearerTokenAuthorizer } from '../bearer-token-authorizer';
 import { ContractRestApi } from '../contract-rest-api';
 import { defineServiceLimits, type ServiceLimits } from '../limits';
-import { SsmParameterNames } from '../parameters';
+import { ssmParameterNames } from '../parameters';
 import { ServiceFunction } from '../service-function';
 import { ServiceMonitoring } from '../service-monitoring';
 import { ServiceTable } from '../service-table';
+import type { StageName } from '../stages';
 import { notesContract, type NotesOperationId } from './notes-contract';
 
 /**
@@ -39,6 +40,8 @@ export interface NotesStackOptions {
   readonly limits?: ServiceLimits<keyof typeof notesLimits.functions>;
   /** Publish its own authorizer (like auth) or import it from SSM (like profile/location). @default 'own' */
   readonly authorizer?: 'own' | 'imported';
+  /** The deployment stage, in every name and parameter. @default 'staging' (not the default stage, so a hard-coded 'prod' shows) */
+  readonly stage?: StageName;
 }
 
 /**
@@ -54,6 +57,7 @@ export class NotesStack extends Stack {
   constructor(app: App, id: string, options: NotesStackOptions = {}) {
     super(app, id);
     const limits = options.limits ?? notesLimits;
+    const stage = options.stage ?? 'staging';
     this.table = new ServiceTable(this, 'Notes', { definition: { id: 'Notes', partitionKey: { name: 'noteId', type: 'S' }, timeToLiveAttribute: 'expiresAt' } });
     const fn = (entry: keyof typeof notesLimits.functions) =>
       new ServiceFunction(this, entry, {
@@ -79,10 +83,10 @@ export class NotesStack extends Stack {
       const authorize = fn('authorize');
       functions.push(authorize);
       this.table.grantReadData(authorize);
-      authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { handler: authorize.function });
-      new ssm.StringParameter(this, 'AuthorizerArn', { parameterName: SsmParameterNames.authorizerFunctionArn, stringValue: authorize.function.functionArn });
+      authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage, handler: authorize.function });
+      new ssm.StringParameter(this, 'AuthorizerArn', { parameterName: ssmParameterNames(stage).authorizerFunctionArn, stringValue: authorize.function.functionArn });
     } else {
-      authorizer = new BearerTokenAuthorizer(this, 'BearerToken');
+      authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage });
     }
 
     this.api = new ContractRestApi(this, 'Api', {
@@ -95,10 +99,12 @@ export class NotesStack extends Stack {
       },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
-      restApiName: `sm-${id}`,
+      stageName: stage,
+      restApiName: `sm-${stage}-${id}`,
     });
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: 'notes',
+      stage,
       api: this.api,
       functions,
       tables: [this.table],

@@ -84,4 +84,18 @@ describe('checkCapacity', () => {
       ]),
     );
   });
+
+  it('leaves out a function no method reaches and that reserves nothing (a deploy-time custom resource), but not one that reserves', () => {
+    const handler = (reserved?: number) => ({
+      Type: 'AWS::Lambda::Function',
+      Properties: { Handler: 'index.handler', ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }) },
+    });
+    const platform = (reserved?: number): StackTemplate => ({ stackName: 'Platform', template: { Resources: { Setter: handler(reserved) } } });
+    const unreserved = checkCapacity({ stacks: [...stacks, platform()], limitsByStack });
+    expect(unreserved.violations).toEqual([]);
+    expect(unreserved.functions.map((f) => f.stackName)).not.toContain('Platform');
+    const reserved = checkCapacity({ stacks: [...stacks, platform(5)], limitsByStack });
+    expect(reserved.violations).toEqual([expect.stringMatching(/^Platform index: no limits declared for this function/)]);
+    expect(reserved.account.reservedConcurrency).toBe(unreserved.account.reservedConcurrency + 5);
+  });
 });

@@ -118,6 +118,9 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
   const functions: FunctionCapacity[] = [];
   for (const fn of model.functions) {
     const where = `${fn.stackName} ${fn.entry}`;
+    // A function no method reaches and that reserves nothing (a deploy-time custom resource) carries
+    // no gateway load and draws from the unreserved pool: nothing to prove for it.
+    if (!loads.has(fn) && fn.reservedConcurrency === undefined) continue;
     const limits = input.limitsByStack[fn.stackName];
     const declared = limits?.functions[fn.entry];
     if (!limits || !declared) {

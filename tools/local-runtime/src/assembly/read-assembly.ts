@@ -1,10 +1,12 @@
 import { isAbsolute, join } from 'node:path';
 import type { TableSpec } from '../dynamodb';
 import type { FunctionSpec } from '../lambda/types';
+import type { ParameterSpec } from '../ssm/types';
 import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleSettings } from './api-model';
 import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
+import { selectStage } from './stage-assembly';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
 export interface LocalSystem {
@@ -16,6 +18,10 @@ export interface LocalSystem {
    * as CDK's deploy-time custom-resource handlers. One an API uses is a startup error instead.
    */
   skipped: { id: string; reason: string }[];
+  /** The deployment stage run (`prod`), or `undefined` for an assembly without stages. */
+  stage: string | undefined;
+  /** Every `AWS::SSM::Parameter`, its value resolved as deployed (API URLs local): what the SSM stand-in serves. */
+  parameters: ParameterSpec[];
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -25,6 +31,8 @@ export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' 
   region?: string;
   /** Added to every function's environment (e.g. `AWS_ENDPOINT_URL_DYNAMODB`). */
   extraEnvironment?: Record<string, string>;
+  /** The stage to run when the assembly has stages (see {@link selectStage}). @default 'prod' */
+  stage?: string;
 }
 
 /** API Gateway's own cap on an integration's duration. */
@@ -39,7 +47,8 @@ const INVOCATION_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/fun
  * intrinsic resolved to a local value. Nothing about the system is described anywhere else.
  */
 export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions): LocalSystem {
-  const stacks = readCloudAssembly(assemblyDir);
+  const selected = selectStage(assemblyDir, options.stage);
+  const stacks = readCloudAssembly(selected.assemblyDir);
   const resolver = new IntrinsicResolver(stacks, {
     accountId: options.accountId ?? '123456789012',
     region: options.region ?? 'us-east-1',
@@ -76,7 +85,8 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     readApi(resolver, stack, logicalId, properties, functionIdsByName, unrunnable),
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
-  return { functions, tables, apis, skipped };
+  const parameters = eachResource(stacks, 'AWS::SSM::Parameter').map(({ stack, logicalId, properties }) => readParameter(resolver, stack, logicalId, properties));
+  return { functions, tables, apis, skipped, stage: selected.stage, parameters };
 }
 
 interface ResourceRef {
@@ -159,6 +169,19 @@ function readTable(resolver: IntrinsicResolver, stack: StackArtifact, logicalId:
     billingMode: resolved['BillingMode'],
     timeToLiveAttribute: ttl?.Enabled ? ttl.AttributeName : undefined,
   } as TableSpec;
+}
+
+function readParameter(resolver: IntrinsicResolver, stack: StackArtifact, logicalId: string, props: Record<string, unknown>): ParameterSpec {
+  const type = resolver.resolveString(props['Type'] ?? 'String', { stack, resource: logicalId, property: 'Type' });
+  if (type !== 'String' && type !== 'StringList') {
+    throw new AssemblyError(`stack ${stack.stackName}, resource ${logicalId}, property Type: ${type} parameters are not served locally`);
+  }
+  return {
+    id: `${stack.stackName}/${logicalId}`,
+    name: resolver.physicalId(stack, logicalId),
+    value: resolver.resolveString(props['Value'], { stack, resource: logicalId, property: 'Value' }),
+    type,
+  };
 }
 
 function stageOf(resolver: IntrinsicResolver, stack: StackArtifact, apiLogicalId: string) {

@@ -729,11 +729,12 @@ describe('freezing between invocations', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     const second = expectKind(await lambda.invoke(fn.id, {}, { requestId: 'req-2' }), 'ok');
 
-    // About 10 ticks during the first call's 100 ms; none in the 400 ms between the calls but the
-    // one overdue when the environment thaws.
+    // Ticks during the first call's 100 ms (about 10 on a quiet machine, fewer on a loaded one);
+    // none in the 400 ms between the calls (about 40 if it were not frozen) but the one overdue when
+    // the environment thaws, and perhaps one during the second call.
     const { ticks: before } = first.payload as { ticks: number };
     const { ticks: after } = second.payload as { ticks: number };
-    expect(before).toBeGreaterThanOrEqual(5);
+    expect(before).toBeGreaterThanOrEqual(1);
     expect(after - before).toBeLessThanOrEqual(2);
     // No line was written while frozen: every tick belongs to the invocation it ran in.
     const messages = sink.records.map(

@@ -1,0 +1,5 @@
+export {
+  publishedValueReplacements,
+  type PublishedValueReplacement,
+} from './published-value-replacements';
+export { readAssemblyStage } from './read-assembly-stage';

@@ -1,0 +1,2 @@
+export { startSsmStandIn } from './ssm-stand-in';
+export type { ParameterSpec, SsmStandIn } from './types';
