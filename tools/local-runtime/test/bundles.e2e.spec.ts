@@ -44,8 +44,8 @@ function tree(dir: string): Map<string, Buffer> {
   );
 }
 
-/** Runs the @nx/esbuild executor itself, in this process, for one project of the scratch workspace. */
-async function nxBuild(name: string): Promise<void> {
+/** Runs the @nx/esbuild executor itself, in this process, for one target of the scratch workspace. */
+async function nxBuild(name: string, target: string): Promise<void> {
   const project = projects.find((p) => p.name === name) as WorkspaceProject;
   // Nx fills in the schema's defaults before it calls an executor.
   const packageDir = dirname(require.resolve('@nx/esbuild/package.json'));
@@ -64,14 +64,14 @@ async function nxBuild(name: string): Promise<void> {
   );
   const options = {
     ...defaults,
-    ...(project.targets['build']?.options as Record<string, unknown>),
+    ...(project.targets[target]?.options as Record<string, unknown>),
   };
   const context = {
     root,
     cwd: root,
     isVerbose: false,
     projectName: name,
-    targetName: 'build',
+    targetName: target,
     target: { options },
     projectGraph: {
       nodes: { [name]: { name, type: 'app', data: { root: project.root } } },
@@ -91,12 +91,16 @@ it('plans every esbuild-built project, each after the projects whose output it c
     ['observability', 1, []],
     ['auth', 4, ['observability']],
     ['location', 3, ['observability']],
-    ['profile', 2, ['observability']],
+    ['profile:bundle-ssm-parameters', 1, []],
+    ['profile', 2, ['profile:bundle-ssm-parameters', 'observability']],
   ]);
 });
 
 it('builds the same bytes as the @nx/esbuild executor: bundles, source maps, meta.json, copied assets', async () => {
-  for (const project of plan) await nxBuild(project.name);
+  for (const project of plan) {
+    const [name, target = 'build'] = project.name.split(':') as [string, string?];
+    await nxBuild(name, target);
+  }
   const byNx = tree(join(root, 'dist'));
   cpSync(join(root, 'dist'), join(root, 'dist-by-nx'), { recursive: true });
 
@@ -121,7 +125,7 @@ it('rebuilds only the bundles whose inputs include a changed file, per entry onc
 
   // Through the project's context (the entries are not warm yet).
   const first = await bundles.rebuild([handler]);
-  expect(first.rebuilt).toEqual([`location:${handler}`]);
+  expect(first.rebuilt).toEqual([`location#${handler}`]);
   expect(first.changed.sort()).toEqual([
     'dist/apps/location/get-location.js',
     'dist/apps/location/get-location.js.map',

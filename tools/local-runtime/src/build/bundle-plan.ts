@@ -23,6 +23,7 @@ export interface AssetSpec {
 }
 
 export interface BundleProject {
+  /** The project, and the target when it is not `build`: `profile`, `profile:bundle-ssm-parameters`. */
   name: string;
   /** `dist/apps/auth`, relative to the workspace root. */
   outputPath: string;
@@ -73,9 +74,12 @@ const KNOWN = new Set([
 
 /** Every project built by the esbuild executor, in an order where a project follows those it copies from. */
 export function planBundles(workspaceRoot: string, projects: WorkspaceProject[]): BundleProject[] {
-  const planned = projects
-    .filter((project) => project.targets['build']?.executor === NX_ESBUILD_EXECUTOR)
-    .map((project) => planProject(workspaceRoot, project));
+  // Every target the executor runs (`build`, and others such as a bundle one copies as an asset).
+  const planned = projects.flatMap((project) =>
+    Object.entries(project.targets)
+      .filter(([, target]) => target.executor === NX_ESBUILD_EXECUTOR)
+      .map(([name]) => planProject(workspaceRoot, project, name)),
+  );
   for (const project of planned) {
     project.dependsOn = planned
       .filter((other) => other !== project)
@@ -85,10 +89,15 @@ export function planBundles(workspaceRoot: string, projects: WorkspaceProject[])
   return inDependencyOrder(planned);
 }
 
-function planProject(workspaceRoot: string, project: WorkspaceProject): BundleProject {
-  const options = (project.targets['build']?.options ?? {}) as Record<string, unknown>;
+function planProject(
+  workspaceRoot: string,
+  project: WorkspaceProject,
+  target: string,
+): BundleProject {
+  const options = (project.targets[target]?.options ?? {}) as Record<string, unknown>;
+  const name = target === 'build' ? project.name : `${project.name}:${target}`;
   const refuse = (why: string): never => {
-    throw new BuildPlanError(`project ${project.name}: ${why}`);
+    throw new BuildPlanError(`target ${name}: ${why}`);
   };
   for (const key of Object.keys(options))
     if (!KNOWN.has(key)) refuse(`build option '${key}' is not reproduced`);
@@ -161,7 +170,7 @@ function planProject(workspaceRoot: string, project: WorkspaceProject): BundlePr
       ? { outfile: `${outputPath as string}/${posix.parse(main as string).name}${ext}` }
       : { outdir: outputPath as string, outbase: commonDir(entries) };
   return {
-    name: project.name,
+    name,
     outputPath: outputPath as string,
     entries,
     esbuild,

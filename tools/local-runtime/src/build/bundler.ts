@@ -25,7 +25,7 @@ export class BundleError extends Error {
 }
 
 export interface RebuildResult {
-  /** Entries rebuilt (their inputs included a changed file), as `project:entry`. */
+  /** Entries rebuilt (their inputs included a changed file), as `target#entry`. */
   rebuilt: string[];
   /** Output files (workspace-relative) whose bytes changed, copied assets included. */
   changed: string[];
@@ -112,7 +112,7 @@ export class Bundles {
     string,
     { context: BundleContext; metafile?: Metafile }
   >();
-  /** Input file (workspace-relative) → the entries (`project:entry`) whose bundles contain it. */
+  /** Input file (workspace-relative) → the entries (`target#entry`) whose bundles contain it. */
   private readonly readers = new Map<string, Set<string>>();
   private disposed = false;
 
@@ -121,7 +121,7 @@ export class Bundles {
     readonly plan: BundleProject[],
   ) {}
 
-  /** Entries (`project:entry`) whose bundles contain this workspace-relative file. */
+  /** Entries (`target#entry`) whose bundles contain this workspace-relative file. */
   readersOf(file: string): string[] {
     return [...(this.readers.get(file) ?? [])];
   }
@@ -375,6 +375,7 @@ export class Bundles {
 
 type BundleContext = BuildContext<BuildOptions & { write: false; metafile: true }>;
 
+/** `location#apps/location/src/handlers/get-location.ts`: a plan target's entry. */
 function entryKey(project: BundleProject, entry: string): string {
-  return `${project.name}:${entry}`;
+  return `${project.name}#${entry}`;
 }

@@ -13,8 +13,8 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, sep } from 'node:path';
-import { context, type BuildContext, type Message } from 'esbuild';
+import { dirname, join, sep } from 'node:path';
+import { context, type BuildContext, type Message, type Plugin } from 'esbuild';
 
 /** The app did not synthesize: its output, or the assembly's error annotations. */
 export class SynthError extends Error {
@@ -205,6 +205,7 @@ export class CdkApp {
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'silent',
+      plugins: [ownDirname],
     });
     try {
       const result = await this.bundler.rebuild();
@@ -276,6 +277,25 @@ export class CdkApp {
     return env;
   }
 }
+
+/**
+ * Each workspace module keeps its own `__dirname` and `__filename`, as under tsx (the app may read
+ * files beside its sources: a custom resource's handler code): declared on the module's first line,
+ * so line numbers and source maps stay as they are; esbuild renames them apart between modules.
+ */
+const ownDirname: Plugin = {
+  name: 'own-dirname',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+      if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
+      const names = `const __dirname = ${JSON.stringify(dirname(args.path))}, __filename = ${JSON.stringify(args.path)};`;
+      const loader = args.path.endsWith('ts') ? 'ts' : 'js';
+      return { contents: `${names}${source}`, loader };
+    });
+  },
+};
 
 /** Starts the app in a waiting process with a synthesis's environment; its exit code and output. */
 function runStandby(

@@ -82,7 +82,11 @@ export function newLogStreamName(now = new Date()): string {
 /** `[auth:create-user]`: stack without the project's `Sm` prefix, and the handler's file. */
 export function defaultLabel(spec: Pick<FunctionSpec, 'id' | 'handler'>): string {
   const stack = spec.id.split('/')[0] ?? spec.id;
-  const service = stack.replace(/^Sm(?=[A-Z])/, '').toLowerCase();
+  // A stack inside a CDK Stage is named `<Stage>-<id>` (`Prod-SmAuth`): the label is the service's.
+  const service = stack
+    .replace(/^[A-Za-z0-9]+-(?=Sm[A-Z])/, '')
+    .replace(/^Sm(?=[A-Z])/, '')
+    .toLowerCase();
   const file = spec.handler.slice(spec.handler.lastIndexOf('/') + 1).split('.')[0];
   return `${service}:${file}`;
 }

@@ -439,10 +439,10 @@ function describeFiles(files: string[]): string {
   return `${files.length} files (${files.slice(0, 2).join(', ')}, …)`;
 }
 
-/** `location:apps/location/src/handlers/get-location.ts` → `location/get-location`. */
+/** `location#apps/location/src/handlers/get-location.ts` → `location/get-location`. */
 function shortEntry(entry: string): string {
-  const [project, file] = entry.split(':') as [string, string];
-  return `${project}/${basename(file).replace(/\.[cm]?tsx?$/, '')}`;
+  const [target, file] = entry.split('#') as [string, string];
+  return `${target}/${basename(file).replace(/\.[cm]?tsx?$/, '')}`;
 }
 
 function secs(ms: number): string {
