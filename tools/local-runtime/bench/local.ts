@@ -28,6 +28,12 @@ const START_RPS = 400;
 /** Far above what one loadtest process can send here: the plain server's search ends on a failure. */
 const MAX_RPS = 20_000;
 const LATENCY_PROBE_RPS = 200;
+/**
+ * Rates at which the three servers' CPU per request is compared: a figure that a shared machine's
+ * latency spikes do not decide (the search's p99 criterion fails on them), taken at the same rates
+ * for all three, since waking a sleeping thread costs more per request at low rates.
+ */
+const CPU_PROBE_RPS = [500, 1000, 2000];
 const floorWorkers = (() => {
   const at = process.argv.indexOf('--floor-workers');
   return at === -1 ? 1 : Math.max(1, Number(process.argv[at + 1]));
@@ -50,6 +56,8 @@ interface Trial {
   /** CPU used during the trial, in % of one core: this process (the loader) and the server's process tree. */
   loaderCpu: number;
   serverCpu: number;
+  /** The 1-minute load average at the trial's end. */
+  load: number;
 }
 
 interface LoadResult {
@@ -153,6 +161,7 @@ async function trial(
     crossed: identity.crossed(),
     loaderCpu,
     serverCpu,
+    load: loadavg()[0] ?? 0,
   };
   return {
     ...trialResult,
@@ -288,6 +297,17 @@ async function main(): Promise<void> {
       runtime: await trial(loadTest, urls.runtime, LATENCY_PROBE_RPS, TRIAL_SECONDS, runtime.child),
     };
 
+    // CPU per request at the same rates (in turn, so the three share the same moments of load).
+    const cpuProbe: Array<{ rps: number; plain: Trial; worker: Trial; runtime: Trial }> = [];
+    for (const rps of CPU_PROBE_RPS) {
+      cpuProbe.push({
+        rps,
+        plain: await trial(loadTest, urls.plain, rps, TRIAL_SECONDS, plain.child),
+        worker: await trial(loadTest, urls.worker, rps, TRIAL_SECONDS, worker.child),
+        runtime: await trial(loadTest, urls.runtime, rps, TRIAL_SECONDS, runtime.child),
+      });
+    }
+
     const rate = (t?: Trial) => (t ? `${t.target}` : `< ${START_RPS}`);
     console.log('');
     console.log(
@@ -317,6 +337,25 @@ async function main(): Promise<void> {
     if (best.plain && best.plain.loaderCpu >= 80) {
       console.log(
         `The loader used ${best.plain.loaderCpu.toFixed(0)} % of a core at the plain server's highest rate: that rate is about what one loadtest process can send here, so the ratio is against the loader's limit, not the plain server's.`,
+      );
+    }
+    console.log('');
+    console.log(
+      "Server CPU per request at a fixed rate (µs of CPU, all the server's threads; the runtime's share of the floor = floor µs / runtime µs, what the same cores would sustain if both were CPU-bound):",
+    );
+    console.log(
+      "| requests/s | in-thread µs | worker-thread µs | runtime µs | runtime's share of the floor | load average |",
+    );
+    console.log('|---|---|---|---|---|---|');
+    const perRequest = (t: Trial) => (t.serverCpu * 10_000) / Math.max(1, t.achieved);
+    for (const probeRow of cpuProbe) {
+      const [p, w, r] = [
+        perRequest(probeRow.plain),
+        perRequest(probeRow.worker),
+        perRequest(probeRow.runtime),
+      ];
+      console.log(
+        `| ${probeRow.rps} | ${p.toFixed(0)} | ${w.toFixed(0)} | ${r.toFixed(0)} | ${Math.round((100 * w) / r)} % | ${probeRow.runtime.load.toFixed(1)} |`,
       );
     }
     console.log('');

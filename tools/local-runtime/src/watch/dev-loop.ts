@@ -91,6 +91,8 @@ export class DevLoop {
   private assemblies = 0;
   private codeVersions = 0;
   private closed = false;
+  /** Each function's code directories staged by `swapCode`, oldest first. */
+  private readonly staged = new Map<string, string[]>();
   /** Runs the contracts' generators with their modules kept loaded. */
   private readonly scripts: ScriptRunner;
 
@@ -388,8 +390,21 @@ export class DevLoop {
         copyFileSync(existsSync(built) ? built : join(fn.codeDir, file), join(dir, file));
       }
       if (runtime.updateFunctionCode(fn.id, dir)) swapped.push(fn.id);
+      this.forgetOldCode(fn.id, dir);
     }
     return swapped;
+  }
+
+  /**
+   * Keeps a function's last two staged code directories (an environment of the previous one may
+   * still be in INIT) and removes older ones, a little later.
+   */
+  private forgetOldCode(functionId: string, dir: string): void {
+    const dirs = [...(this.staged.get(functionId) ?? []), dir];
+    for (const old of dirs.splice(0, Math.max(0, dirs.length - 2))) {
+      setTimeout(() => rmSync(old, { recursive: true, force: true }), 10_000).unref();
+    }
+    this.staged.set(functionId, dirs);
   }
 
   /**
