@@ -37,7 +37,9 @@ print_summary() {
   echo "jest: ${passed} passed, ${failed} failed"
 }
 
-step "python tools (cfn-lint, schemathesis) in .venv" bash tools/python/setup.sh
+step "python tools (cfn-lint, schemathesis, shellcheck) in .venv" bash tools/python/setup.sh
+step "go tools (oasdiff, actionlint) in .tools/bin" bash tools/go/install.sh
+step "actionlint (with shellcheck) on every workflow" npm run -s lint:workflows
 step "Chromium for the docs page test" bash tools/ci/ensure-chromium.sh
 step "generated code matches the contracts" npm run -s generate:check
 step "contract changes since HEAD are classified" npm run -s contracts:diff -- --base HEAD

@@ -10,7 +10,7 @@ stamp="$venv/.requirements.sha256"
 python="${PYTHON:-python3}"
 
 wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
-if [[ -x "$venv/bin/cfn-lint" && -x "$venv/bin/schemathesis" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
+if [[ -x "$venv/bin/cfn-lint" && -x "$venv/bin/schemathesis" && -x "$venv/bin/shellcheck" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
   exit 0
 fi
 

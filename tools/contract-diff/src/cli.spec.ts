@@ -43,6 +43,15 @@ function editYaml(path: string, edit: (doc: JsonObject) => void): void {
   writeFileSync(file, stringify(doc));
 }
 
+/** 1-based line of the first line of the base fixture `path` that contains `text`. */
+function lineOf(path: string, text: string): number {
+  return (
+    readFileSync(join(FIXTURE_ROOT, path), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1
+  );
+}
+
 /** The real CLI, in its own process, as `npm run contracts:diff` runs it. */
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [tsxCli, cliEntry, ...args], {
@@ -101,10 +110,8 @@ describe('npm run contracts:diff -- --base <ref>', () => {
     const result = cli('--base', 'HEAD~1');
 
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(
-      /breaking\s+GET \/loc\/\{userId\} › response 404 application\/problem\+json › \/detail/,
-    );
-    expect(result.stdout).toContain('[response-property-removed]');
+    expect(result.stdout).toMatch(/breaking\s+GET \/loc\/\{userId\} › response 404 › \/detail/);
+    expect(result.stdout).toContain('[response-optional-property-removed]');
     expect(result.stdout).toContain(`${EXTRA}: added`);
     expect(result.stdout).toContain('FAILED');
   });
@@ -129,7 +136,7 @@ describe('npm run contracts:diff -- --base <ref>', () => {
     const result = runInProcess('--base', 'HEAD');
 
     expect(result.stdout).toMatch(
-      /non-breaking\s+PUT \/loc\/\{userId\} › request body application\/json › \/altitude/,
+      /non-breaking\s+PUT \/loc\/\{userId\} › request body › \/altitude/,
     );
     expect(result.stdout).toContain('Result: OK — all changes are compatible.');
     expect(result.code).toBe(0);
@@ -165,9 +172,15 @@ describe('npm run contracts:diff -- --base <ref>', () => {
     ]);
     expect(summary.contracts[1]?.changes).toContainEqual({
       class: 'breaking',
-      code: 'response-property-removed',
-      location: 'POST /users › response 409 application/problem+json › /detail',
-      message: "property 'detail' removed: clients that read it will miss it",
+      level: 'error',
+      code: 'response-optional-property-removed',
+      origin: 'oasdiff',
+      operation: { method: 'POST', path: '/users', operationId: 'createUser' },
+      location: 'POST /users › response 409 › /detail',
+      jsonPath: '/detail',
+      message: 'removed the optional property `detail` from the response with the `409` status',
+      // The line in the shared file as it was: the property is gone from the head.
+      source: { side: 'base', file: PROBLEM, line: lineOf(PROBLEM, 'detail:') },
     });
     expect(result.code).toBe(1);
   });

@@ -18,10 +18,3 @@ export function canonical(value: JsonValue | undefined): string {
 export function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   return canonical(a) === canonical(b);
 }
-
-/** Short, single-line rendering of a value for a report message. */
-export function show(value: JsonValue | undefined): string {
-  if (value === undefined) return '(none)';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

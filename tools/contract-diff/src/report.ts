@@ -40,8 +40,9 @@ export function formatText(summary: Summary): string {
     for (const change of contract.changes) {
       const label =
         change.class === 'breaking' && contract.majorBumped ? 'breaking (allowed)' : change.class;
+      const at = change.source ? ` (${change.source.file}:${change.source.line})` : '';
       lines.push(`  ${label.padEnd(width)}  ${change.location}`);
-      lines.push(`  ${''.padEnd(width)}  ${change.message} [${change.code}]`);
+      lines.push(`  ${''.padEnd(width)}  ${change.message} [${change.code}]${at}`);
     }
     lines.push('');
   }

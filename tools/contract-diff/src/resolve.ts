@@ -4,23 +4,37 @@ import { isObject } from './json';
 import type { ContractSource } from './sources';
 import type { JsonObject, JsonValue } from './types';
 
+/** A contract as one side holds it: bundled, and the text of every file it is made of. */
+export interface LoadedContract {
+  /** Every `$ref` inlined: plain data. */
+  readonly document: JsonObject;
+  /** Repository-relative path → text, for the contract and every file its `$ref`s reach. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
 /**
  * Loads a contract from one side and inlines every `$ref` — local (`#/components/...`) and
  * relative-file (`../common/problem.yaml#/...`) — reading referenced files from the same side.
- * The diff then compares plain data, so moving a schema between files or into `components`
- * is not a change, and a change to a shared file shows up in every contract that uses it.
+ * The conventions then compare plain data, and `files` is exactly what oasdiff needs to see the
+ * same side (a change to a shared file shows up in every contract that uses it).
+ *
+ * This is also the gate in front of oasdiff: a remote (`https://…`) `$ref` or one that leaves the
+ * repository is refused here, so nothing a pull request writes into a contract makes the check
+ * fetch a URL (oasdiff itself would follow one).
  *
  * A reference cycle is left as a `{ $ref: '<file>#<pointer>' }` marker (compared as text):
  * recursive schemas are rare in HTTP contracts and this keeps the walk finite.
  */
-export function loadBundled(source: ContractSource, path: string): JsonObject {
+export function loadContract(source: ContractSource, path: string): LoadedContract {
   const documents = new Map<string, JsonValue>();
+  const files = new Map<string, string>();
 
   const load = (file: string): JsonValue => {
     const cached = documents.get(file);
     if (cached !== undefined) return cached;
     const text = source.read(file);
     if (text === undefined) throw new Error(`${file} not found in ${source.label}`);
+    files.set(file, text);
     let parsed: JsonValue;
     try {
       parsed = parse(text) as JsonValue;
@@ -56,7 +70,12 @@ export function loadBundled(source: ContractSource, path: string): JsonObject {
   const root = resolve(load(path), path, []);
   if (!isObject(root))
     throw new Error(`${path} in ${source.label} is not an OpenAPI document (not a mapping)`);
-  return root;
+  return { document: root, files };
+}
+
+/** The bundled document alone (see {@link loadContract}). */
+export function loadBundled(source: ContractSource, path: string): JsonObject {
+  return loadContract(source, path).document;
 }
 
 function splitRef(ref: string, from: string): [file: string, pointer: string] {

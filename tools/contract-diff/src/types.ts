@@ -5,19 +5,45 @@
  */
 export type ChangeClass = 'breaking' | 'non-breaking';
 
+/** oasdiff's severity of a change (after this repository's levels, `src/levels.ts`). */
+export type ChangeLevel = 'error' | 'warning' | 'info';
+
+/** The operation a change belongs to, as the contract names it. */
+export interface OperationRef {
+  /** Upper-case HTTP method, e.g. `GET`. */
+  readonly method: string;
+  /** Path template, e.g. `/loc/{userId}`. */
+  readonly path: string;
+  /** The operation's `operationId` on the base side (the head's when the operation is new). */
+  readonly operationId?: string;
+}
+
+/** Where a change sits in a contract file, as oasdiff's source locator reports it. */
+export interface SourceLine {
+  /** `base` for something removed or changed away from, `head` for what is there now. */
+  readonly side: 'base' | 'head';
+  /** Repository-relative file, e.g. `contracts/common/components.yaml`. */
+  readonly file: string;
+  readonly line: number;
+}
+
 /** One classified difference between the base and the working-tree version of a contract. */
 export interface Change {
   readonly class: ChangeClass;
-  /** Stable, machine-readable kind of change, e.g. `request-property-removed`. */
+  readonly level: ChangeLevel;
+  /** Stable kind of change: an oasdiff check id (`request-property-removed`) or one of ours. */
   readonly code: string;
-  /** Where it happened, e.g. `PUT /loc/{userId} › request body application/json › /latitude`. */
+  /** Who classified it: oasdiff, or one of this repository's conventions (`src/conventions.ts`). */
+  readonly origin: 'oasdiff' | 'convention';
+  readonly operation?: OperationRef;
+  /** Where it happened, e.g. `PUT /loc/{userId} › request body › /latitude`. */
   readonly location: string;
+  /** The property path inside the body or parameter, as oasdiff writes it (`/items/items/altitude`). */
+  readonly jsonPath?: string;
   /** What changed, in words, with the old and new values where they help. */
   readonly message: string;
+  readonly source?: SourceLine;
 }
-
-/** A schema is compared from the side of the party that must accept it. */
-export type Direction = 'request' | 'response';
 
 export type ContractStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 
