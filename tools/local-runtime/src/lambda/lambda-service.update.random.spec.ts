@@ -74,7 +74,7 @@ describe('updating a function while it serves, randomized', () => {
 
   it('answers every call once, with its own answer, from a spec in force between admission and answer', async () => {
     const seed = Number(process.env['HANDOVER_SEED'] ?? Date.now() % 2 ** 31);
-    const calls = Number(process.env['HANDOVER_CALLS'] ?? 3000);
+    const calls = Number(process.env['HANDOVER_CALLS'] ?? 2000);
     console.log(
       `update randomized test: seed ${seed}, ${calls} calls from ${CLIENTS} clients while the function is updated`,
     );
