@@ -210,6 +210,7 @@ async function main(): Promise<void> {
       await loop?.close();
       await workspace?.dispose();
       await runtime.close();
+      loop?.removeStaged();
     })().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -3,11 +3,14 @@
  * complete assembly replaces `cdk.out`, so a failed synthesis never leaves half an assembly there.
  */
 import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-/** Replaces `target` by the assembly in `staging` (renamed: same file system). */
+/**
+ * Replaces `target` by the assembly in `staging` (renamed: the same file system). The earlier
+ * assembly is moved beside `staging` and removed, so nothing is left beside `target`.
+ */
 export function replaceAssembly(staging: string, target: string): void {
-  const old = `${target}.old-${process.pid}`;
+  const old = join(dirname(staging), `replaced-${process.pid}`);
   rmSync(old, { recursive: true, force: true });
   try {
     renameSync(target, old);
@@ -23,7 +26,7 @@ export function replaceAssembly(staging: string, target: string): void {
  * the runtime keeps running from `source` while `cdk.out` shows the same assembly.
  */
 export function publishAssembly(source: string, target: string): void {
-  const staging = `${target}.next-${process.pid}`;
+  const staging = join(dirname(source), `published-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   linkTree(source, staging);
   replaceAssembly(staging, target);

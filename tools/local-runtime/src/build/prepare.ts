@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputsFingerprint, readStamp, writeStamp, type Stamp } from '../freshness';
 import { replaceAssembly } from './assembly-files';
@@ -21,7 +21,7 @@ import {
   type ContractProject,
 } from './contracts';
 import type { Progress } from './progress';
-import { CdkApp, SynthError } from './synth';
+import { CdkApp, stateDir, SynthError } from './synth';
 import { readWorkspaceProjects } from './workspace-projects';
 
 /** What the dev loop knows about the workspace, kept for watch mode's rebuilds. */
@@ -188,7 +188,8 @@ async function synthesize(
   assemblyDir: string,
   progress: Progress,
 ): Promise<[number, string]> {
-  const staging = `${assemblyDir}.synth-${process.pid}`;
+  // In the git-ignored tmp/ (the same file system as the workspace, so it renames into place).
+  const staging = join(stateDir(workspace.root), 'assemblies', `start-${process.pid}`);
   try {
     const result = await workspace.app.synth(staging);
     progress.verbose(result.output);
@@ -200,6 +201,7 @@ async function synthesize(
       `${stacks} stacks${result.warnings.length > 0 ? `, ${result.warnings.length} warnings` : ''}, cdk-nag clean`,
     ];
   } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
     if (error instanceof SynthError) {
       progress.fail(`synthesis failed: ${error.message}`, error.details);
       throw new PrepareError('synthesis failed');

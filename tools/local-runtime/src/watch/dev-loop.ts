@@ -115,8 +115,18 @@ export class DevLoop {
     this.watcher.close();
     await this.running;
     await this.scripts.restart();
-    // Staged code is disposable: the next start runs cdk.out's assets.
+  }
+
+  /**
+   * Removes the code and assemblies it staged (the next start runs `cdk.out`, published from the
+   * last of them). Only once the runtime has stopped: its functions may run from them until then.
+   */
+  removeStaged(): void {
     rmSync(this.options.codeDir, { recursive: true, force: true });
+    const assemblies = join(stateDir(this.options.workspace.root), 'assemblies');
+    for (let n = 1; n <= this.assemblies; n++) {
+      rmSync(join(assemblies, `${process.pid}-${n}`), { recursive: true, force: true });
+    }
   }
 
   /** Resolves when the loop has nothing to do (no reload running or queued). */
@@ -346,10 +356,18 @@ export class DevLoop {
       `${process.pid}-${++this.assemblies}`,
     );
     const synthStarted = performance.now();
-    const result = await workspace.app.synth(staging);
-    const synthMs = performance.now() - synthStarted;
-    for (const warning of result.warnings) this.options.progress.warn(warning);
-    const summary = await runtime.reload(staging);
+    let synthMs: number;
+    let summary: Awaited<ReturnType<typeof runtime.reload>>;
+    try {
+      const result = await workspace.app.synth(staging);
+      synthMs = performance.now() - synthStarted;
+      for (const warning of result.warnings) this.options.progress.warn(warning);
+      summary = await runtime.reload(staging);
+    } catch (error) {
+      // The runtime still runs the previous one: this one is of no use.
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
     publishAssembly(staging, assemblyDir);
     // The next synthesis's process loads its packages while the developer reads the answer.
     void workspace.app.warm();
