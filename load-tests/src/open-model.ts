@@ -1,4 +1,5 @@
 import { loadTest } from 'loadtest';
+import { Timeline } from './report/timeline';
 
 /** One fixed-rate run: requests are sent on schedule whether or not earlier ones have answered. */
 export interface OpenModelRun {
@@ -23,10 +24,14 @@ export interface RunOutcome {
   acknowledged: unknown[];
   /** Up to 20 bodies of non-2xx answers, with their content type, for problem+json checks. */
   rejections: { status: number; contentType: string; body: string }[];
+  /** Statuses and latencies per second, for the report. */
+  timeline?: Timeline;
 }
 
 interface LoadtestResult {
   statusCode?: number;
+  /** ms from sending the request to its answer. */
+  requestElapsed?: number;
   body?: string;
   headers?: Record<string, string | string[]>;
 }
@@ -49,6 +54,7 @@ export async function runOpenModel(run: OpenModelRun): Promise<RunOutcome> {
   const acknowledged: unknown[] = [];
   const rejections: RunOutcome['rejections'] = [];
   let networkErrors = 0;
+  const timeline = new Timeline();
   const summary = await runLoadTest({
     url: run.url,
     method: run.method,
@@ -65,8 +71,10 @@ export async function runOpenModel(run: OpenModelRun): Promise<RunOutcome> {
       const status = result?.statusCode;
       if (status === undefined) {
         networkErrors += error ? 1 : 0;
+        if (error) timeline.record('network-error', undefined);
         return;
       }
+      timeline.record(status, result?.requestElapsed);
       statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
       if (status >= 200 && status < 300 && result?.body) {
         acknowledged.push(JSON.parse(result.body));
@@ -85,6 +93,7 @@ export async function runOpenModel(run: OpenModelRun): Promise<RunOutcome> {
     elapsedSeconds: summary.elapsedSeconds ?? summary.totalTimeSeconds ?? run.seconds,
     acknowledged,
     rejections,
+    timeline,
   };
 }
 

@@ -1,11 +1,14 @@
 import type { LocalSystem } from '@sm/local-runtime';
 import { methodLimits, type MethodLimits } from './limits';
 import { runOpenModel, type RunOutcome } from './open-model';
+import { Timeline } from './report/timeline';
 import { requestJson, type Session } from './session';
+import type { ApiRoutes } from './target';
 import { crossedAnswers, judge, type Verdict } from './verdict';
 
 export interface ScenarioContext {
-  baseUrl: string;
+  /** Each method's URL at its own API's base URL. */
+  api: ApiRoutes;
   system: LocalSystem;
   /**
    * Signed-in users, each with a profile and a location (see `seed`). Scenarios spread their load
@@ -38,15 +41,16 @@ export interface Scenario {
  * user whose path was requested.
  */
 async function readAsEveryUser(
-  { baseUrl, sessions, seconds }: ScenarioContext,
+  { api, sessions, seconds }: ScenarioContext,
   method: 'GET',
+  resourcePath: string,
   path: (s: Session) => string,
   rps: number,
 ): Promise<{ outcome: RunOutcome; crossed: string[] }> {
   const outcomes = await Promise.all(
     sessions.map((session) =>
       runOpenModel({
-        url: new URL(path(session), baseUrl).href,
+        url: api.url(method, resourcePath, path(session)),
         method,
         headers: { authorization: session.authorization },
         requestsPerSecond: rps / sessions.length,
@@ -74,8 +78,8 @@ function belowLimit(
     async run(context) {
       const limits = methodLimits(context.system, method, resourcePath);
       const rps = Math.max(1, Math.floor(limits.rateLimit / 2));
-      await warmUp(context.baseUrl, limits, context.sessions, path);
-      const { outcome, crossed } = await readAsEveryUser(context, method, path, rps);
+      await warmUp(context.api, limits, context.sessions, path);
+      const { outcome, crossed } = await readAsEveryUser(context, method, resourcePath, path, rps);
       const verdict = judge(outcome, rps * context.seconds, { throttled: 'none' });
       const extra = extraCheck?.(outcome) ?? [];
       return { name, limits, rps, outcome, verdict: withFailures(verdict, [...crossed, ...extra]) };
@@ -92,8 +96,8 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
     async run(context) {
       const limits = methodLimits(context.system, method, resourcePath);
       const rps = limits.rateLimit * 2;
-      await warmUp(context.baseUrl, limits, context.sessions, path);
-      const { outcome, crossed } = await readAsEveryUser(context, method, path, rps);
+      await warmUp(context.api, limits, context.sessions, path);
+      const { outcome, crossed } = await readAsEveryUser(context, method, resourcePath, path, rps);
       return {
         name,
         limits,
@@ -118,17 +122,17 @@ function aboveLimit(method: 'GET', resourcePath: string, path: (s: Session) => s
 const acknowledgedWritesSurvive: Scenario = {
   name: 'PUT /loc/{userId} above the limit',
   summary: `twice the stage rate from ${USERS} users: 429s, no 5xx, every answer its own, every acknowledged write in the history`,
-  async run({ baseUrl, system, sessions: writers, seconds }) {
+  async run({ api, system, sessions: writers, seconds }) {
     const limits = methodLimits(system, 'PUT', '/loc/{userId}');
     const rps = limits.rateLimit * 2;
-    await warmUp(baseUrl, limits, writers, (s) => `/loc/${s.userId}`, {
+    await warmUp(api, limits, writers, (s) => `/loc/${s.userId}`, {
       latitude: 1,
       longitude: 1,
     });
     const outcomes = await Promise.all(
       writers.map((writer) =>
         runOpenModel({
-          url: new URL(`/loc/${writer.userId}`, baseUrl).href,
+          url: api.url('PUT', '/loc/{userId}', `/loc/${writer.userId}`),
           method: 'PUT',
           headers: { authorization: writer.authorization },
           body: '{"latitude":48.8584,"longitude":2.2945,"accuracy":LOAD_INDEX}',
@@ -151,7 +155,7 @@ const acknowledgedWritesSurvive: Scenario = {
           `${accuracies.length - acknowledged.size} answers of user ${i + 1} repeated another write's acknowledgement`,
         );
       }
-      const stored = await readWholeHistory(baseUrl, writer);
+      const stored = await readWholeHistory(api, writer);
       const missing = [...acknowledged].filter((accuracy) => !stored.has(accuracy as number));
       if (missing.length > 0) {
         failures.push(
@@ -179,6 +183,7 @@ function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
     elapsedSeconds: Math.max(...outcomes.map((o) => o.elapsedSeconds)),
     acknowledged: outcomes.flatMap((o) => o.acknowledged),
     rejections: outcomes.flatMap((o) => o.rejections).slice(0, 20),
+    timeline: Timeline.merge(outcomes.map((o) => o.timeline)),
   };
 }
 
@@ -188,8 +193,8 @@ function mergeOutcomes(outcomes: RunOutcome[]): RunOutcome {
  * share the machine's cores (the runtime starts one per core at a time), so a phase that began cold
  * would mostly measure start-up. Answers here are discarded; the buckets refill before the phase.
  */
-async function warmUp(
-  baseUrl: string,
+export async function warmUp(
+  api: ApiRoutes,
   limits: MethodLimits,
   sessions: Session[],
   path: (s: Session) => string,
@@ -199,7 +204,7 @@ async function warmUp(
   await Promise.all(
     Array.from({ length: environments }, (_, i) => sessions[i % sessions.length] as Session).map(
       (session) =>
-        fetch(new URL(path(session), baseUrl), {
+        fetch(api.url(limits.method, limits.resourcePath, path(session)), {
           method: limits.method,
           headers: {
             authorization: session.authorization,
@@ -218,12 +223,13 @@ async function warmUp(
   );
 }
 
-async function readWholeHistory(baseUrl: string, session: Session): Promise<Set<number>> {
+export async function readWholeHistory(api: ApiRoutes, session: Session): Promise<Set<number>> {
   const seen = new Set<number>();
   let cursor: string | null = null;
   for (let page = 0; page < 1_000; page += 1) {
     const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : '?limit=100';
-    const body = await requestJson(baseUrl, 'GET', `/loc/${session.userId}/history${query}`, {
+    const url = api.url('GET', '/loc/{userId}/history', `/loc/${session.userId}/history${query}`);
+    const body = await requestJson(url, 'GET', {
       authorization: session.authorization,
       expect: 200,
     });
@@ -261,13 +267,13 @@ export const scenarios: Scenario[] = [
 ];
 
 /** Puts the data the scenarios read in place: a profile and a current location. */
-export async function seed(baseUrl: string, session: Session): Promise<void> {
-  await requestJson(baseUrl, 'PUT', `/profile/${session.userId}`, {
+export async function seed(api: ApiRoutes, session: Session): Promise<void> {
+  await requestJson(api.url('PUT', '/profile/{userId}', `/profile/${session.userId}`), 'PUT', {
     body: { displayName: 'Load Test', bio: 'Generated by load-tests.' },
     authorization: session.authorization,
     expect: 201,
   });
-  await requestJson(baseUrl, 'PUT', `/loc/${session.userId}`, {
+  await requestJson(api.url('PUT', '/loc/{userId}', `/loc/${session.userId}`), 'PUT', {
     body: { latitude: 52.52, longitude: 13.405 },
     authorization: session.authorization,
     expect: 200,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ApiRoutes } from './target';
 
 /** A signed-in user the scenarios act as. */
 export interface Session {
@@ -8,19 +9,20 @@ export interface Session {
 }
 
 /**
- * Registers a fresh user and signs in, as a client would: through the public API, so the scenarios
- * exercise the same path against the local runtime or a deployed stage.
+ * Registers a fresh user and signs in, as a client would: through the auth API's base URL, so the
+ * scenarios exercise the same path against the local runtime or a deployed stage.
  */
-export async function signUpAndSignIn(baseUrl: string): Promise<Session> {
+export async function signUpAndSignIn(api: ApiRoutes): Promise<Session> {
   const username = `load_${randomBytes(6).toString('hex')}`;
   const password = randomBytes(18).toString('base64url');
-  const user = await postJson(
-    baseUrl,
-    '/users',
-    { username, password, displayName: 'Load Test' },
-    201,
-  );
-  const token = await postJson(baseUrl, '/tokens', { username, password }, 201);
+  const user = await requestJson(api.url('POST', '/users', '/users'), 'POST', {
+    body: { username, password, displayName: 'Load Test' },
+    expect: 201,
+  });
+  const token = await requestJson(api.url('POST', '/tokens', '/tokens'), 'POST', {
+    body: { username, password },
+    expect: 201,
+  });
   const userId = String(user['userId']);
   const value = String(token['token']);
   return { userId, token: value, authorization: `Bearer ${value}` };
@@ -28,13 +30,13 @@ export async function signUpAndSignIn(baseUrl: string): Promise<Session> {
 
 /** Sends one JSON request, retrying only on 429 (the stage may still be refilling its bucket). */
 export async function requestJson(
-  baseUrl: string,
+  url: string,
   method: string,
-  path: string,
   options: { body?: unknown; authorization?: string; expect: number },
 ): Promise<Record<string, unknown>> {
+  const path = new URL(url).pathname;
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const response = await fetch(new URL(path, baseUrl), {
+    const response = await fetch(url, {
       method,
       headers: {
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -56,8 +58,4 @@ export async function requestJson(
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   }
   throw new Error(`${method} ${path} was still throttled after 20 attempts`);
-}
-
-function postJson(baseUrl: string, path: string, body: unknown, expect: number) {
-  return requestJson(baseUrl, 'POST', path, { body, expect });
 }

@@ -39,7 +39,7 @@ describe('the soft-limit capacity check on the synthesized system', () => {
   it('fails on a violating configuration: profile’s stage rate above what get-profile reserves', () => {
     const violating = { ...profileLimits, stage: { rateLimit: 100, burstLimit: 25 } };
     const report = checkCapacity({ stacks: templatesOf({ profile: { limits: violating } }), limitsByStack: { ...limitsByStack, 'Prod-SmProfile': violating } });
-    expect(report.violations).toContain('Prod-SmProfile get-profile: rate 100/s × p99 1300 ms = 130 > reserved 60 × headroom 0.8 = 48');
+    expect(report.violations).toContain('Prod-SmProfile get-profile: rate 100/s × assumed p99 1300 ms = 130 > reserved 60 × headroom 0.8 = 48');
     expect(report.violations).toEqual(expect.arrayContaining([expect.stringMatching(/^Prod-SmAuth authorize: /)]));
   });
 

@@ -62,10 +62,15 @@ describe('ServiceMonitoring', () => {
     expect(byName('get-note-error-logs')).toMatchObject({ MetricName: 'sm-staging-notes-get-note-error-lines', Namespace: 'ServerlessMicroservices/Logs' });
   });
 
-  it('alarms on DynamoDB throttled requests and system errors per table', () => {
+  it('alarms on DynamoDB throttled requests and system errors per table, summed with missing operations as 0', () => {
     const throttled = byName('table-notes-throttled')!;
     expect(JSON.stringify(throttled['Metrics'])).toContain('ThrottledRequests');
     expect(JSON.stringify(byName('table-notes-system-errors')!['Metrics'])).toContain('SystemErrors');
+    // `a + b + …` would have no datapoint unless every operation had one (see sumOverOperations).
+    for (const name of ['table-notes-throttled', 'table-notes-system-errors']) {
+      const returned = (byName(name)!['Metrics'] as { Expression?: string; ReturnData?: boolean }[]).filter((m) => m.ReturnData !== false);
+      expect(returned.map((m) => m.Expression)).toEqual(['SUM(FILL(METRICS(), 0))']);
+    }
   });
 
   it('has a dashboard for the service', () => {

@@ -193,8 +193,8 @@ export class ServiceMonitoring extends Construct {
     const tableWidgets: cloudwatch.IWidget[] = [];
     for (const table of props.tables) {
       const key = `Table${pascalCase(table.definition.id)}`;
-      const throttled = table.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES });
-      const systemErrors = table.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES });
+      const throttled = sumOverOperations(table, 'ThrottledRequests', 'throttled requests, all operations');
+      const systemErrors = sumOverOperations(table, 'SystemErrors', 'system errors, all operations');
       this.alarm(`${key}Throttled`, throttled, 1, `table ${table.definition.id} throttled requests`);
       this.alarm(`${key}SystemErrors`, systemErrors, 1, `table ${table.definition.id} returned DynamoDB system errors`);
       tableWidgets.push(
@@ -249,6 +249,24 @@ export class ServiceMonitoring extends Construct {
     this.alarms.push(alarm);
     return alarm;
   }
+}
+
+/**
+ * The sum of a per-operation DynamoDB metric over the operations the services use, with every
+ * missing datapoint filled with 0. DynamoDB publishes ThrottledRequests and SystemErrors only when
+ * they happen, and only for the operation concerned; in metric math `a + b` has no value where `a`
+ * has none, so CDK's `metricThrottledRequestsForOperations` (`getitem + putitem + …`) has a
+ * datapoint only in a period where every operation was throttled — its alarm can never fire on a
+ * throttle of one operation. And alarms on AWS/DynamoDB metrics ignore missing data whatever
+ * TreatMissingData says, so a FILL-less alarm would also never return to OK. Found by the local
+ * runtime's alarm evaluation (tools/local-runtime, alarms).
+ */
+function sumOverOperations(table: ServiceTable, metricName: string, label: string): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  for (const operation of TABLE_OPERATIONS) {
+    usingMetrics[operation.toLowerCase()] = table.table.metric(metricName, { dimensionsMap: { TableName: table.table.tableName, Operation: operation }, statistic: 'Sum', period: FIVE_MINUTES });
+  }
+  return new cloudwatch.MathExpression({ expression: 'SUM(FILL(METRICS(), 0))', usingMetrics, label, period: FIVE_MINUTES });
 }
 
 const pct = (share: number) => `${Math.round(share * 100)} %`;

@@ -19,7 +19,8 @@ matter without making any request less random than schemathesis made it:
   pattern, and the 400 names only `/header/if-match`.
 * Token revocation. `DELETE /tokens/current` revokes the token it carries; sent with the shared
   token it would sign the fuzzer out of every later operation. Each such call gets a token of its
-  own, minted through `POST /tokens` just before it is sent.
+  own, minted through `POST /tokens` at the auth API's base URL (`FUZZ_AUTH_URL`) just before it is
+  sent: on this machine, or, when the user named a deployed stage (`FUZZ_DEPLOYED=1`), over https.
 """
 
 from __future__ import annotations
@@ -47,11 +48,17 @@ def _env(name: str) -> str:
     return value
 
 
-def _base_url() -> str:
-    base_url = _env("FUZZ_BASE_URL").rstrip("/")
-    if not _LOOPBACK.match(urlsplit(base_url).hostname or ""):
-        raise RuntimeError(f"fuzz_hooks: refusing to send requests to {base_url}: only loopback targets are fuzzed")
-    return base_url
+def _auth_url() -> str:
+    """The auth API's base URL: this machine, or (a deployed stage the user named) an https host."""
+    auth_url = _env("FUZZ_AUTH_URL").rstrip("/")
+    parts = urlsplit(auth_url)
+    if _LOOPBACK.match(parts.hostname or ""):
+        return auth_url
+    if os.environ.get("FUZZ_DEPLOYED") != "1":
+        raise RuntimeError(f"fuzz_hooks: refusing to send requests to {auth_url}: only loopback targets are fuzzed")
+    if parts.scheme != "https":
+        raise RuntimeError(f"fuzz_hooks: refusing to send a password to {auth_url}: a deployed stage is reached over https only")
+    return auth_url
 
 
 def takes_owner_id(generated_user_id: str) -> bool:
@@ -64,7 +71,7 @@ def takes_owner_id(generated_user_id: str) -> bool:
 def mint_token() -> str:
     """Signs the fuzz user in once more and returns the new bearer token."""
     response = requests.post(
-        f"{_base_url()}/tokens",
+        f"{_auth_url()}/tokens",
         json={"username": _env("FUZZ_USERNAME"), "password": _env("FUZZ_PASSWORD")},
         timeout=30,
     )

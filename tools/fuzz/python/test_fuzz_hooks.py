@@ -19,7 +19,9 @@ TOKEN = "shared-token-" + "x" * 30
 
 @pytest.fixture(autouse=True)
 def fuzz_env(monkeypatch):
-    monkeypatch.setenv("FUZZ_BASE_URL", "http://127.0.0.1:3000")
+    monkeypatch.setenv("FUZZ_BASE_URL", "http://127.0.0.1:3000/_aws/execute-api/llllllllll/prod")
+    monkeypatch.setenv("FUZZ_AUTH_URL", "http://127.0.0.1:3000/_aws/execute-api/aaaaaaaaaa/prod")
+    monkeypatch.setenv("FUZZ_DEPLOYED", "0")
     monkeypatch.setenv("FUZZ_USER_ID", OWNER)
     monkeypatch.setenv("FUZZ_TOKEN", TOKEN)
     monkeypatch.setenv("FUZZ_USERNAME", "fuzz_user")
@@ -98,9 +100,18 @@ def test_other_operations_keep_the_shared_token(monkeypatch):
 
 
 def test_tokens_are_only_minted_on_loopback(monkeypatch):
-    monkeypatch.setenv("FUZZ_BASE_URL", "http://10.0.0.5:3000")
+    monkeypatch.setenv("FUZZ_AUTH_URL", "http://10.0.0.5:3000/prod")
     with pytest.raises(RuntimeError, match="only loopback"):
         fuzz_hooks.mint_token()
+
+
+def test_a_deployed_stage_named_by_the_user_is_reached_over_https_only(monkeypatch):
+    monkeypatch.setenv("FUZZ_DEPLOYED", "1")
+    monkeypatch.setenv("FUZZ_AUTH_URL", "http://abc123defg.execute-api.eu-west-1.amazonaws.com/staging")
+    with pytest.raises(RuntimeError, match="https only"):
+        fuzz_hooks.mint_token()
+    monkeypatch.setenv("FUZZ_AUTH_URL", "https://abc123defg.execute-api.eu-west-1.amazonaws.com/staging/")
+    assert fuzz_hooks._auth_url() == "https://abc123defg.execute-api.eu-west-1.amazonaws.com/staging"
 
 
 def test_a_missing_environment_variable_is_named(monkeypatch):

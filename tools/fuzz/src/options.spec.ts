@@ -21,7 +21,9 @@ describe('parseFuzzArgs', () => {
   it('full mode adds the stateful phase, a time budget per contract and a fresh seed small enough to print exactly', () => {
     const options = parseFuzzArgs([]);
     expect(options.mode).toBe('full');
-    expect(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 31).toBe(true);
+    expect(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 31).toBe(
+      true,
+    );
     expect(options.maxTimeSeconds).toBeGreaterThan(0);
     expect(options.timeoutSeconds).toBeGreaterThan(options.maxTimeSeconds ?? Infinity);
     expect(options.phases).toContain('stateful');
@@ -29,8 +31,25 @@ describe('parseFuzzArgs', () => {
   });
 
   it('flags override the preset; contracts accumulate', () => {
-    const options = parseFuzzArgs(['--quick', '--seed', '7', '--max-examples', '3', '--contract', 'auth', '--contract', 'profile', '--phases', 'coverage']);
-    expect(options).toMatchObject({ seed: 7, maxExamples: 3, contracts: ['auth', 'profile'], phases: ['coverage'] });
+    const options = parseFuzzArgs([
+      '--quick',
+      '--seed',
+      '7',
+      '--max-examples',
+      '3',
+      '--contract',
+      'auth',
+      '--contract',
+      'profile',
+      '--phases',
+      'coverage',
+    ]);
+    expect(options).toMatchObject({
+      seed: 7,
+      maxExamples: 3,
+      contracts: ['auth', 'profile'],
+      phases: ['coverage'],
+    });
   });
 
   it('keeps the hard timeout above a longer schemathesis time budget', () => {
@@ -38,10 +57,36 @@ describe('parseFuzzArgs', () => {
   });
 
   it('refuses malformed numbers, unknown phases and unknown flags', () => {
-    expect(() => parseFuzzArgs(['--max-examples', '0'])).toThrow('--max-examples must be a positive integer, got 0');
+    expect(() => parseFuzzArgs(['--max-examples', '0'])).toThrow(
+      '--max-examples must be a positive integer, got 0',
+    );
     expect(() => parseFuzzArgs(['--seed=-1'])).toThrow('--seed must be a non-negative integer');
-    expect(() => parseFuzzArgs(['--phases', 'examples,chaos'])).toThrow('--phases takes examples, coverage, fuzzing, stateful');
-    expect(() => parseFuzzArgs(['--url', 'http://example.com'])).toThrow();
+    expect(() => parseFuzzArgs(['--phases', 'examples,chaos'])).toThrow(
+      '--phases takes examples, coverage, fuzzing, stateful',
+    );
+    expect(() => parseFuzzArgs(['--bogus'])).toThrow();
+  });
+
+  it('fuzzes the local runtime by default, a deployed stage with --stage, and given base URLs with --api', () => {
+    expect(parseFuzzArgs(['--quick']).target).toEqual({ kind: 'local', stage: 'prod' });
+    expect(parseFuzzArgs(['--stage', 'staging']).target).toEqual({
+      kind: 'deployed',
+      stage: 'staging',
+      region: undefined,
+    });
+    expect(
+      parseFuzzArgs(['--api', 'auth=https://a.example.com/staging/', '--stage', 'staging']).target,
+    ).toEqual({
+      kind: 'explicit',
+      stage: 'staging',
+      apis: new Map([['auth', 'https://a.example.com/staging']]),
+    });
+  });
+
+  it('refuses --url, pointing to --stage and --api', () => {
+    expect(() => parseFuzzArgs(['--url', 'http://example.com'])).toThrow(
+      /--url is gone: .*--stage <name>.*--api auth=<url>/,
+    );
   });
 
   it('returns undefined for --help', () => {

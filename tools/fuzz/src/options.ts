@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { DEFAULT_STAGE } from '@sm/infra';
+import { chooseTarget, TARGET_OPTIONS, TARGET_USAGE, type TargetChoice } from '@sm/stage-target';
 
 /** Schemathesis test phases (`--phases`). */
 export type Phase = 'examples' | 'coverage' | 'fuzzing' | 'stateful';
@@ -7,6 +9,11 @@ export type Phase = 'examples' | 'coverage' | 'fuzzing' | 'stateful';
 /** One fuzz run: which contracts, how much data, how long. */
 export interface FuzzOptions {
   mode: 'quick' | 'full';
+  /**
+   * What is fuzzed: the local runtime (default; each contract at its API's own base URL on it), a
+   * deployed stage (`--stage`), or base URLs given with `--api`.
+   */
+  target: TargetChoice;
   /** Cloud assembly the local runtime runs. */
   assemblyDir: string;
   /** Contract names (`contracts/<name>`); empty = every contract with a bundled `openapi.json`. */
@@ -36,7 +43,12 @@ export interface FuzzOptions {
 /** The CI run: fixed seed, few examples, no stateful phase; about a minute on two cores. */
 export const QUICK_SEED = 20261127;
 
-const PRESETS: Record<FuzzOptions['mode'], Omit<FuzzOptions, 'mode' | 'assemblyDir' | 'contracts' | 'reportDir' | 'seed'> & { seed?: number }> = {
+const PRESETS: Record<
+  FuzzOptions['mode'],
+  Omit<FuzzOptions, 'mode' | 'target' | 'assemblyDir' | 'contracts' | 'reportDir' | 'seed'> & {
+    seed?: number;
+  }
+> = {
   quick: {
     maxExamples: 10,
     maxTimeSeconds: undefined,
@@ -60,8 +72,12 @@ const PRESETS: Record<FuzzOptions['mode'], Omit<FuzzOptions, 'mode' | 'assemblyD
 
 export const USAGE = `Usage: npm run fuzz -- [options]     (npm run fuzz:quick = --quick)
 
-Starts the local runtime from the cloud assembly (in memory, 127.0.0.1, a free port), signs a fuzz
-user in, seeds a profile and a location, and runs schemathesis against every contract.
+Starts the local runtime from the cloud assembly (in memory, 127.0.0.1, a free port), or takes a
+deployed stage, signs a fuzz user in, seeds a profile and a location, and runs schemathesis against
+every contract at its own API's base URL.
+
+Target (default: the local runtime):
+${TARGET_USAGE}
 
   --quick              the CI run: seed ${QUICK_SEED}, 10 examples per operation, no stateful phase
   --contract NAME      only this contract (auth, profile, location); repeatable
@@ -78,14 +94,16 @@ user in, seeds a profile and a location, and runs schemathesis against every con
 function positiveInteger(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a positive integer, got ${value}`);
   return parsed;
 }
 
 function nonNegativeInteger(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`${name} must be a non-negative integer, got ${value}`);
   return parsed;
 }
 
@@ -94,7 +112,8 @@ function parsePhases(value: string | undefined): Phase[] | undefined {
   const known: Phase[] = ['examples', 'coverage', 'fuzzing', 'stateful'];
   const phases = value.split(',').map((phase) => phase.trim());
   const unknown = phases.filter((phase) => !known.includes(phase as Phase));
-  if (unknown.length > 0 || phases.length === 0) throw new Error(`--phases takes ${known.join(', ')}; got ${value}`);
+  if (unknown.length > 0 || phases.length === 0)
+    throw new Error(`--phases takes ${known.join(', ')}; got ${value}`);
   return phases as Phase[];
 }
 
@@ -103,6 +122,7 @@ export function parseFuzzArgs(argv: string[]): FuzzOptions | undefined {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...TARGET_OPTIONS,
       quick: { type: 'boolean', default: false },
       contract: { type: 'string', multiple: true },
       assembly: { type: 'string', default: 'cdk.out' },
@@ -124,11 +144,14 @@ export function parseFuzzArgs(argv: string[]): FuzzOptions | undefined {
   const maxTime = positiveInteger('--max-time', values['max-time']);
   return {
     mode,
+    target: chooseTarget(values, { stage: DEFAULT_STAGE }),
     assemblyDir: values.assembly,
     contracts: values.contract ?? [],
     maxExamples: positiveInteger('--max-examples', values['max-examples']) ?? preset.maxExamples,
     maxTimeSeconds: maxTime ?? preset.maxTimeSeconds,
-    timeoutSeconds: positiveInteger('--timeout', values.timeout) ?? Math.max(preset.timeoutSeconds, (maxTime ?? 0) * 2),
+    timeoutSeconds:
+      positiveInteger('--timeout', values.timeout) ??
+      Math.max(preset.timeoutSeconds, (maxTime ?? 0) * 2),
     // A seed schemathesis draws itself is a 128-bit integer that JSON reports cannot carry exactly.
     seed: nonNegativeInteger('--seed', values.seed) ?? preset.seed ?? randomInt(2 ** 31),
     phases: parsePhases(values.phases) ?? preset.phases,

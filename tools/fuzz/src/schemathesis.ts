@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { FuzzContract } from './contracts';
-import { assertLoopback } from './loopback';
+import { assertFuzzTarget } from './loopback';
 import type { FuzzOptions } from './options';
 import type { FuzzUser } from './session';
 
@@ -42,7 +42,10 @@ export interface SchemathesisRun {
    */
   ratePerSecond: number;
   reportDir: string;
-  options: Pick<FuzzOptions, 'maxExamples' | 'maxTimeSeconds' | 'seed' | 'phases' | 'workers' | 'continueOnFailure'>;
+  options: Pick<
+    FuzzOptions,
+    'maxExamples' | 'maxTimeSeconds' | 'seed' | 'phases' | 'workers' | 'continueOnFailure'
+  >;
 }
 
 export function reportPaths(reportDir: string): { json: string; junit: string } {
@@ -54,34 +57,65 @@ export function schemathesisArgs(run: SchemathesisRun, configFile: string): stri
   const { options } = run;
   const reports = reportPaths(run.reportDir);
   const args = [
-    '--config-file', configFile,
-    'run', run.contract.specPath,
-    '--url', run.baseUrl,
-    '--checks', CHECKS.join(','),
+    '--config-file',
+    configFile,
+    'run',
+    run.contract.specPath,
+    '--url',
+    run.baseUrl,
+    '--checks',
+    CHECKS.join(','),
     // Positive and negative data: schema-valid requests must be accepted, malformed ones refused with 4xx.
-    '--mode', 'all',
-    '--phases', options.phases.join(','),
-    '--max-examples', String(options.maxExamples),
-    '--rate-limit', `${run.ratePerSecond}/s`,
-    '--workers', String(options.workers),
-    '--request-timeout', '15',
-    '--report', 'json,junit',
-    '--report-json-path', reports.json,
-    '--report-junit-path', reports.junit,
-    '--seed', String(options.seed),
+    '--mode',
+    'all',
+    '--phases',
+    options.phases.join(','),
+    '--max-examples',
+    String(options.maxExamples),
+    '--rate-limit',
+    `${run.ratePerSecond}/s`,
+    '--workers',
+    String(options.workers),
+    '--request-timeout',
+    '15',
+    '--report',
+    'json,junit',
+    '--report-json-path',
+    reports.json,
+    '--report-junit-path',
+    reports.junit,
+    '--seed',
+    String(options.seed),
   ];
   if (options.maxTimeSeconds !== undefined) args.push('--max-time', String(options.maxTimeSeconds));
   if (options.continueOnFailure) args.push('--continue-on-failure');
   return args;
 }
 
+/** Where the hooks send their own requests. */
+export interface HookTarget {
+  /** The base URL of the contract's API under test. */
+  baseUrl: string;
+  /** The auth API's base URL: the hooks sign the fuzz user in there for a token of its own. */
+  authUrl: string;
+  /** A deployed stage the user named (`--stage`, `--api`): the hooks may then reach it over https. */
+  deployed: boolean;
+}
+
 /** What the hooks (python/fuzz_hooks.py) need to know about the target and the fuzz user. */
-export function schemathesisEnv(baseUrl: string, user: FuzzUser, hooksDir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function schemathesisEnv(
+  target: HookTarget,
+  user: FuzzUser,
+  hooksDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   return {
     ...env,
     PYTHONPATH: [hooksDir, env['PYTHONPATH']].filter(Boolean).join(delimiter),
     SCHEMATHESIS_HOOKS: 'fuzz_hooks',
-    FUZZ_BASE_URL: baseUrl,
+    FUZZ_BASE_URL: target.baseUrl,
+    FUZZ_AUTH_URL: target.authUrl,
+    FUZZ_DEPLOYED: target.deployed ? '1' : '0',
     FUZZ_TOKEN: user.token,
     FUZZ_USER_ID: user.userId,
     FUZZ_USERNAME: user.username,
@@ -97,10 +131,17 @@ export function schemathesisEnv(baseUrl: string, user: FuzzUser, hooksDir: strin
  * and cheap when nothing changed) and returns its CLI.
  */
 export function ensureSchemathesis(workspaceRoot: string): string {
-  const setup = spawnSync('bash', [join(workspaceRoot, 'tools', 'python', 'setup.sh')], { cwd: workspaceRoot, stdio: 'inherit' });
-  if (setup.status !== 0) throw new Error(`tools/python/setup.sh failed (exit ${setup.status ?? setup.signal})`);
+  const setup = spawnSync('bash', [join(workspaceRoot, 'tools', 'python', 'setup.sh')], {
+    cwd: workspaceRoot,
+    stdio: 'inherit',
+  });
+  if (setup.status !== 0)
+    throw new Error(`tools/python/setup.sh failed (exit ${setup.status ?? setup.signal})`);
   const cli = join(workspaceRoot, '.venv', 'bin', 'schemathesis');
-  if (!existsSync(cli)) throw new Error(`${cli} is missing after tools/python/setup.sh; is schemathesis in tools/python/requirements.txt?`);
+  if (!existsSync(cli))
+    throw new Error(
+      `${cli} is missing after tools/python/setup.sh; is schemathesis in tools/python/requirements.txt?`,
+    );
   return cli;
 }
 
@@ -115,7 +156,8 @@ export interface RunOutcome {
 /**
  * Runs schemathesis for one contract and stops it (SIGTERM, then SIGKILL) if it outlives
  * `timeoutSeconds`. Its report is captured rather than streamed, so contracts can run side by side
- * and each report still reads as one block.
+ * and each report still reads as one block. The target must be this machine unless `deployed` says
+ * the user named a deployed stage (see `assertFuzzTarget`).
  */
 export async function runSchemathesis(
   cli: string,
@@ -123,10 +165,11 @@ export async function runSchemathesis(
   env: NodeJS.ProcessEnv,
   cwd: string,
   timeoutSeconds: number,
-  logFile: string = join(cwd, 'schemathesis.log'),
+  options: { logFile?: string; deployed?: boolean } = {},
 ): Promise<RunOutcome> {
+  const logFile = options.logFile ?? join(cwd, 'schemathesis.log');
   const baseUrl = args[args.indexOf('--url') + 1];
-  if (baseUrl) assertLoopback(baseUrl);
+  if (baseUrl) assertFuzzTarget(baseUrl, options.deployed ?? false);
   mkdirSync(cwd, { recursive: true });
   const log = createWriteStream(logFile);
   const chunks: Buffer[] = [];

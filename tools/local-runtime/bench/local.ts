@@ -1,11 +1,12 @@
 /**
- * `npm run bench:local [-- --quick] [-- --floor-workers N]`: the speed of the local runtime against
- * two plain node:http servers running the same handler — one calling it in its own thread, one
- * handing each request to a worker thread and back as the runtime hands invocations to execution
- * environments (bench/worker-server.ts: the floor of the runtime's architecture; N workers,
- * default 1) — all loaded by loadtest (open model, fixed rate) from this process, each server in
- * its own child process (one process tree, one run; all share the cores). The runtime's share of
- * the worker-thread server is the figure with a target (≥ 60 %); the in-thread one is context.
+ * `npm run bench:local [-- --quick] [-- --no-metrics] [-- --floor-workers N]`: the speed of the
+ * local runtime against two plain node:http servers running the same handler — one calling it in
+ * its own thread, one handing each request to a worker thread and back as the runtime hands
+ * invocations to execution environments (bench/worker-server.ts: the floor of the runtime's
+ * architecture; N workers, default 1) — all loaded by loadtest (open model, fixed rate) from this
+ * process, each server in its own child process (one process tree, one run; all share the cores).
+ * The runtime's share of the worker-thread server is the figure with a target (≥ 60 %); the
+ * in-thread one is context.
  *
  * For each server it searches the highest rate sustained for the trial duration with ≥ 98 % of the
  * target achieved, p99 < 100 ms and no errors, and prints a table, the latency both add at a
@@ -23,6 +24,8 @@ import { readAssembly } from '../src/assembly';
 import { buildFixtureAssembly } from '../fixtures/build';
 
 const quick = process.argv.includes('--quick');
+/** The runtime without CloudWatch metrics and alarms: what recording them costs is the difference. */
+const noMetrics = process.argv.includes('--no-metrics');
 const TRIAL_SECONDS = quick ? 3 : 10;
 const START_RPS = 400;
 /** Far above what one loadtest process can send here: the plain server's search ends on a failure. */
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
         '0',
         '--in-memory',
         '--quiet',
+        ...(noMetrics ? ['--no-metrics'] : []),
       ],
       (output) =>
         output.includes('Ctrl-C stops cleanly.')
@@ -320,7 +324,7 @@ async function main(): Promise<void> {
     const names = {
       plain: 'plain node:http, handler in its thread (context)',
       worker: `plain node:http, handler in a worker thread (${floorWorkers}), JSON by postMessage: the floor`,
-      runtime: 'local runtime, every emulation on',
+      runtime: `local runtime, every emulation on${noMetrics ? ', metrics off (--no-metrics)' : ', CloudWatch metrics and alarms on'}`,
     };
     const pct = (t: Trial | undefined, of: Trial | undefined) =>
       t && of ? `${Math.round((100 * t.target) / of.target)} %` : '–';

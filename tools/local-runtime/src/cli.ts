@@ -30,6 +30,10 @@ const USAGE = `Usage: npm start -- [options]
   --verbose         print the tools' own output (code generation, build, synthesis)
   --quiet           no function logs on the console (they still go to .local/logs)
   --compile-cache   keep V8's code cache of the bundles between cold starts (faster INIT than AWS's)
+  --alarm-period-scale F   multiply every alarm period (and the metrics' 10 s resolution) by F, 0 < F ≤ 1
+                    (0.01: a 5-minute period lasts 3 s); for tests and short runs
+  --no-metrics      no CloudWatch metrics, alarms or dashboards (/_local/)
+  --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
   -h, --help        this text`;
 
 interface CliOptions {
@@ -43,6 +47,9 @@ interface CliOptions {
   verbose: boolean;
   quiet: boolean;
   compileCache: boolean;
+  alarmPeriodScale: number;
+  metrics: boolean;
+  dynamoProxy: boolean;
 }
 
 function parseCli(argv: string[]): CliOptions | undefined {
@@ -59,6 +66,9 @@ function parseCli(argv: string[]): CliOptions | undefined {
       verbose: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       'compile-cache': { type: 'boolean', default: false },
+      'alarm-period-scale': { type: 'string' },
+      'no-metrics': { type: 'boolean', default: false },
+      'no-dynamodb-proxy': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -69,6 +79,12 @@ function parseCli(argv: string[]): CliOptions | undefined {
     throw new Error(`--port must be a port number, got ${values.port}`);
   if (values.watch && values['no-watch'])
     throw new Error('--watch and --no-watch contradict each other');
+  const alarmPeriodScale =
+    values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1))
+    throw new Error(
+      `--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`,
+    );
   return {
     port,
     stage: values.stage,
@@ -79,6 +95,9 @@ function parseCli(argv: string[]): CliOptions | undefined {
     verbose: values.verbose,
     quiet: values.quiet,
     compileCache: values['compile-cache'],
+    alarmPeriodScale,
+    metrics: !values['no-metrics'],
+    dynamoProxy: !values['no-dynamodb-proxy'],
   };
 }
 
@@ -102,6 +121,7 @@ function banner(
 ): string {
   const rel = (dir: string | undefined) => (dir ? relative(workspaceRoot, dir) || '.' : undefined);
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
+  const serviceWidth = Math.max(0, ...runtime.apis.map((api) => api.service.length));
   const lines = [
     '',
     `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
@@ -112,6 +132,14 @@ function banner(
         `  ${route.method.padEnd(width)}  ${route.url}${route.secured ? '  (authorizer)' : ''}`,
     ),
     '',
+    // The same routes under each API's own base URL, shaped like a deployed stage's (what
+    // `npm run load -- --api <service>=<url>` and a deployed function's published URL look like).
+    'Each API at its own base URL, as deployed:',
+    ...runtime.apis.map(
+      (api) =>
+        `  ${api.service.padEnd(serviceWidth)}  ${api.baseUrl}  (${api.stackName}, stage ${api.stage})`,
+    ),
+    '',
     ...(runtime.system.skipped.length > 0
       ? [
           `  not run (no API uses them): ${runtime.system.skipped.map((fn) => fn.id).join(', ')}`,
@@ -119,6 +147,12 @@ function banner(
         ]
       : []),
     `  docs  ${runtime.docsUrl}`,
+    ...(runtime.alarms
+      ? [
+          `  dashboards  ${runtime.origin}/_local/dashboards  (${runtime.system.monitoring.dashboards.length})`,
+          `  alarms      ${runtime.origin}/_local/alarms  (${runtime.system.monitoring.alarms.length}${runtime.alarms.timeScale === 1 ? '' : `, periods ×${runtime.alarms.timeScale}`})`,
+        ]
+      : []),
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
     `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,
     ...(watching
@@ -172,6 +206,9 @@ async function main(): Promise<void> {
     inMemory: options.inMemory,
     quiet: options.quiet,
     compileCache: options.compileCache,
+    alarmPeriodScale: options.alarmPeriodScale,
+    metrics: options.metrics,
+    dynamoProxy: options.dynamoProxy,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),
   });

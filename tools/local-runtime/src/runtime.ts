@@ -3,13 +3,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readAssembly, type LocalSystem } from './assembly';
+import { localApiBaseUrl, readAssembly, serviceOfStack, type LocalSystem } from './assembly';
+import { AlarmService } from './alarms';
+import { createConsoleHandler, LOCAL_CONSOLE_PATH } from './dashboards';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
+import { startDynamoProxy, type DynamoProxy } from './dynamodb/proxy';
 import { Gateway } from './gateway/gateway';
 import { createLambdaService, type FunctionSpec, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
+import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
 import { reloadSystem, type ReloadSummary } from './reload';
 import { startSsmStandIn, type SsmStandIn } from './ssm';
 
@@ -43,6 +47,25 @@ export interface RuntimeOptions {
   compileCache?: boolean;
   /** Gateway diagnostics (5xx explanations). @default console.error unless quiet */
   log?: (line: string) => void;
+  /**
+   * Publish CloudWatch's metrics (API Gateway, Lambda, DynamoDB, EMF, metric filters), evaluate the
+   * assembly's alarms and serve its dashboards under `/_local/`. @default true
+   */
+  metrics?: boolean;
+  /**
+   * Multiplies every alarm period, the evaluation interval and the metrics' 10 s resolution
+   * (`--alarm-period-scale`): 0.01 makes a 5-minute alarm period 3 s, for tests and short runs.
+   * @default 1
+   */
+  alarmPeriodScale?: number;
+  /**
+   * Functions reach DynamoDB through the runtime's DynamoDB proxy (metrics layer, test faults).
+   * `false` points them at dynalite directly — no DynamoDB metrics, no proxy layers — to measure
+   * what the proxy costs. @default true
+   */
+  dynamoProxy?: boolean;
+  /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
+  monitorLog?: (line: string) => void;
 }
 
 export interface RouteInfo {
@@ -53,9 +76,38 @@ export interface RouteInfo {
   secured: boolean;
 }
 
+/** One REST API of the assembly and the base URL it is served at, shaped like its deployed one. */
+export interface ApiInfo {
+  /** The stack's construct id without `Sm`, lower-cased: `auth`, `location`, `profile`. */
+  service: string;
+  /** The local stand-in for API Gateway's generated id (10 characters, stable across restarts). */
+  apiId: string;
+  /** The API Gateway stage, as the template names it. */
+  stage: string;
+  /** `${origin}/_aws/execute-api/<apiId>/<stage>`, no trailing slash: use it as a deployed stage's URL. */
+  baseUrl: string;
+  /** The CloudFormation stack name (`SmAuth`, `Staging-SmAuth`). */
+  stackName: string;
+}
+
+/** Every REST API of a system read from the assembly, with its per-API base URL on `origin`. */
+export function describeApis(system: Pick<LocalSystem, 'apis'>, origin: string): ApiInfo[] {
+  return system.apis
+    .map((api) => ({
+      service: serviceOfStack(api.stackId),
+      apiId: api.apiId,
+      stage: api.stageName,
+      baseUrl: localApiBaseUrl(origin, api.apiId, api.stageName),
+      stackName: api.stackName,
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}
+
 export interface RunningRuntime {
-  /** `http://127.0.0.1:3000` */
+  /** `http://127.0.0.1:3000`: every API's routes at once, no stage in the path. */
   origin: string;
+  /** Each API at its own deployed-shaped base URL (`${origin}/_aws/execute-api/<apiId>/<stage>`). */
+  readonly apis: ApiInfo[];
   port: number;
   docsUrl: string;
   /** The routes served now (they change with `reload`). */
@@ -66,12 +118,20 @@ export interface RunningRuntime {
   dataDir: string | undefined;
   logsDir: string | undefined;
   lambda: LambdaService;
+  /** The local CloudWatch metrics; `undefined` with `metrics: false`. */
+  metrics: MetricStore | undefined;
+  /** The assembly's alarms as CloudWatch would evaluate them; `undefined` with `metrics: false`. */
+  alarms: AlarmService | undefined;
+  /** What functions call as DynamoDB: the proxy in front of dynalite (add layers with `use`); undefined with `dynamoProxy: false`. */
+  dynamoProxy: DynamoProxy | undefined;
+  /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
+  ssm: SsmStandIn;
   /**
    * Swaps in a newly synthesized assembly without stopping (see reload.ts): functions updated,
    * added or removed, new tables created, APIs replaced for the next requests, SSM parameters
    * replaced; the store keeps its data and requests in flight finish as they started. Refused (the
    * old system keeps serving) when the new assembly cannot run: then it throws and nothing changed.
-   * One reload at a time.
+   * One reload at a time. Alarms, dashboards and metric filters stay those read at start.
    */
   reload(assemblyDir: string): Promise<ReloadSummary>;
   /**
@@ -80,15 +140,15 @@ export interface RunningRuntime {
    * function already runs that directory.
    */
   updateFunctionCode(functionId: string, codeDir: string): boolean;
-  /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
-  ssm: SsmStandIn;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the system a cloud assembly describes: DynamoDB (dynalite) with its tables, SSM
- * parameters (a read-only stand-in), every Lambda function, and every REST API behind one HTTP origin.
+ * Starts the system a cloud assembly describes: DynamoDB (dynalite, behind the DynamoDB proxy) with
+ * its tables, SSM parameters (a read-only stand-in), every Lambda function, and every REST API
+ * behind one HTTP origin, each also at its own deployed-shaped base URL; CloudWatch's metrics,
+ * alarms and dashboards over all of it.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const host = options.host ?? '127.0.0.1';
@@ -96,8 +156,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const inMemory = options.inMemory ?? false;
   const dataDir = inMemory ? undefined : join(stateDir, 'data');
   const logsDir = inMemory ? undefined : join(stateDir, 'logs');
-  const log =
-    options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.error(line));
+  const monitorLog = options.monitorLog ?? ((line: string) => console.error(`local-runtime: ${line}`));
+  const withMetrics = options.metrics ?? true;
+  const scale = options.alarmPeriodScale ?? 1;
+  if (!(scale > 0 && scale <= 1)) throw new Error(`alarmPeriodScale must be in (0, 1], got ${scale}`);
 
   // Listen first: the port is part of every URL the assembly resolves to (e.g. a published API URL).
   let handler: Parameters<typeof createServer>[1] = (_req, res) => {
@@ -111,31 +174,50 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const origin = `http://${host}:${port}`;
 
   let dynamo: LocalDynamo | undefined;
+  let proxy: DynamoProxy | undefined;
   let logSink: LogSink | undefined;
   let lambda: LambdaService | undefined;
+  let store: MetricStore | undefined;
+  let alarms: AlarmService | undefined;
   let ssm: SsmStandIn | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    // Functions get dynalite's and the SSM stand-in's endpoints in their environment, so the
-    // assembly is read after both listen.
+    // Functions get the DynamoDB proxy's and the SSM stand-in's endpoints in their environment, so
+    // the assembly is read after both listen.
     [dynamo, ssm] = await Promise.all([
       startLocalDynamo({ dataDir, inMemory }),
       startSsmStandIn({ host }),
     ]);
-    const [store, parameters] = [dynamo, ssm];
+    proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
+    const [storeEndpoint, functionsDynamo, parameterStore] = [dynamo.endpoint, proxy?.endpoint ?? dynamo.endpoint, ssm];
     const readSystem = (assemblyDir: string) =>
       readAssembly(assemblyDir, {
         origin,
         stage: options.stage,
         extraEnvironment: {
-          AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-          AWS_ENDPOINT_URL_SSM: parameters.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: functionsDynamo,
+          AWS_ENDPOINT_URL_SSM: parameterStore.endpoint,
         },
       });
     let system = readSystem(options.assemblyDir);
     ssm.setParameters(system.parameters);
-    logSink = createLogSink({ logsDir, quiet: options.quiet });
-    lambda = createLambdaService({
+    if (withMetrics) {
+      store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
+      for (const warning of system.monitoring.unsupported) monitorLog(`warning: ${warning}`);
+      alarms = new AlarmService({
+        store,
+        alarms: system.monitoring.alarms,
+        topics: system.monitoring.topics,
+        timeScale: scale,
+        stateDir: inMemory ? undefined : stateDir,
+        log: monitorLog,
+        warn: (line) => monitorLog(`warning: ${line}`),
+      });
+      proxy?.use(dynamoMetricsLayer(store, system.tables));
+    }
+    const sink = createLogSink({ logsDir, quiet: options.quiet });
+    logSink = store ? observeLogs(sink, store, system.monitoring.metricFilters, (line) => monitorLog(`warning: ${line}`)) : sink;
+    const service = createLambdaService({
       accountConcurrency: options.accountConcurrency,
       logSink,
       compileCacheDir: options.compileCache
@@ -144,19 +226,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           : join(stateDir, 'compile-cache')
         : undefined,
     });
+    lambda = store ? observeLambda(service, store) : service;
     for (const fn of system.functions) lambda.register(fn);
-    const functions = lambda;
+    const [functions, metricStore] = [lambda, store];
     const makeGateway = (apis: LocalSystem['apis']) =>
-      new Gateway({ apis, lambda: functions, reservedPaths: [DOCS_PATH], log });
+      new Gateway({
+        apis,
+        lambda: functions,
+        reservedPaths: [DOCS_PATH, LOCAL_CONSOLE_PATH],
+        log,
+        observer: metricStore ? gatewayMetrics(metricStore, apis) : undefined,
+      });
     // Replaced by a reload; a request keeps the gateway it started with.
     let gateway = makeGateway(system.apis);
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
+    const localConsole = store && alarms ? createConsoleHandler({ store, alarms, dashboards: system.monitoring.dashboards, startedAt: store.now() }) : undefined;
     handler = (req, res) => {
       const url = req.url ?? '/';
       if (url.startsWith(DOCS_PATH) && docs(req, res, url.split('?')[0]!)) return;
+      if (localConsole && url.startsWith(LOCAL_CONSOLE_PATH) && localConsole(req, res)) return;
       gateway.handle(req, res);
     };
+    alarms?.evaluate();
     const routes = () =>
       gateway.router.routes().map((route) => ({
         method: route.method,
@@ -171,7 +263,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         const result = await reloadSystem(
           {
             lambda: functions,
-            dynamoEndpoint: store.endpoint,
+            dynamoEndpoint: storeEndpoint,
             makeGateway,
             accountConcurrency: options.accountConcurrency ?? 1000,
           },
@@ -180,7 +272,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           log,
         );
         system = result.system;
-        parameters.setParameters(system.parameters);
+        parameterStore.setParameters(system.parameters);
         if (result.gateway) gateway = result.gateway;
         return result.summary;
       });
@@ -198,18 +290,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       return true;
     };
 
-    const [started, sink] = [lambda, logSink];
+    const [started, openSink, db, dbProxy, metrics, evaluator, parameters] = [lambda, logSink, dynamo, proxy, store, alarms, ssm];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         await closeServer(server);
         await started.close();
-        await sink.close();
-        await store.close();
+        await openSink.close();
+        evaluator?.close();
+        metrics?.close();
+        await dbProxy?.close();
+        await db.close();
         await parameters.close();
       })());
     return {
       origin,
+      get apis() {
+        return describeApis(system, origin);
+      },
       port,
       docsUrl: `${origin}${DOCS_PATH}`,
       get routes() {
@@ -221,9 +319,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       dataDir,
       logsDir,
       lambda,
+      metrics,
+      alarms,
+      dynamoProxy: dbProxy,
+      ssm: parameters,
       reload,
       updateFunctionCode,
-      ssm: parameters,
       close,
     };
   } catch (error) {
@@ -231,6 +332,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     server.closeAllConnections();
     await lambda?.close().catch(() => undefined);
     await logSink?.close().catch(() => undefined);
+    alarms?.close();
+    store?.close();
+    await proxy?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
     await ssm?.close().catch(() => undefined);
     throw error;

@@ -17,30 +17,21 @@ let runtime: RunningRuntime;
 let browser: BrowserContext;
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    assemblyDir: await fixtureAssembly(),
-    port: 0,
-    inMemory: true,
-    quiet: true,
-    docs: specs,
-  });
+  runtime = await startRuntime({ assemblyDir: await fixtureAssembly(), port: 0, inMemory: true, quiet: true, docs: specs });
   // A fresh profile directory each run (playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(
-    mkdtempSync(join(tmpdir(), 'local-runtime-chromium-')),
-    {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
-  );
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'local-runtime-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -49,9 +40,7 @@ afterAll(async () => {
 });
 
 it('has a bundled contract for every contract in the repository', () => {
-  const contracts = readdirSync(join(workspaceRoot, 'contracts')).filter((name) =>
-    existsSync(join(workspaceRoot, 'contracts', name, 'openapi.yaml')),
-  );
+  const contracts = readdirSync(join(workspaceRoot, 'contracts')).filter((name) => existsSync(join(workspaceRoot, 'contracts', name, 'openapi.yaml')));
   expect(specs.map((spec) => spec.name).sort()).toEqual(contracts.sort());
   expect(contracts.length).toBeGreaterThanOrEqual(3);
 });
@@ -64,19 +53,14 @@ it('lists every operation of every contract, with assets served locally only', a
   });
   await page.goto(runtime.docsUrl);
   const expected = specs.flatMap((spec) =>
-    Object.entries(
-      (spec.document as { paths: Record<string, Record<string, { operationId?: string }>> }).paths,
-    ).flatMap(([path, item]) =>
+    Object.entries((spec.document as { paths: Record<string, Record<string, { operationId?: string }>> }).paths).flatMap(([path, item]) =>
       Object.keys(item)
         .filter((key) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(key))
         .map((method) => `${method.toUpperCase()} ${path}`),
     ),
   );
   expect(expected.length).toBeGreaterThan(0);
-  await page
-    .locator('.opblock')
-    .nth(expected.length - 1)
-    .waitFor({ timeout: 30_000 });
+  await page.locator('.opblock').nth(expected.length - 1).waitFor({ timeout: 30_000 });
   const shown = await page.$$eval('.opblock-summary', (blocks) =>
     blocks.map((block) => {
       const method = block.querySelector('.opblock-summary-method')?.textContent?.trim() ?? '';

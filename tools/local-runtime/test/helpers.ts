@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import { buildFixtureAssembly } from '../fixtures/build';
 
 /** The fixture app with the low limits the end-to-end tests rely on. */
-export const TEST_LIMITS = {
-  stageRateLimit: 20,
-  stageBurstLimit: 10,
-  authorizerCacheTtlSeconds: 2,
-} as const;
+export const TEST_LIMITS = { stageRateLimit: 20, stageBurstLimit: 10, authorizerCacheTtlSeconds: 2 } as const;
 
 export function fixtureAssembly(): Promise<string> {
   return buildFixtureAssembly(TEST_LIMITS);
@@ -29,12 +25,7 @@ export interface Reply {
 export async function call(origin: string, path: string, init: RequestInit = {}): Promise<Reply> {
   const response = await fetch(`${origin}${path}`, init);
   const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    json: () => JSON.parse(text) as Record<string, unknown>,
-  };
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -15,39 +15,25 @@ jest.setTimeout(300_000);
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 for (const [name, document] of contracts) ajv.addSchema(document, name);
-const pointer = (...parts: string[]) =>
-  parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 /** Asserts the reply has the expected status and a body the contract declares for it. */
 function expectConforms(operationId: string, reply: Reply, status: number): void {
-  expect({
-    operationId,
-    status: reply.status,
-    body: reply.status === status ? undefined : reply.text,
-  }).toEqual({ operationId, status, body: undefined });
+  expect({ operationId, status: reply.status, body: reply.status === status ? undefined : reply.text }).toEqual({ operationId, status, body: undefined });
   if (status === 204) return;
   const { contract, path, method } = findOperation(operationId);
   const contentType = (reply.headers.get('content-type') ?? '').split(';')[0]!;
   const ref = `${contract}#/${pointer('paths', path, method, 'responses', String(status), 'content', contentType, 'schema')}`;
   const validate: ValidateFunction = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
   const valid = validate(reply.json());
-  expect({ operationId, errors: valid ? null : validate.errors }).toEqual({
-    operationId,
-    errors: null,
-  });
+  expect({ operationId, errors: valid ? null : validate.errors }).toEqual({ operationId, errors: null });
 }
 
 let runtime: RunningRuntime;
 let origin: string;
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    assemblyDir: synthSystem(),
-    port: 0,
-    inMemory: true,
-    quiet: true,
-    log: () => undefined,
-  });
+  runtime = await startRuntime({ assemblyDir: synthSystem(), port: 0, inMemory: true, quiet: true, log: () => undefined });
   origin = runtime.origin;
 });
 
@@ -56,76 +42,70 @@ afterAll(() => runtime?.close());
 it('serves every contract operation, and nothing else, on one origin', () => {
   const served = runtime.routes.map((route) => `${route.method} ${route.path}`).sort();
   const declared = [...contracts.values()]
-    .flatMap((document) =>
-      Object.entries(document.paths).flatMap(([path, item]) =>
-        Object.keys(item)
-          .filter((key) => key !== 'parameters')
-          .map((method) => `${method.toUpperCase()} ${path}`),
-      ),
-    )
+    .flatMap((document) => Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)))
     .sort();
   expect(served).toEqual(declared);
 });
 
-it('runs every operation end to end as a client calls it', async () => {
-  const json = { 'content-type': 'application/json' };
-  const user: Record<string, unknown> = {
-    ...exampleBody('createUser'),
-    username: `e2e_${Date.now().toString(36)}`,
-  };
+/** Where a client sends each service's requests: the one origin, or each API's own base URL. */
+const targets: [string, (service: string) => string][] = [
+  ['on the root origin', () => origin],
+  ["on each API's own base URL, as against a deployed stage", (service) => apiBase(service)],
+];
 
-  const created = await call(origin, '/users', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify(user),
-  });
+function apiBase(service: string): string {
+  const api = runtime.apis.find((candidate) => candidate.service === service);
+  if (!api) throw new Error(`no API of service ${service}: ${JSON.stringify(runtime.apis)}`);
+  return api.baseUrl;
+}
+
+it('lists the three APIs with deployed-shaped base URLs, and publishes the location API\'s own to profile', () => {
+  expect(runtime.apis.map((api) => [api.service, api.stackName, api.stage])).toEqual([
+    ['auth', 'Prod-SmAuth', 'prod'],
+    ['location', 'Prod-SmLocation', 'prod'],
+    ['profile', 'Prod-SmProfile', 'prod'],
+  ]);
+  // get-profile reads location's URL at run time from the SSM parameter it is told the name of.
+  const getProfile = runtime.system.functions.find((fn) => fn.environment['LOCATION_API_URL_PARAMETER'] !== undefined);
+  const name = getProfile?.environment['LOCATION_API_URL_PARAMETER'];
+  expect(name).toBe('/sm/prod/location/api-url');
+  expect(runtime.system.parameters.find((parameter) => parameter.name === name)?.value).toBe(apiBase('location'));
+});
+
+it.each(targets)('runs every operation end to end as a client calls it, %s', async (_where, base) => {
+  const json = { 'content-type': 'application/json' };
+  const user: Record<string, unknown> = { ...exampleBody('createUser'), username: `e2e_${Date.now().toString(36)}` };
+
+  const created = await call(base('auth'), '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
   expectConforms('createUser', created, 201);
   const userId = String(created.json()['userId']);
 
-  const signIn = {
-    ...exampleBody('createToken'),
-    username: user['username'],
-    password: user['password'],
-  };
-  const issued = await call(origin, '/tokens', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify(signIn),
-  });
+  const signIn = { ...exampleBody('createToken'), username: user['username'], password: user['password'] };
+  const issued = await call(base('auth'), '/tokens', { method: 'POST', headers: json, body: JSON.stringify(signIn) });
   expectConforms('createToken', issued, 201);
   const auth = { authorization: `Bearer ${String(issued.json()['token'])}` };
 
-  const anonymous = await call(origin, `/profile/${userId}`);
+  const anonymous = await call(base('profile'), `/profile/${userId}`);
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
 
-  const putProfile = await call(origin, `/profile/${userId}`, {
-    method: 'PUT',
-    headers: { ...auth, ...json },
-    body: JSON.stringify(exampleBody('putProfile')),
-  });
+  const putProfile = await call(base('profile'), `/profile/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
   expectConforms('putProfile', putProfile, 201);
 
-  const putLocation = await call(origin, `/loc/${userId}`, {
-    method: 'PUT',
-    headers: { ...auth, ...json },
-    body: JSON.stringify(exampleBody('putLocation')),
-  });
+  const putLocation = await call(base('location'), `/loc/${userId}`, { method: 'PUT', headers: { ...auth, ...json }, body: JSON.stringify(exampleBody('putLocation')) });
   expectConforms('putLocation', putLocation, 200);
 
-  const getLocation = await call(origin, `/loc/${userId}`, { headers: auth });
+  const getLocation = await call(base('location'), `/loc/${userId}`, { headers: auth });
   expectConforms('getLocation', getLocation, 200);
 
-  const history = await call(origin, `/loc/${userId}/history`, { headers: auth });
+  const history = await call(base('location'), `/loc/${userId}/history`, { headers: auth });
   expectConforms('listLocationHistory', history, 200);
 
-  // Profile reads the location through the location API's published URL, i.e. this origin.
-  const profile = await call(origin, `/profile/${userId}`, { headers: auth });
+  // Profile reads the location through the location API's published URL: its local base URL.
+  const profile = await call(base('profile'), `/profile/${userId}`, { headers: auth });
   expectConforms('getProfile', profile, 200);
-  expect(profile.json()['location']).toMatchObject({
-    latitude: exampleBody('putLocation')['latitude'],
-  });
+  expect(profile.json()['location']).toMatchObject({ latitude: exampleBody('putLocation')['latitude'] });
 
-  const revoked = await call(origin, '/tokens/current', { method: 'DELETE', headers: auth });
+  const revoked = await call(base('auth'), '/tokens/current', { method: 'DELETE', headers: auth });
   expectConforms('revokeCurrentToken', revoked, 204);
 });

@@ -20,7 +20,17 @@ describe('checkCapacity', () => {
     console.log(formatCapacityReport(report));
     expect(report.violations).toEqual([]);
     expect(report.functions).toHaveLength(9);
-    expect(formatCapacityReport(report)).toMatch(/Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+yes/);
+    expect(formatCapacityReport(report)).toMatch(/Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+640\s+yes/);
+  });
+
+  it('uses a measured p99 where one is given, and fails where it breaks the inequality', () => {
+    const slow = checkCapacity({ stacks, limitsByStack, measuredP99Ms: (fn) => (fn.stackName === 'Owner' && fn.entry === 'authorize' ? 1200 : undefined) });
+    const authorizer = slow.functions.find((f) => f.stackName === 'Owner' && f.entry === 'authorize')!;
+    // 60/s × 1.2 s = 72 needed against 80 × 0.8 = 64: the reservation no longer carries the stage rate.
+    expect(authorizer).toMatchObject({ p99Ms: 1200, p99Source: 'measured', steadyConcurrency: 72, maxRate: 53.3, ok: false });
+    expect(slow.violations).toContainEqual('Owner authorize: rate 60/s × measured p99 1200 ms = 72 > reserved 80 × headroom 0.8 = 64');
+    const others = slow.functions.filter((f) => f !== authorizer);
+    expect(new Set(others.map((f) => f.p99Source))).toEqual(new Set(['assumed']));
   });
 
   it('loads the shared authorizer with every secured method of every API that uses it', () => {
@@ -44,7 +54,7 @@ describe('checkCapacity', () => {
   it('fails when the stage rate times p99 exceeds reserved concurrency times headroom', () => {
     const violating = { ...notesLimits, stage: { rateLimit: 100, burstLimit: 1 } };
     const report = checkCapacity({ stacks: synthesize(violating), limitsByStack: { Owner: violating, Consumer: violating } });
-    expect(report.violations).toContain('Owner create-note: rate 100/s × p99 200 ms = 20 > reserved 15 × headroom 0.8 = 12');
+    expect(report.violations).toContain('Owner create-note: rate 100/s × assumed p99 200 ms = 20 > reserved 15 × headroom 0.8 = 12');
     expect(formatCapacityReport(report)).toMatch(/Owner\s+create-note.*NO/);
   });
 

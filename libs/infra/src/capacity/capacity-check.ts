@@ -35,6 +35,12 @@ export interface CapacityCheckInput {
   readonly limitsByStack: { readonly [stackName: string]: ServiceLimits };
   /** @default DEFAULT_ACCOUNT_QUOTAS */
   readonly quotas?: AccountQuotas;
+  /**
+   * A measured p99 duration (ms) to use instead of the declared `assumedP99Ms`, e.g. from a load
+   * report; `undefined` for a function keeps the assumed one.
+   * @default none: every function uses its assumed p99
+   */
+  readonly measuredP99Ms?: (fn: FunctionRef) => number | undefined;
 }
 
 /** The load one function must carry, and whether its reservation carries it. */
@@ -49,6 +55,11 @@ export interface FunctionCapacity {
   /** Σ burst limits of those methods: the most requests the gateway lets through at once. */
   readonly burstLimit: number;
   readonly assumedP99Ms: number;
+  /** The p99 the inequalities used: the measured one when given, else the assumed one. */
+  readonly p99Ms: number;
+  readonly p99Source: 'assumed' | 'measured';
+  /** The highest stage rate (Σ over its methods, requests/s) the reservation carries at this p99: reserved × headroom / p99. */
+  readonly maxRate: number;
   readonly reservedConcurrency: number;
   readonly headroom: number;
   /** rate × p99: concurrency needed at the sustained rate (Little's law). */
@@ -137,7 +148,10 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
     const methods = loads.get(fn) ?? [];
     const rateLimit = methods.reduce((sum, m) => sum + (m.rateLimit ?? 0), 0);
     const burstLimit = methods.reduce((sum, m) => sum + (m.burstLimit ?? 0), 0);
-    const p99 = declared.assumedP99Ms / 1000;
+    const measured = input.measuredP99Ms?.(fn);
+    const p99Ms = measured ?? declared.assumedP99Ms;
+    const p99Source = measured === undefined ? 'assumed' : 'measured';
+    const p99 = p99Ms / 1000;
     const steady = rateLimit * p99;
     const burst = burstLimit + steady;
     const capacity = fn.reservedConcurrency * limits.headroom;
@@ -145,7 +159,7 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
     const burstOk = burst <= fn.reservedConcurrency + 1e-9;
     if (!steadyOk) {
       violations.push(
-        `${where}: rate ${round(rateLimit)}/s × p99 ${declared.assumedP99Ms} ms = ${round(steady)} > reserved ${fn.reservedConcurrency} × headroom ${limits.headroom} = ${round(capacity)}`,
+        `${where}: rate ${round(rateLimit)}/s × ${p99Source} p99 ${round(p99Ms)} ms = ${round(steady)} > reserved ${fn.reservedConcurrency} × headroom ${limits.headroom} = ${round(capacity)}`,
       );
     }
     if (!burstOk) {
@@ -161,6 +175,9 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
       rateLimit,
       burstLimit,
       assumedP99Ms: declared.assumedP99Ms,
+      p99Ms: round(p99Ms),
+      p99Source,
+      maxRate: round(capacity / p99, 1),
       reservedConcurrency: fn.reservedConcurrency,
       headroom: limits.headroom,
       steadyConcurrency: round(steady),
@@ -188,18 +205,19 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
 
 /** The report as the table the check prints. */
 export function formatCapacityReport(report: CapacityReport): string {
-  const header = ['stack', 'function', 'methods', 'Σ rate/s', 'Σ burst', 'p99 ms', 'rate×p99', 'reserved×headroom', 'burst+rate×p99', 'reserved', 'ok'];
+  const header = ['stack', 'function', 'methods', 'Σ rate/s', 'Σ burst', 'p99 ms', 'rate×p99', 'reserved×headroom', 'burst+rate×p99', 'reserved', 'max rate/s', 'ok'];
   const rows = report.functions.map((f) => [
     f.stackName,
     f.entry,
     String(f.routes.length),
     String(round(f.rateLimit)),
     String(f.burstLimit),
-    String(f.assumedP99Ms),
+    `${f.p99Ms}${f.p99Source === 'measured' ? ' (measured)' : ''}`,
     String(f.steadyConcurrency),
     `${f.reservedConcurrency}×${f.headroom}=${round(f.reservedConcurrency * f.headroom)}`,
     String(f.burstConcurrency),
     String(f.reservedConcurrency),
+    String(f.maxRate),
     f.ok ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -3,10 +3,17 @@ export interface ApiModel {
   /** `<stack>/<logicalId>` of the RestApi. */
   id: string;
   stackName: string;
+  /** The stack's construct id (`SmLocation`), whatever stage holds it. */
+  stackId: string;
   name: string;
   apiId: string;
   region: string;
   accountId: string;
+  /**
+   * The stack's environment as synthesized: `undefined` parts for an environment-agnostic stack,
+   * where `region` and `accountId` above are local stand-ins.
+   */
+  environment: { account?: string; region?: string };
   stageName: string;
   stageVariables: Record<string, string> | null;
   methods: MethodModel[];
@@ -15,6 +22,14 @@ export interface ApiModel {
   gatewayResponses: Map<string, GatewayResponseModel>;
   /** Throttling per method key (`/items/{id} GET`), from the stage's MethodSettings. */
   throttling: ThrottleSettings;
+  /** Detailed CloudWatch metrics (`MetricsEnabled`) per method key, from the same MethodSettings. */
+  metricsEnabled?: MethodFlags;
+}
+
+/** A per-method boolean of the stage's MethodSettings: the `/*\/*` default and overrides. */
+export interface MethodFlags {
+  stageDefault?: boolean;
+  perMethod: Map<string, boolean>;
 }
 
 export interface ThrottleLimit {

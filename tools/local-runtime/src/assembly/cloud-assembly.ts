@@ -12,6 +12,11 @@ export interface Template {
 export interface StackArtifact {
   /** The CloudFormation stack name (`properties.stackName`, else the artifact id). */
   stackName: string;
+  /**
+   * The stack's construct id: the last part of its display name (`SmAuth`, also for
+   * `Staging/SmAuth` inside a CDK Stage), else the artifact id.
+   */
+  stackId: string;
   artifactId: string;
   template: Template;
   /** Directory the template and its assets sit in (nested assemblies have their own). */
@@ -69,6 +74,7 @@ export function readCloudAssembly(assemblyDir: string): StackArtifact[] {
     const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '') ?? [];
     stacks.push({
       stackName: artifact.properties.stackName ?? artifact.displayName ?? artifactId,
+      stackId: artifact.displayName?.split('/').pop() || artifactId,
       artifactId,
       template: readJson<Template>(join(dir, artifact.properties.templateFile)),
       assemblyDir: dir,

@@ -4,6 +4,7 @@ import { IntrinsicResolver } from './intrinsics';
 
 const stack = (stackName: string, template: Template): StackArtifact => ({
   stackName,
+  stackId: stackName,
   artifactId: stackName,
   template,
   assemblyDir: '/assembly',
@@ -53,10 +54,23 @@ describe('IntrinsicResolver', () => {
     expect(resolver.resolve({ Ref: 'ArnParam' }, at('Environment'))).toBe('arn:aws:lambda:eu-west-1:111122223333:function:producer-fn');
   });
 
-  it('turns a deployed API URL into the local origin, stage dropped', () => {
+  it("turns a deployed API URL into that API's local base URL, API id and stage in the path", () => {
     const { resolver, at } = setup();
-    expect(resolver.resolve({ Ref: 'UrlParam' }, at('Environment'))).toBe('http://127.0.0.1:3000/');
-    expect(resolver.resolve({ 'Fn::Join': ['', [{ Ref: 'UrlParam' }, 'loc/1']] }, at('Environment'))).toBe('http://127.0.0.1:3000/loc/1');
+    const base = `http://127.0.0.1:3000/_aws/execute-api/${resolver.physicalId(producer, 'Api')}/prod`;
+    expect(resolver.resolve({ Ref: 'UrlParam' }, at('Environment'))).toBe(`${base}/`);
+    expect(resolver.resolve({ 'Fn::Join': ['', [{ Ref: 'UrlParam' }, 'loc/1']] }, at('Environment'))).toBe(`${base}/loc/1`);
+  });
+
+  it('leaves a URL alone that names another API or another stage of this one', () => {
+    const { resolver, at } = setup();
+    const apiId = resolver.physicalId(producer, 'Api');
+    expect(resolver.resolve(`https://${apiId}.execute-api.eu-west-1.amazonaws.com/staging/x`, at('X'))).toBe(
+      `https://${apiId}.execute-api.eu-west-1.amazonaws.com/staging/x`,
+    );
+    expect(resolver.resolve('https://zzzzzzzzzz.execute-api.eu-west-1.amazonaws.com/prod', at('X'))).toBe('https://zzzzzzzzzz.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(resolver.resolve(`https://${apiId}.execute-api.eu-west-1.amazonaws.com/production`, at('X'))).toBe(
+      `https://${apiId}.execute-api.eu-west-1.amazonaws.com/production`,
+    );
   });
 
   it('rebuilds an authorizer URI with Fn::Select and Fn::Split over the ARN, as CDK writes it', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StackArtifact } from './cloud-assembly';
+import { localApiBaseUrl } from './api-base-url';
 import { AssemblyError } from './errors';
 
 /** The local stand-ins for what CloudFormation would know about the account. */
@@ -56,7 +57,7 @@ export class IntrinsicResolver {
     return stack.account ?? this.env.accountId;
   }
 
-  /** Resolves a property value and rewrites deployed API URLs to the local origin. */
+  /** Resolves a property value and rewrites deployed API URLs to their local per-API base URLs. */
   resolve(value: unknown, at: Location): unknown {
     return this.localizeUrls(this.resolveValue(value, at));
   }
@@ -98,6 +99,12 @@ export class IntrinsicResolver {
         return named('Name', () => logicalId);
       case 'AWS::ApiGateway::RestApi':
         return this.localId(stack, logicalId, 10);
+      case 'AWS::CloudWatch::Alarm':
+        return named('AlarmName', generatedName);
+      case 'AWS::CloudWatch::Dashboard':
+        return named('DashboardName', generatedName);
+      case 'AWS::Logs::MetricFilter':
+        return named('FilterName', generatedName);
       default:
         // API Gateway resource/authorizer/validator ids and anything else: short, stable, unique.
         return this.localId(stack, logicalId, 6);
@@ -118,7 +125,12 @@ export class IntrinsicResolver {
     return id;
   }
 
-  /** Tells the resolver which REST APIs exist, so their deployed URLs map to the local origin. */
+  /**
+   * Tells the resolver which REST APIs exist, so their deployed URLs
+   * (`https://<apiId>.execute-api.<region>.<suffix>/<stage>`) map to the same API's local base URL
+   * (`<origin>/_aws/execute-api/<apiId>/<stage>`): code that calls an API by its published URL then
+   * takes the path it takes when deployed, stage path included.
+   */
   registerApiUrls(apis: { apiId: string; stageName: string }[]): void {
     if (apis.length === 0) return;
     const alternatives = apis.map((api) => `${api.apiId}\\.execute-api\\.[a-z0-9-]+\\.[a-z.]+/${escapeRegExp(api.stageName)}`);
@@ -128,12 +140,18 @@ export class IntrinsicResolver {
   private localizeUrls(value: unknown): unknown {
     const pattern = this.apiUrlPattern;
     if (!pattern) return value;
-    if (typeof value === 'string') return value.replace(pattern, this.env.origin);
+    if (typeof value === 'string') return value.replace(pattern, (url) => this.localBaseUrl(url));
     if (Array.isArray(value)) return value.map((item) => this.localizeUrls(item));
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.localizeUrls(v)]));
     }
     return value;
+  }
+
+  /** `https://<apiId>.execute-api.…/<stage>` (one the pattern matched) → its local per-API base URL. */
+  private localBaseUrl(deployedUrl: string): string {
+    const { hostname, pathname } = new URL(deployedUrl);
+    return localApiBaseUrl(this.env.origin, hostname.slice(0, hostname.indexOf('.')), pathname.slice(1));
   }
 
   private resolveValue(value: unknown, at: Location): unknown {
@@ -296,6 +314,8 @@ export class IntrinsicResolver {
         return `arn:${p}:logs:${region}:${account}:log-group:${id()}:*`;
       case 'AWS::SNS::Topic.TopicArn':
         return id();
+      case 'AWS::CloudWatch::Alarm.Arn':
+        return `arn:${p}:cloudwatch:${region}:${account}:alarm:${id()}`;
       case 'AWS::SSM::Parameter.Value':
         return this.resolveValue(resource.Properties?.['Value'], { stack, resource: logicalId, property: 'Value' });
       case 'AWS::SSM::Parameter.Type':

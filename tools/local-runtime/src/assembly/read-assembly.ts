@@ -2,10 +2,11 @@ import { isAbsolute, join } from 'node:path';
 import type { TableSpec } from '../dynamodb';
 import type { FunctionSpec } from '../lambda/types';
 import type { ParameterSpec } from '../ssm/types';
-import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, ThrottleSettings } from './api-model';
+import type { ApiModel, AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodFlags, MethodModel, ThrottleSettings } from './api-model';
 import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
+import { readMonitoring, type MonitoringModel } from './read-monitoring';
 import { selectStage } from './stage-assembly';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
@@ -18,6 +19,8 @@ export interface LocalSystem {
    * as CDK's deploy-time custom-resource handlers. One an API uses is a startup error instead.
    */
   skipped: { id: string; reason: string }[];
+  /** Alarms, metric filters, dashboards and SNS topics: what CloudWatch would run. */
+  monitoring: MonitoringModel;
   /** The deployment stage run (`prod`), or `undefined` for an assembly without stages. */
   stage: string | undefined;
   /** Every `AWS::SSM::Parameter`, its value resolved as deployed (API URLs local): what the SSM stand-in serves. */
@@ -86,7 +89,7 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
   const parameters = eachResource(stacks, 'AWS::SSM::Parameter').map(({ stack, logicalId, properties }) => readParameter(resolver, stack, logicalId, properties));
-  return { functions, tables, apis, skipped, stage: selected.stage, parameters };
+  return { functions, tables, apis, skipped, stage: selected.stage, parameters, monitoring: readMonitoring(resolver, stacks) };
 }
 
 interface ResourceRef {
@@ -143,6 +146,7 @@ function readFunction(
     memorySizeMB: Number(resolver.resolve(props['MemorySize'] ?? 128, at('MemorySize'))),
     reservedConcurrency: reserved === undefined ? undefined : Number(resolver.resolve(reserved, at('ReservedConcurrentExecutions'))),
     logGroupName,
+    architecture: props['Architectures'] === undefined ? undefined : String((resolver.resolve(props['Architectures'], at('Architectures')) as unknown[])[0]),
   };
 }
 
@@ -333,16 +337,19 @@ function readApi(
   return {
     id: `${stack.stackName}/${apiLogicalId}`,
     stackName: stack.stackName,
+    stackId: stack.stackId,
     name: resolver.resolveString(props['Name'] ?? apiLogicalId, at(apiLogicalId, 'Name')),
     apiId,
     region: resolver.region(stack),
     accountId: resolver.accountId(stack),
+    environment: { account: stack.account, region: stack.region },
     stageName: stage?.stageName ?? 'prod',
     stageVariables: stage?.variables ?? null,
     methods,
     authorizers,
     gatewayResponses,
     throttling: readThrottling(stage?.methodSettings ?? []),
+    metricsEnabled: readMetricsEnabled(stage?.methodSettings ?? []),
   };
 }
 
@@ -376,6 +383,21 @@ function readIntegration(
     return { type, statusCode: Number(first['StatusCode'] ?? 200), headers, body: templates['application/json'] ?? '' };
   }
   return { type: 'UNSUPPORTED', description: `${type} integration of ${stack.stackName}/${logicalId}` };
+}
+
+/** Stage MethodSettings' `MetricsEnabled` (detailed CloudWatch metrics per method). */
+function readMetricsEnabled(methodSettings: Record<string, unknown>[]): MethodFlags {
+  const flags: MethodFlags = { perMethod: new Map() };
+  for (const setting of methodSettings) {
+    if (setting['MetricsEnabled'] === undefined) continue;
+    const enabled = setting['MetricsEnabled'] === true || setting['MetricsEnabled'] === 'true';
+    const raw = String(setting['ResourcePath'] ?? '/*');
+    const path = raw === '/*' ? raw : raw.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+    const method = String(setting['HttpMethod'] ?? '*').toUpperCase();
+    if (path === '/*' && method === '*') flags.stageDefault = enabled;
+    else flags.perMethod.set(`${path} ${method}`, enabled);
+  }
+  return flags;
 }
 
 /** Stage MethodSettings: `/*` + `*` is the stage default; `/~1items~1{id}` + `GET` one method. */

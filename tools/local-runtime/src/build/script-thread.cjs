@@ -29,7 +29,11 @@ port.on('message', async (/** @type {{ id: number; file: string; args: string[] 
     const main = module.main ?? module.default?.main;
     if (typeof main !== 'function') throw new Error(`${message.file} exports no main(args)`);
     const code = await main(message.args);
-    port.postMessage({ id: message.id, code: typeof code === 'number' ? code : 0, output: captured.join('\n') });
+    port.postMessage({
+      id: message.id,
+      code: typeof code === 'number' ? code : 0,
+      output: captured.join('\n'),
+    });
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     port.postMessage({ id: message.id, error: text, output: captured.join('\n') });

@@ -27,10 +27,13 @@ let started = false;
 process.on('disconnect', () => {
   if (!started) process.exit(0);
 });
-process.once('message', (/** @type {{ bundle: string; env: Record<string, string> }} */ message) => {
-  started = true;
-  Object.assign(process.env, message.env);
-  process.disconnect();
-  require(message.bundle);
-});
+process.once(
+  'message',
+  (/** @type {{ bundle: string; env: Record<string, string> }} */ message) => {
+    started = true;
+    Object.assign(process.env, message.env);
+    process.disconnect();
+    require(message.bundle);
+  },
+);
 send({ ready: true });

@@ -83,5 +83,6 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     client.destroy();
   }
 
-  return { endpoint, port, dataDir, close };
+  const handle = server.listeners('request')[0] as LocalDynamo['handle'];
+  return { endpoint, port, dataDir, handle, close };
 }

@@ -44,6 +44,11 @@ export interface LocalDynamo {
   port: number;
   /** `undefined` in memory. */
   dataDir: string | undefined;
+  /**
+   * dynalite's own request handler, for a caller in this process that already holds a request (the
+   * DynamoDB proxy): the same code that answers over HTTP, without a second HTTP round trip.
+   */
+  handle: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
   /** Stops accepting requests, waits for pending writes, closes the store and releases the lock. */
   close(): Promise<void>;
 }

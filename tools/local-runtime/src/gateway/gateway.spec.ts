@@ -26,10 +26,12 @@ function api(timeoutMs: number): ApiModel {
   return {
     id: 'SmTest/Api',
     stackName: 'SmTest',
+    stackId: 'SmTest',
     name: 'test',
     apiId: 'abcdefghij',
     region: 'us-east-1',
     accountId: '123456789012',
+    environment: {},
     stageName: 'prod',
     stageVariables: null,
     authorizers: new Map(),

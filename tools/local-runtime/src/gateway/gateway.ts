@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_LIMIT, type ApiModel, type MethodModel } from '../assembly';
+import { performance } from 'node:perf_hooks';
+import { ACCOUNT_LIMIT, parseExecuteApiPath, type ApiModel, type MethodModel } from '../assembly';
 import type { InvokeResult, LambdaService } from '../lambda/types';
+import type { GatewayObserver } from '../metrics/gateway-metrics';
 import { TokenAuthorizers } from './authorizer';
 import { renderGatewayError, type GatewayError, type TemplateContext } from './gateway-responses';
 import {
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   reservedPaths?: string[];
   /** Explains 5xx answers the way API Gateway's execution log would. */
   log?: (line: string) => void;
+  /** Told of every answered request (CloudWatch metrics). */
+  observer?: GatewayObserver;
 }
 
 /** Everything about one request that templates and the event need. */
@@ -41,6 +45,9 @@ interface RequestState {
   extendedRequestId: string;
   requestTimeEpoch: number;
   authorizer?: Record<string, unknown>;
+  /** performance.now() when the gateway took the request, and how long the integration took. */
+  startedAt: number;
+  integrationMs?: number;
 }
 
 /**
@@ -49,19 +56,27 @@ interface RequestState {
  * integration, and every failure answered through the API's gateway responses.
  */
 export class Gateway {
+  /** Every API's resource tree on the root origin (no stage in the path). */
   readonly router: Router;
+  /** Each API alone, by API id, for its own base URL `/_aws/execute-api/<apiId>/<stage>`. */
+  private readonly apiRouters: Map<string, { api: ApiModel; router: Router }>;
   private readonly lambda: LambdaService;
   private readonly authorizers: TokenAuthorizers;
   private readonly validation = new RequestValidation();
   private readonly accountBucket = new TokenBucket(ACCOUNT_LIMIT);
   private readonly methodBuckets = new Map<MethodModel, TokenBucket | null>();
   private readonly log: (line: string) => void;
+  private readonly observer: GatewayObserver | undefined;
 
   constructor(options: GatewayOptions) {
     this.router = new Router(options.apis, options.reservedPaths);
+    this.apiRouters = new Map(
+      options.apis.map((api) => [api.apiId, { api, router: new Router([api]) }]),
+    );
     this.lambda = options.lambda;
     this.authorizers = new TokenAuthorizers(options.lambda);
     this.log = options.log ?? (() => undefined);
+    this.observer = options.observer;
     for (const api of options.apis) {
       this.validation.prepare(api.methods);
       for (const method of api.methods) this.methodBuckets.set(method, bucketFor(api, method));
@@ -115,9 +130,13 @@ export class Gateway {
   ): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const requestPath = queryAt < 0 ? url : url.slice(0, queryAt);
     const httpMethod = req.method ?? 'GET';
-    const match = this.router.match(httpMethod, path);
+    const target = this.targetOf(requestPath);
+    if ('unknown' in target) return this.refuseUnknownApi(res, requestPath, target.unknown);
+    // From here on, `path` is what the API itself sees: below the stage, as in a deployed event.
+    const { router, path } = target;
+    const match = router.match(httpMethod, path);
     const requestId = randomUUID();
     const state: RequestState = {
       api: match?.api,
@@ -129,10 +148,11 @@ export class Gateway {
       requestId,
       extendedRequestId: extendedRequestId(requestId),
       requestTimeEpoch: Date.now(),
+      startedAt: performance.now(),
     };
     const method = match?.method;
     if (!method) {
-      state.api ??= this.router.closestApi(path);
+      state.api ??= router.closestApi(path);
       return this.fail(req, res, state, { type: 'MISSING_AUTHENTICATION_TOKEN' });
     }
     const api = state.api!;
@@ -173,6 +193,7 @@ export class Gateway {
         'x-amzn-requestid': state.requestId,
       });
       res.end(integration.body);
+      this.observe(state, integration.statusCode);
       return;
     }
     if (integration.type !== 'AWS_PROXY') {
@@ -201,7 +222,9 @@ export class Gateway {
       authorizer: state.authorizer,
       body: body === '' ? null : body,
     });
+    const integrationStarted = performance.now();
     const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
+    state.integrationMs = performance.now() - integrationStarted;
     if (result === 'integration-timeout') {
       this.log(
         `gateway: ${httpMethod} ${path}: Execution failed due to a timeout error (${integration.timeoutMs} ms)`,
@@ -239,6 +262,52 @@ export class Gateway {
     responseHeaders['x-amz-apigw-id'] = state.extendedRequestId;
     res.writeHead(proxy.status, responseHeaders);
     res.end(proxy.body);
+    this.observe(state, proxy.status);
+  }
+
+  private observe(state: RequestState, status: number): void {
+    this.observer?.requestDone(state.api, state.method, status, performance.now() - state.startedAt, state.integrationMs);
+  }
+
+  /**
+   * Which resource tree a request path addresses: one API's, under its base URL
+   * `/_aws/execute-api/<apiId>/<stage>` (the stage removed from the path, as API Gateway removes it
+   * before routing), or every API's on the root origin.
+   */
+  private targetOf(
+    requestPath: string,
+  ): { router: Router; path: string } | { unknown: 'api' | 'stage' } {
+    const addressed = parseExecuteApiPath(requestPath);
+    if (!addressed) return { router: this.router, path: requestPath };
+    const served = this.apiRouters.get(addressed.apiId);
+    if (!served) return { unknown: 'api' };
+    if (served.api.stageName !== addressed.stage) return { unknown: 'stage' };
+    return { router: served.router, path: addressed.path };
+  }
+
+  /**
+   * A base URL naming no API here, or a stage the API does not have. For a stage API Gateway answers
+   * 403 `{"message":"Forbidden"}` before any of the API's own gateway responses apply; an unknown API
+   * id would not even resolve in DNS, so locally it is a 404 that lists what is served.
+   */
+  private refuseUnknownApi(res: ServerResponse, requestPath: string, what: 'api' | 'stage'): void {
+    const requestId = randomUUID();
+    const known = [...this.apiRouters.values()]
+      .map(({ api }) => `${api.apiId}/${api.stageName} (${api.stackName})`)
+      .join(', ');
+    const message =
+      what === 'stage'
+        ? 'Forbidden'
+        : `No REST API with this id on the local runtime; it serves ${known}`;
+    this.log(
+      `gateway: ${requestPath}: ${what === 'stage' ? 'no such stage' : 'no such API'}; served: ${known}`,
+    );
+    res.writeHead(what === 'stage' ? 403 : 404, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': what === 'stage' ? 'ForbiddenException' : 'NotFoundException',
+    });
+    res.end(JSON.stringify({ message }));
   }
 
   /**
@@ -301,6 +370,7 @@ export class Gateway {
     });
     res.writeHead(rendered.status, rendered.headers);
     res.end(rendered.body);
+    this.observe(state, rendered.status);
   }
 }
 

@@ -5,10 +5,12 @@ function api(id: string, routes: [string, string][]): ApiModel {
   const model: ApiModel = {
     id,
     stackName: id,
+    stackId: id,
     name: id,
     apiId: id.toLowerCase(),
     region: 'us-east-1',
     accountId: '123456789012',
+    environment: {},
     stageName: 'prod',
     stageVariables: null,
     methods: [],

@@ -25,6 +25,8 @@ export interface FunctionSpec {
   memorySizeMB: number;
   /** `undefined` = unreserved (bounded by the account concurrency left over by reservations). */
   reservedConcurrency?: number;
+  /** `arm64` or `x86_64` (what Lambda bills by). @default 'x86_64' */
+  architecture?: string;
   /** `/aws/lambda/<functionName>` or the templated LogGroup. */
   logGroupName: string;
   /**

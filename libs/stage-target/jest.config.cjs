@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'stage-target',
+  preset: '../../jest.preset.js',
+};
