@@ -68,12 +68,7 @@ async function timeSave(
 }
 
 async function main(): Promise<void> {
-  const { root, remove } = scratchWorkspace('bench-watch', [
-    'apps',
-    'libs',
-    'contracts',
-    'tools/codegen',
-  ]);
+  const { root, remove } = scratchWorkspace('bench-watch', ['apps', 'libs', 'contracts', 'tools']);
   const env = {
     ...process.env,
     GIT_DIR: join(root, '.git'),

@@ -16,9 +16,14 @@ const SKIPPED = new Set(['node_modules', 'dist', 'cdk.out', 'coverage', '.nx', '
 
 /**
  * A fingerprint of the build and synth inputs from file names, sizes and modification times: cheap
- * enough (a few ms) to run on every start, and it changes whenever a source does.
+ * enough (a few ms) to run on every start, and it changes whenever a source does. `extraFiles`
+ * (workspace-relative) are inputs outside those directories: the CDK app's own sources, wherever
+ * they live (the pipeline stack imports `tools/release`), as its last synthesis recorded them.
  */
-export function inputsFingerprint(workspaceRoot: string): string {
+export function inputsFingerprint(
+  workspaceRoot: string,
+  extraFiles: readonly string[] = [],
+): string {
   const hash = createHash('sha256');
   const visit = (dir: string) => {
     let entries;
@@ -39,6 +44,15 @@ export function inputsFingerprint(workspaceRoot: string): string {
     }
   };
   for (const dir of INPUT_DIRS) visit(join(workspaceRoot, dir));
+  for (const file of [...extraFiles].sort()) {
+    const path = join(workspaceRoot, file);
+    try {
+      const stat = statSync(path);
+      hash.update(`${path}\u0000${stat.size}\u0000${stat.mtimeMs}\n`);
+    } catch {
+      hash.update(`${path}\u0000gone\n`);
+    }
+  }
   for (const file of INPUT_FILES) {
     const path = join(workspaceRoot, file);
     if (existsSync(path)) hash.update(`${path}\u0000${readFileSync(path)}`);
@@ -52,6 +66,8 @@ export interface Stamp {
   fingerprint: string;
   /** Per contract, a hash of what its generated code was made from. */
   generated?: Record<string, string>;
+  /** The CDK app's own source files (workspace-relative), part of the fingerprint. */
+  appInputs?: string[];
 }
 
 /** The stamp recorded after the last successful build and synth. */

@@ -81,7 +81,7 @@ const getLocation = () => call(cli.origin, `/loc/${userId}`, { headers: auth });
 const HANDLER = 'apps/location/src/handlers/get-location.ts';
 
 beforeAll(async () => {
-  ({ root, remove } = scratchWorkspace('watch', ['apps', 'libs', 'contracts', 'tools/codegen']));
+  ({ root, remove } = scratchWorkspace('watch', ['apps', 'libs', 'contracts', 'tools']));
   // A clone: committed, so the generated code is known to match its contracts.
   // Pinned to the scratch directory's own repository, whatever git finds above it.
   const env = {

@@ -97,9 +97,12 @@ export async function prepareAssembly(
 ): Promise<PreparedPath> {
   const { root } = workspace;
   const started = performance.now();
-  const fingerprint = inputsFingerprint(root);
   const stamp = readStamp(stampFile(assemblyDir));
-  if (stamp?.fingerprint === fingerprint && existsSync(join(assemblyDir, 'manifest.json'))) {
+  if (
+    stamp !== undefined &&
+    stamp.fingerprint === inputsFingerprint(root, stamp.appInputs) &&
+    existsSync(join(assemblyDir, 'manifest.json'))
+  ) {
     progress.phase(
       'build and synth',
       'skipped: no input changed since the last start',
@@ -120,11 +123,16 @@ export async function prepareAssembly(
 
   // The synthesis's process loads aws-cdk-lib meanwhile (it needs the bundles only to run the app).
   const warming = workspace.app.warm();
+  // What this build is made from, recorded for the next start: the app's sources included (known
+  // once the app is bundled, a fraction of a second).
+  await workspace.app.prepare().catch(() => undefined);
+  const appInputs = workspace.app.inputs();
+  const fingerprint = inputsFingerprint(root, appInputs);
   const generated = await timed('generated code', () => regenerate(workspace, stamp, progress));
   await timed('build', () => build(workspace, progress));
   await warming;
   await timed('synthesize', () => synthesize(workspace, assemblyDir, progress));
-  writeStamp(stampFile(assemblyDir), { fingerprint, generated } satisfies Stamp);
+  writeStamp(stampFile(assemblyDir), { fingerprint, generated, appInputs } satisfies Stamp);
   return { kind: 'built', reason, phases };
 }
 

@@ -61,6 +61,8 @@ export class CdkApp {
   private readonly entry: { file: string; tsconfig: string | undefined } | undefined;
   private readonly bundleFile: string;
   private bundler: BuildContext<{ metafile: true }> | undefined;
+  /** The bundling in progress: bundles run one after another (start-up warms and prepares at once). */
+  private bundling: Promise<void> = Promise.resolve();
   private appInputs: string[] = [];
   /** The packages the app imports (external to its bundle): what a waiting process preloads. */
   private externals: string[] = [];
@@ -152,6 +154,7 @@ export class CdkApp {
     const standby = await this.standby;
     this.standby = undefined;
     standby?.kill();
+    await this.bundling;
     await this.bundler?.dispose();
     this.bundler = undefined;
   }
@@ -188,8 +191,17 @@ export class CdkApp {
     });
   }
 
-  /** Bundles the app's TypeScript (incrementally after the first time); throws a SynthError. */
-  private async bundle(): Promise<void> {
+  /**
+   * Bundles the app's TypeScript (incrementally after the first time); throws a SynthError. Calls
+   * queue behind each other: one esbuild context, each call seeing the files as of its own turn.
+   */
+  private bundle(): Promise<void> {
+    const turn = this.bundling.then(() => this.bundleNow());
+    this.bundling = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async bundleNow(): Promise<void> {
     const entry = this.entry as { file: string; tsconfig: string | undefined };
     this.bundler ??= await context({
       absWorkingDir: this.workspaceRoot,

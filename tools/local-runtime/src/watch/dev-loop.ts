@@ -102,7 +102,8 @@ export class DevLoop {
     this.ready = this.warmUp();
     this.watcher = new FileWatcher({
       root: workspace.root,
-      dirs: ['apps', 'libs', 'contracts', 'tools/codegen'],
+      // tools/: the contract generator, and whatever else the CDK app imports (the release steps).
+      dirs: ['apps', 'libs', 'contracts', 'tools'],
       files: [...APP_CONFIG, ...RESTART],
       onChanges: (files) => this.changed(files),
     });
@@ -348,7 +349,9 @@ export class DevLoop {
   /** Synthesizes into a new directory, swaps it into the runtime, then publishes it as cdk.out. */
   private async resynthesize(done: string[]) {
     const { workspace, runtime, assemblyDir } = this.options;
-    const fingerprint = inputsFingerprint(workspace.root);
+    await workspace.app.prepare();
+    const appInputs = workspace.app.inputs();
+    const fingerprint = inputsFingerprint(workspace.root, appInputs);
     const generated = generationHashes(workspace);
     const staging = join(
       stateDir(workspace.root),
@@ -371,7 +374,7 @@ export class DevLoop {
     publishAssembly(staging, assemblyDir);
     // The next synthesis's process loads its packages while the developer reads the answer.
     void workspace.app.warm();
-    writeStamp(stampFile(assemblyDir), { fingerprint, generated });
+    writeStamp(stampFile(assemblyDir), { fingerprint, generated, appInputs });
     this.assemblyStale = false;
     // The runtime now runs from this one: the previous staging directory is no longer needed.
     const previous = join(
