@@ -2,6 +2,7 @@
  * `npm start`: builds what changed, synthesizes the CDK app, runs the cloud assembly on this
  * machine, and (in a terminal) watches the sources. See tools/local-runtime/README.md.
  */
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ import {
   type PreparedPath,
 } from './build/prepare';
 import { consoleProgress } from './build/progress';
+import { previousAssemblyDir } from './build/previous-assembly';
 import { findContractSpecs } from './docs/docs';
 import { assertSupportedNode } from './node-requirements';
 import { startRuntime, type RunningRuntime } from './runtime';
@@ -34,6 +36,12 @@ const USAGE = `Usage: npm start -- [options]
                     (0.01: a 5-minute period lasts 3 s); for tests and short runs
   --no-metrics      no CloudWatch metrics, alarms or dashboards (/_local/)
   --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
+  --canary FN[=PERCENT]  replay a deployment of function FN (bundle name, e.g. get-location): the previous
+                    build serves as version 1, this one as version 2, and FN's live alias shifts to it as
+                    its CodeDeploy deployment group says (or PERCENT % for the group's first interval, then
+                    all), rolled back when one of the group's alarms fires ("would roll back")
+  --previous-assembly DIR  the previous build for --canary (default .local/assemblies/previous, which
+                    each build keeps)
   -h, --help        this text`;
 
 interface CliOptions {
@@ -50,6 +58,8 @@ interface CliOptions {
   alarmPeriodScale: number;
   metrics: boolean;
   dynamoProxy: boolean;
+  canary?: { function: string; percent?: number };
+  previousAssemblyDir?: string;
 }
 
 function parseCli(argv: string[]): CliOptions | undefined {
@@ -69,6 +79,8 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'alarm-period-scale': { type: 'string' },
       'no-metrics': { type: 'boolean', default: false },
       'no-dynamodb-proxy': { type: 'boolean', default: false },
+      canary: { type: 'string' },
+      'previous-assembly': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -85,7 +97,22 @@ function parseCli(argv: string[]): CliOptions | undefined {
     throw new Error(
       `--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`,
     );
+  let canary: CliOptions['canary'];
+  if (values.canary !== undefined) {
+    const [name = '', share] = values.canary.split('=');
+    const percent = share === undefined ? undefined : Number(share);
+    if (!name || (percent !== undefined && !(percent > 0 && percent < 100))) {
+      throw new Error(
+        `--canary must be FN or FN=PERCENT with 0 < PERCENT < 100 (e.g. get-location=10), got ${values.canary}`,
+      );
+    }
+    canary = { function: name, percent };
+  }
+  if (values['previous-assembly'] !== undefined && !canary)
+    throw new Error('--previous-assembly goes with --canary');
   return {
+    canary,
+    previousAssemblyDir: values['previous-assembly'],
     port,
     stage: values.stage,
     inMemory: values['in-memory'],
@@ -153,6 +180,11 @@ function banner(
           `  alarms      ${runtime.origin}/_local/alarms  (${runtime.system.monitoring.alarms.length}${runtime.alarms.timeScale === 1 ? '' : `, periods ×${runtime.alarms.timeScale}`})`,
         ]
       : []),
+    ...(runtime.canary
+      ? [
+          `  canary      ${runtime.canary.plan.label}: version ${runtime.canary.plan.oldVersion} (previous build) → ${runtime.canary.plan.newVersion} (this build) on alias ${runtime.canary.plan.alias}; the verdict follows on the console`,
+        ]
+      : []),
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
     `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,
     ...(watching
@@ -182,13 +214,19 @@ async function main(): Promise<void> {
   const watch = options.watch ?? (process.stdout.isTTY === true && !process.env['CI']);
   if (options.watch && !workspaceMode)
     log('--watch needs the workspace build (no --assembly, no --no-build): not watching');
+  const previous = options.canary
+    ? resolve(workspaceRoot, options.previousAssemblyDir ?? previousAssemblyDir(workspaceRoot))
+    : undefined;
 
   let workspace: DevWorkspace | undefined;
   let prepared: PreparedPath | undefined;
   if (workspaceMode) {
     workspace = openWorkspace(workspaceRoot);
     try {
-      prepared = await prepareAssembly(workspace, assemblyDir, progress);
+      // What ran until now becomes the previous build, for `--canary` (not with --in-memory: no .local/).
+      prepared = await prepareAssembly(workspace, assemblyDir, progress, {
+        keepPreviousIn: options.inMemory ? undefined : previousAssemblyDir(workspaceRoot),
+      });
     } catch (error) {
       await workspace.dispose();
       if (error instanceof PrepareError) process.exit(1);
@@ -196,6 +234,12 @@ async function main(): Promise<void> {
     }
     // Without watch mode nothing rebuilds: the esbuild contexts can go.
     if (!watch) await workspace.dispose();
+  }
+  if (previous && !existsSync(join(previous, 'manifest.json'))) {
+    await workspace?.dispose();
+    throw new Error(
+      `--canary needs the previous build's cloud assembly and ${relative(workspaceRoot, previous)} has none: it is kept each time npm start rebuilds (change something and start again), or pass --previous-assembly DIR`,
+    );
   }
 
   const startedAt = performance.now();
@@ -209,6 +253,8 @@ async function main(): Promise<void> {
     alarmPeriodScale: options.alarmPeriodScale,
     metrics: options.metrics,
     dynamoProxy: options.dynamoProxy,
+    canary:
+      options.canary && previous ? { ...options.canary, previousAssemblyDir: previous } : undefined,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),
   });
@@ -232,6 +278,7 @@ async function main(): Promise<void> {
           codeDir: options.inMemory
             ? join(tmpdir(), `local-runtime-code-${process.pid}`)
             : join(workspaceRoot, '.local', 'code'),
+          keepPreviousIn: options.inMemory ? undefined : previousAssemblyDir(workspaceRoot),
         })
       : undefined;
 

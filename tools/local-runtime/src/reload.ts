@@ -16,7 +16,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ApiModel, LocalSystem } from './assembly';
 import { ensureTables } from './dynamodb';
 import type { Gateway } from './gateway/gateway';
-import type { FunctionSpec, LambdaService } from './lambda';
+import type { AliasRouter, FunctionSpec, LambdaService } from './lambda';
 
 /** What a reload changed. */
 export interface ReloadSummary {
@@ -34,6 +34,12 @@ export interface ReloadTarget {
   makeGateway(apis: ApiModel[]): Gateway;
   /** Account concurrency the Lambda service enforces, and its unreserved minimum. */
   readonly accountConcurrency: number;
+  /**
+   * Publishes the new system's versions and moves its aliases, called right after the functions
+   * changed, in the same turn (no call can route through an alias of the old system to a function
+   * of the new one in between).
+   */
+  applyVersions?(next: LocalSystem): void;
 }
 
 /** The system after a reload, the gateway to serve it with, and what changed. */
@@ -95,6 +101,7 @@ export async function reloadSystem(
     target.lambda.register(fn);
     summary.functions.added.push(fn.id);
   }
+  target.applyVersions?.(next);
 
   // 3. Tables that left the templates keep their data.
   const kept = new Set(next.tables.map((table) => table.tableName));
@@ -112,6 +119,30 @@ export async function reloadSystem(
   summary.apis.routesAdded = [...newRoutes].filter((route) => !oldRoutes.has(route));
   summary.apis.routesRemoved = [...oldRoutes].filter((route) => !newRoutes.has(route));
   return { system: next, gateway, summary };
+}
+
+/**
+ * Versions and aliases as `system`'s templates publish them: each `AWS::Lambda::Version` a version
+ * of its function (the same build: a local version number names the function's current code, so an
+ * alias keeps pointing at the code a reload just swapped in, as it would once a deployment of the
+ * new template completed), each `AWS::Lambda::Alias` routed as its template says. `replayed` is the
+ * alias a canary replay moves: it stays where the replay has it.
+ */
+export function applyVersions(
+  router: AliasRouter,
+  system: LocalSystem,
+  replayed?: { functionId: string; alias: string },
+): void {
+  for (const { functionId, version } of system.lambdaVersions.versions) {
+    if (!router.hasVersion(functionId, version)) router.publishVersion(functionId, version);
+  }
+  for (const alias of system.lambdaVersions.aliases) {
+    if (replayed?.functionId === alias.functionId && replayed.alias === alias.name) continue;
+    router.setAlias(alias.functionId, alias.name, {
+      version: alias.version,
+      additionalVersionWeights: alias.additionalVersionWeights,
+    });
+  }
 }
 
 /** The same check `LambdaService.register` makes, for the whole new system before any change. */

@@ -10,11 +10,12 @@ import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { startDynamoProxy, type DynamoProxy } from './dynamodb/proxy';
 import { Gateway } from './gateway/gateway';
-import { createLambdaService, type FunctionSpec, type LambdaService } from './lambda';
+import { CanaryReplay, planCanary, runLifecycleHook, startDeployApis, type CanaryOptions, type CanarySetup, type DeployApis } from './deployments';
+import { createAliasRouter, createLambdaService, defaultLabel, type AliasRouter, type FunctionSpec, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
 import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
-import { reloadSystem, type ReloadSummary } from './reload';
+import { applyVersions, reloadSystem, type ReloadSummary } from './reload';
 import { startSsmStandIn, type SsmStandIn } from './ssm';
 
 export interface RuntimeOptions {
@@ -66,6 +67,13 @@ export interface RuntimeOptions {
   dynamoProxy?: boolean;
   /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
   monitorLog?: (line: string) => void;
+  /**
+   * Replay a deployment of one function (`--canary <fn>[=<percent>]`): the previous build serves as
+   * version 1, this assembly's as version 2, and the function's `live` alias shifts from one to the
+   * other as its CodeDeploy deployment group says (or by the given share), watched by that group's
+   * alarms, which roll it back. Needs `metrics` (the alarms). @default none
+   */
+  canary?: CanaryOptions;
 }
 
 export interface RouteInfo {
@@ -140,6 +148,10 @@ export interface RunningRuntime {
    * function already runs that directory.
    */
   updateFunctionCode(functionId: string, codeDir: string): boolean;
+  /** Versions and aliases: which version of a function runs for a call (`invokeQualified`, `setAlias`). */
+  aliases: AliasRouter;
+  /** The deployment replay of `options.canary`, started when the runtime is ready. */
+  canary: CanaryReplay | undefined;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
@@ -180,26 +192,43 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let store: MetricStore | undefined;
   let alarms: AlarmService | undefined;
   let ssm: SsmStandIn | undefined;
+  let deployApis: DeployApis | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get the DynamoDB proxy's and the SSM stand-in's endpoints in their environment, so
     // the assembly is read after both listen.
-    [dynamo, ssm] = await Promise.all([
+    [dynamo, ssm, deployApis] = await Promise.all([
       startLocalDynamo({ dataDir, inMemory }),
       startSsmStandIn({ host }),
+      // Lambda's Invoke and CodeDeploy's hook status, for the deployment hooks a canary replay runs.
+      startDeployApis(host),
     ]);
     proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
-    const [storeEndpoint, functionsDynamo, parameterStore] = [dynamo.endpoint, proxy?.endpoint ?? dynamo.endpoint, ssm];
-    const readSystem = (assemblyDir: string) =>
-      readAssembly(assemblyDir, {
-        origin,
-        stage: options.stage,
-        extraEnvironment: {
-          AWS_ENDPOINT_URL_DYNAMODB: functionsDynamo,
-          AWS_ENDPOINT_URL_SSM: parameterStore.endpoint,
-        },
-      });
-    let system = readSystem(options.assemblyDir);
+    const [storeEndpoint, parameterStore, hookApis] = [dynamo.endpoint, ssm, deployApis];
+    const readOptions = {
+      origin,
+      stage: options.stage,
+      extraEnvironment: {
+        AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: deployApis.endpoint,
+        AWS_ENDPOINT_URL_CODEDEPLOY: deployApis.endpoint,
+      },
+    };
+    // With a canary, this assembly's versions follow the previous build's: it publishes version 2
+    // (and so does every assembly a reload swaps in).
+    const versionBase = options.canary ? 1 : 0;
+    const readSystem = (assemblyDir: string) => readAssembly(assemblyDir, { ...readOptions, versionBase });
+    if (options.canary && !withMetrics) throw new Error('--canary watches the alarms: it needs the metrics (leave --no-metrics out)');
+    const previous = options.canary ? readAssembly(options.canary.previousAssemblyDir, readOptions) : undefined;
+    const read = readSystem(options.assemblyDir);
+    const setup: CanarySetup | undefined = options.canary && previous ? planCanary(read, previous, options.canary, read.monitoring.alarms) : undefined;
+    // The canaried function's label names its version (the console tells v1's lines from v2's), after a reload too.
+    const labelled = (next: LocalSystem): LocalSystem =>
+      setup
+        ? { ...next, functions: next.functions.map((fn) => (fn.id === setup.plan.functionId ? { ...fn, label: `${fn.label ?? defaultLabel(fn)} v${fn.version}` } : fn)) }
+        : next;
+    let system = labelled(read);
     ssm.setParameters(system.parameters);
     if (withMetrics) {
       store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
@@ -226,8 +255,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           : join(stateDir, 'compile-cache')
         : undefined,
     });
-    lambda = store ? observeLambda(service, store) : service;
+    const router = createAliasRouter(service);
+    deployApis.attach(router, new Map(system.functions.map((fn) => [fn.functionName, fn.id])));
+    lambda = store ? observeLambda(router, store) : router;
     for (const fn of system.functions) lambda.register(fn);
+    // Versions and aliases as the templates publish them; integrations and authorizers call the aliases.
+    // The alias a canary replay moves stays where the replay has it, through reloads too.
+    const replayed = setup ? { functionId: setup.plan.functionId, alias: setup.plan.alias } : undefined;
+    applyVersions(router, system, replayed);
+    let canary: CanaryReplay | undefined;
+    if (setup && alarms) {
+      // Before the shift the previous build serves every call through the alias, as deployed.
+      router.publishVersion(setup.plan.functionId, setup.plan.oldVersion, setup.previous);
+      router.setAlias(setup.plan.functionId, setup.plan.alias, { version: setup.plan.oldVersion });
+      const apis = deployApis;
+      const deploymentId = `d-LOCAL${Date.now().toString(36).toUpperCase()}`;
+      canary = new CanaryReplay(setup.plan, {
+        router,
+        alarms,
+        timeScale: scale,
+        log: monitorLog,
+        runHook: (hookFunctionId) => runLifecycleHook(router, apis, hookFunctionId, deploymentId),
+      });
+    }
     const [functions, metricStore] = [lambda, store];
     const makeGateway = (apis: LocalSystem['apis']) =>
       new Gateway({
@@ -249,6 +299,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       gateway.handle(req, res);
     };
     alarms?.evaluate();
+    canary?.start();
     const routes = () =>
       gateway.router.routes().map((route) => ({
         method: route.method,
@@ -266,13 +317,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
             dynamoEndpoint: storeEndpoint,
             makeGateway,
             accountConcurrency: options.accountConcurrency ?? 1000,
+            // In the same turn as the functions' updates: no call routes through a stale alias.
+            applyVersions: (next) => applyVersions(router, next, replayed),
           },
           system,
-          readSystem(assemblyDir),
+          labelled(readSystem(assemblyDir)),
           log,
         );
         system = result.system;
         parameterStore.setParameters(system.parameters);
+        hookApis.attach(router, new Map(system.functions.map((fn) => [fn.functionName, fn.id])));
         if (result.gateway) gateway = result.gateway;
         return result.summary;
       });
@@ -294,6 +348,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        canary?.stop();
         await closeServer(server);
         await started.close();
         await openSink.close();
@@ -302,6 +357,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await dbProxy?.close();
         await db.close();
         await parameters.close();
+        await hookApis.close();
       })());
     return {
       origin,
@@ -325,6 +381,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       ssm: parameters,
       reload,
       updateFunctionCode,
+      aliases: router,
+      canary,
       close,
     };
   } catch (error) {
@@ -337,6 +395,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await proxy?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
     await ssm?.close().catch(() => undefined);
+    await deployApis?.close().catch(() => undefined);
     throw error;
   }
 }

@@ -2,7 +2,7 @@
 # Pipeline step "load gate" (action LoadGate, after the staging deploy): the soft-limit load tests
 # (`npm run load`) and the contract fuzzing (`npm run fuzz`) against the deployed stage, whose three
 # API URLs both resolve from the stage's stack outputs with the stage's read-only role. Both always
-# run, so both reports exist; the step fails if either failed. Reports and the verdict go to
+# run, so both reports exist (the load report: rates, latency, alarms, capacity, cost); the step fails if either failed. Reports and the verdict go to
 # .release/gate/<stage>/ (the action's output artifact, which the prod deploy checks).
 #   bash tools/release/steps/load-gate.sh <stage> [--quick]
 # shellcheck source=lib.sh
@@ -27,7 +27,7 @@ stage_read_credentials
 npm run -s synth
 
 load=passed
-env "${STAGE_READ_ENV[@]}" npm run -s load -- --stage "$stage" "${quick[@]}" 2>&1 | tee "$out/load.log" || load=failed
+env "${STAGE_READ_ENV[@]}" npm run -s load -- --stage "$stage" "${quick[@]}" --report-dir "$out/load" 2>&1 | tee "$out/load.log" || load=failed
 fuzz=passed
 env "${STAGE_READ_ENV[@]}" npm run -s fuzz -- --stage "$stage" "${quick[@]}" --report-dir "$out/fuzz" 2>&1 | tee "$out/fuzz.log" || fuzz=failed
 

@@ -371,7 +371,7 @@ describe('load-gate.sh and preflight.sh', () => {
     expect(run.status).toBe(0);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
       'npm run -s synth key=caller',
-      'npm run -s load -- --stage staging key=ASIASTANDIN0000000000',
+      `npm run -s load -- --stage staging --report-dir ${s.workDir}/gate/staging/load key=ASIASTANDIN0000000000`,
       `npm run -s fuzz -- --stage staging --report-dir ${s.workDir}/gate/staging/fuzz key=ASIASTANDIN0000000000`,
     ]);
     expect(JSON.parse(readFileSync(join(s.workDir, 'gate/staging/verdict.json'), 'utf8'))).toEqual({

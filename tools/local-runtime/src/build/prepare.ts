@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputsFingerprint, readStamp, writeStamp, type Stamp } from '../freshness';
 import { replaceAssembly } from './assembly-files';
+import { keepPreviousAssembly } from './previous-assembly';
 import { BuildPlanError, planBundles } from './bundle-plan';
 import { BundleError, Bundles } from './bundler';
 import {
@@ -90,10 +91,19 @@ export type PreparedPath =
  * Makes `assemblyDir` current: reused when its stamp matches the inputs, else generated code,
  * bundles and synthesis redone. Throws a {@link PrepareError} after printing what failed.
  */
+export interface PrepareOptions {
+  /**
+   * Where the assembly being replaced is kept, as the previous build for `--canary`
+   * (`.local/assemblies/previous`); undefined: not kept (`--in-memory`).
+   */
+  keepPreviousIn?: string;
+}
+
 export async function prepareAssembly(
   workspace: DevWorkspace,
   assemblyDir: string,
   progress: Progress,
+  options: PrepareOptions = {},
 ): Promise<PreparedPath> {
   const { root } = workspace;
   const started = performance.now();
@@ -131,7 +141,9 @@ export async function prepareAssembly(
   const generated = await timed('generated code', () => regenerate(workspace, stamp, progress));
   await timed('build', () => build(workspace, progress));
   await warming;
-  await timed('synthesize', () => synthesize(workspace, assemblyDir, progress));
+  await timed('synthesize', () =>
+    synthesize(workspace, assemblyDir, progress, options.keepPreviousIn),
+  );
   writeStamp(stampFile(assemblyDir), { fingerprint, generated, appInputs } satisfies Stamp);
   return { kind: 'built', reason, phases };
 }
@@ -195,6 +207,7 @@ async function synthesize(
   workspace: DevWorkspace,
   assemblyDir: string,
   progress: Progress,
+  keepPreviousIn: string | undefined,
 ): Promise<[number, string]> {
   // In the git-ignored tmp/ (the same file system as the workspace, so it renames into place).
   const staging = join(stateDir(workspace.root), 'assemblies', `start-${process.pid}`);
@@ -202,11 +215,13 @@ async function synthesize(
     const result = await workspace.app.synth(staging);
     progress.verbose(result.output);
     for (const warning of result.warnings) progress.warn(warning);
+    // What ran until now becomes the previous build (only once this one synthesized).
+    const kept = keepPreviousIn !== undefined && keepPreviousAssembly(assemblyDir, keepPreviousIn);
     replaceAssembly(staging, assemblyDir);
     const stacks = countStacks(assemblyDir);
     return [
       stacks,
-      `${stacks} stacks${result.warnings.length > 0 ? `, ${result.warnings.length} warnings` : ''}, cdk-nag clean`,
+      `${stacks} stacks${result.warnings.length > 0 ? `, ${result.warnings.length} warnings` : ''}, cdk-nag clean${kept ? '; the last one kept for --canary' : ''}`,
     ];
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });

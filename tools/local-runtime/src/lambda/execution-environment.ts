@@ -121,7 +121,7 @@ export class ExecutionEnvironment {
   private state: State = 'initializing';
   private readonly worker: Worker;
   private readonly spawnedAt = performance.now();
-  private readonly logStreamName = newLogStreamName();
+  private readonly logStreamName: string;
   private readonly initTimer: NodeJS.Timeout;
   private readonly control = createControlBlock();
   private readonly claims = new ClaimWords(this.control);
@@ -147,6 +147,7 @@ export class ExecutionEnvironment {
   constructor(private readonly host: EnvironmentHost) {
     const spec = host.spec;
     this.spec = spec;
+    this.logStreamName = newLogStreamName(undefined, spec.version);
     this.platformLines = host.logSink !== undefined && host.logSink.active !== false;
     this.worker = new Worker(BOOTSTRAP, {
       name: `lambda:${spec.functionName}`,
@@ -318,7 +319,7 @@ export class ExecutionEnvironment {
     this.served = true;
     handOver.startedAt = startedAt;
     const { requestId } = handOver.invocation;
-    this.platformLog(startLine(requestId), requestId);
+    this.platformLog(startLine(requestId, this.spec.version), requestId);
     const remainingMs = this.timeoutMs - (performance.now() - startedAt);
     handOver.timer = setTimeout(() => this.onTimeout(handOver), Math.max(0, remainingMs));
   }

@@ -12,12 +12,18 @@
  * (version.json in its directory) and the configuration's (CONFIG_VERSION) — and both must agree,
  * so an environment never mixes one spec's code with another's configuration.
  *
+ * The same run goes through the alias router too, as the local runtime calls functions: every call
+ * qualified with the alias `live` on the function's version, which must follow each update (a
+ * watch-mode reload keeps `live` on the code just saved), the alias set again after a removal as a
+ * reload's `applyVersions` does.
+ *
  * The seed is printed; `HANDOVER_SEED=<n>` replays a run, `HANDOVER_CALLS=<n>` makes it longer.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAnswer, drawBehaviour, random, type Call } from './__fixtures__/random-calls';
+import { createAliasRouter, type AliasRouter } from './alias-router';
 import { createLambdaService } from './lambda-service';
 import type { FunctionSpec, InvokeResult, LambdaService } from './types';
 
@@ -74,16 +80,25 @@ describe('updating a function while it serves, randomized', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it('answers every call once, with its own answer, from a spec in force between admission and answer', async () => {
+  it('answers every call once, with its own answer, from a spec in force between admission and answer', () =>
+    scenario(false));
+
+  it('does the same through the live alias, which follows every update', () => scenario(true));
+
+  async function scenario(throughAlias: boolean): Promise<void> {
     const seed = Number(process.env['HANDOVER_SEED'] ?? Date.now() % 2 ** 31);
-    const calls = Number(process.env['HANDOVER_CALLS'] ?? 2000);
+    // Through the alias: fewer calls (the hand-over is the same; what is new is the routing).
+    const calls = Number(process.env['HANDOVER_CALLS'] ?? (throughAlias ? 800 : 2000));
     console.log(
-      `update randomized test: seed ${seed}, ${calls} calls from ${CLIENTS} clients while the function is updated`,
+      `update randomized test${throughAlias ? ' (through the live alias)' : ''}: seed ${seed}, ${calls} calls from ${CLIENTS} clients while the function is updated`,
     );
     const next = random(seed);
     root = mkdtempSync(join(tmpdir(), 'local-runtime-update-'));
-    lambda = createLambdaService({ idleTimeoutMs: 0 });
+    const inner = createLambdaService({ idleTimeoutMs: 0 });
+    const router: AliasRouter | undefined = throughAlias ? createAliasRouter(inner) : undefined;
+    lambda = router ?? inner;
     const service = lambda;
+    const qualifier = throughAlias ? 'live' : undefined;
 
     // specs[i] is the i-th spec the function had; codeVersions[i] the code version it runs.
     const first: FunctionSpec = {
@@ -96,10 +111,12 @@ describe('updating a function while it serves, randomized', () => {
       timeoutSeconds: TIMEOUT_SECONDS,
       memorySizeMB: 128,
       logGroupName: '/aws/lambda/SmTest-Versioned',
+      ...(throughAlias ? { version: '1', invokedQualifier: 'live' } : {}),
     };
     const specs: FunctionSpec[] = [first];
     const codeVersions = [0];
     service.register(first);
+    router?.setAlias(first.id, 'live', { version: '1' });
 
     let issued = 0;
     let done = false;
@@ -123,6 +140,7 @@ describe('updating a function while it serves, randomized', () => {
           // Out of the templates and back in: the calls on their way are still answered.
           service.remove(spec.id);
           service.register(spec);
+          router?.setAlias(spec.id, 'live', { version: '1' });
           stats.removals++;
         } else {
           expect(service.update(spec)).toBe(true);
@@ -152,7 +170,7 @@ describe('updating a function while it serves, randomized', () => {
         outcome.result = await service.invoke(
           first.id,
           { id: call.id, ...call.behaviour },
-          { requestId: call.requestId },
+          { requestId: call.requestId, qualifier },
         );
         outcome.answeredUnder = specs.length - 1;
         outcome.answers++;
@@ -224,5 +242,5 @@ describe('updating a function while it serves, randomized', () => {
     expect(stats.codeChanges).toBeGreaterThanOrEqual(4);
     expect(final.handOvers.queued).toBeGreaterThan(0);
     expect(final.handOvers.takenBack).toBeGreaterThan(0);
-  });
+  }
 });

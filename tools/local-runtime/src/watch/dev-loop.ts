@@ -31,6 +31,7 @@ import { describeReload } from '../reload';
 import type { RunningRuntime } from '../runtime';
 import { inputsFingerprint, writeStamp } from '../freshness';
 import { publishAssembly } from '../build/assembly-files';
+import { keepPreviousAssembly } from '../build/previous-assembly';
 import { BundleError } from '../build/bundler';
 import {
   contractsReading,
@@ -52,6 +53,11 @@ export interface DevLoopOptions {
   progress: Progress;
   /** Where rebuilt functions' code is staged. */
   codeDir: string;
+  /**
+   * Where the assembly a re-synthesis replaces is kept, as the previous build for `--canary`
+   * (`.local/assemblies/previous`, as the start's build keeps it); undefined: not kept.
+   */
+  keepPreviousIn?: string;
   /** Quiet time after a code-only reload before cdk.out is re-synthesized. @default 3000 */
   catchUpAfterMs?: number;
   /** Told after each reload (tests and the benchmark wait on it). */
@@ -371,6 +377,8 @@ export class DevLoop {
       rmSync(staging, { recursive: true, force: true });
       throw error;
     }
+    // What cdk.out held until now becomes the previous build, as after a start's build.
+    if (this.options.keepPreviousIn) keepPreviousAssembly(assemblyDir, this.options.keepPreviousIn);
     publishAssembly(staging, assemblyDir);
     // The next synthesis's process loads its packages while the developer reads the answer.
     void workspace.app.warm();
