@@ -93,6 +93,8 @@ it('plans every esbuild-built project, each after the projects whose output it c
     ['location', 3, ['observability']],
     ['profile:bundle-ssm-parameters', 1, []],
     ['profile', 2, ['profile:bundle-ssm-parameters', 'observability']],
+    // The deployment smoke hook every service's stacks ship (libs/deploy-hooks).
+    ['deploy-hooks', 1, []],
   ]);
 });
 

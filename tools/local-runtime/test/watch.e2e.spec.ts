@@ -248,8 +248,9 @@ it('keeps serving when the infrastructure does not synthesize, says where, and r
   expect((await getLocation()).status).toBe(200);
 
   const fix = edit(limits, (source) => source.replace('timeoutSeconds: 40,', 'timeoutSeconds: 6,'));
+  // get-location and its pre-traffic smoke hook, whose timeout follows the function's (safe-deployment.ts).
   const line = await cli.waitFor(
-    /reload .*limits\.ts → .*re-synthesized \d+ stacks .*1 function updated/,
+    /reload .*limits\.ts → .*re-synthesized \d+ stacks .*2 functions updated/,
     { from: fix, timeoutMs: 120_000 },
   );
   expect(line).toMatch(/re-synthesized/);
