@@ -119,7 +119,7 @@ describe('a reload behind versions and aliases', () => {
   });
 
   it('leaves a canary replay’s alias where the replay has it; the shift completes onto the reloaded build', async () => {
-    const scale = 0.01; // the canary's 5 minutes are 3 s
+    const scale = 0.005; // the canary's 5 minutes are 1.5 s
     const lines: string[] = [];
     runtime = await startRuntime({
       assemblyDir: b,
