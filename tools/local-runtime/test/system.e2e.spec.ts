@@ -211,8 +211,8 @@ it('shows a location exactly to its owner and coarsely to anyone else, through l
     const { token } = (await call(origin, '/tokens', { method: 'POST', headers: json, body: JSON.stringify({ username: user['username'], password: user['password'] }) })).json() as { token: string };
     return { userId, auth: { authorization: `Bearer ${token}` } };
   };
-  const owner = await signUp('exact');
-  const other = await signUp('nosy');
+  // Side by side: two registrations and sign-ins are the test's cost (scrypt).
+  const [owner, other] = await Promise.all([signUp('exact'), signUp('nosy')]);
   await call(origin, `/profile/${owner.userId}`, { method: 'PUT', headers: { ...owner.auth, ...json }, body: JSON.stringify(exampleBody('putProfile')) });
   await call(origin, `/loc/${owner.userId}`, { method: 'PUT', headers: { ...owner.auth, ...json }, body: JSON.stringify({ latitude: 52.520008123, longitude: 13.404954321, accuracy: 5 }) });
 
