@@ -1,5 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeadlineHttpHandler, DeadlineRetryStrategy } from './deadline-client-config';
+
+/** The SDK's standard retry mode: the first attempt and two retries. */
+const DEFAULT_MAX_ATTEMPTS = 3;
 
 /** Anything that can instrument an AWS SDK v3 client, e.g. a Powertools `Tracer`. */
 export interface AwsClientTracer {
@@ -22,14 +26,25 @@ export interface DocumentClientOptions {
  * credentials `@sm/testing`'s `useLocalAwsEnv` sets. Nothing here takes an endpoint by hand, so
  * the code that deploys is the code that runs locally.
  *
+ * Every call is bounded by the invocation's deadline (`@sm/deadline`, set per invocation by
+ * `@sm/http-lambda` or `withInvocationDeadline`): each attempt is aborted at the deadline, and a
+ * retry (standard mode: 3 attempts, exponential backoff with jitter, the retry quota) is made only
+ * when it can still finish by then. A throttled, failing or slow store therefore costs an
+ * invocation at most its deadline, and the error that ends it (`ThrottlingException`, a 5xx, an
+ * `AbortError`) is what `@sm/http-lambda` answers with 503 + `Retry-After`. Outside an invocation
+ * (scripts, tests without a deadline) the client is the SDK's standard one.
+ *
  * Create it once per Lambda module (at cold start) and reuse it across invocations.
  */
 export const createDocumentClient = (
   options: DocumentClientOptions = {},
 ): DynamoDBDocumentClient => {
-  const base = new DynamoDBClient(
-    options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts },
-  );
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const base = new DynamoDBClient({
+    maxAttempts,
+    retryStrategy: new DeadlineRetryStrategy(maxAttempts),
+    requestHandler: new DeadlineHttpHandler(),
+  });
   const client = options.tracer ? options.tracer.captureAWSv3Client(base) : base;
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
