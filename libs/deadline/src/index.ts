@@ -1,14 +1,18 @@
 export {
+  currentBudget,
   currentDeadline,
   DeadlineExceededError,
   deadlineSignal,
-  runWithDeadline,
+  newBudget,
+  runWithBudget,
   timeLeftMs,
+  waitFor,
   type Deadline,
+  type InvocationBudget,
 } from './deadline';
 export {
   DEADLINE_ENVIRONMENT_VARIABLE,
-  invocationDeadline,
+  invocationBudget,
   parseDeadlineBudget,
   RESPONSE_RESERVE_MS,
   withInvocationDeadline,

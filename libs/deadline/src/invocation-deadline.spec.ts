@@ -1,6 +1,6 @@
-import { currentDeadline } from './deadline';
+import { currentBudget } from './deadline';
 import {
-  invocationDeadline,
+  invocationBudget,
   parseDeadlineBudget,
   RESPONSE_RESERVE_MS,
   withInvocationDeadline,
@@ -25,47 +25,49 @@ describe('parseDeadlineBudget', () => {
   });
 });
 
-describe('invocationDeadline', () => {
-  it('is the budget from now when the function has time enough', () => {
-    expect(invocationDeadline(800, remaining(5_000), 1_000)).toEqual({ at: 1_800, budgetMs: 800 });
-  });
-
-  it('ends early enough to answer before the function times out', () => {
-    expect(invocationDeadline(800, remaining(600), 1_000)).toEqual({
-      at: 1_000 + 600 - RESPONSE_RESERVE_MS,
-      budgetMs: 600 - RESPONSE_RESERVE_MS,
+describe('invocationBudget', () => {
+  it('is the budget, with a hard stop early enough to answer before the function times out', () => {
+    expect(invocationBudget(800, remaining(5_000), 1_000)).toMatchObject({
+      budgetMs: 800,
+      hardStopAt: 1_000 + 5_000 - RESPONSE_RESERVE_MS,
+      waitedMs: 0,
+      inFlight: 0,
     });
   });
 
-  it('without a budget, is bounded by the remaining time alone, and never in the past', () => {
-    expect(invocationDeadline(undefined, remaining(3_000), 0)).toEqual({
-      at: 2_750,
+  it('without a budget, is bounded by the remaining time alone, never in the past', () => {
+    expect(invocationBudget(undefined, remaining(3_000), 0)).toMatchObject({
       budgetMs: 2_750,
+      hardStopAt: 2_750,
     });
-    expect(invocationDeadline(800, remaining(100), 5)).toEqual({ at: 5, budgetMs: 0 });
+    expect(invocationBudget(800, remaining(100), 5)).toMatchObject({
+      budgetMs: 800,
+      hardStopAt: 5,
+    });
   });
 });
 
 describe('withInvocationDeadline', () => {
-  it('runs each invocation under its own deadline', async () => {
+  it('runs each invocation with a fresh budget of its own', async () => {
     const handler = withInvocationDeadline(
-      async (event: number) => ({ event, deadline: currentDeadline() }),
+      async (event: number) => ({ event, budget: currentBudget() }),
       {
         budgetMs: 700,
       },
     );
-    const before = Date.now();
-    const { event, deadline } = await handler(7, remaining(10_000));
-    expect(event).toBe(7);
-    expect(deadline!.budgetMs).toBe(700);
-    expect(deadline!.at).toBeGreaterThanOrEqual(before + 700);
-    expect(deadline!.at).toBeLessThanOrEqual(Date.now() + 700);
+    const [a, b] = await Promise.all([
+      handler(1, remaining(10_000)),
+      handler(2, remaining(10_000)),
+    ]);
+    expect(a.event).toBe(1);
+    expect(a.budget).toMatchObject({ budgetMs: 700, waitedMs: 0 });
+    expect(b.budget).not.toBe(a.budget);
   });
 
   it('reads the budget from SM_DEADLINE_MS once, when the handler is built', async () => {
     process.env.SM_DEADLINE_MS = '1234';
     try {
-      const handler = withInvocationDeadline(async () => currentDeadline()?.budgetMs);
+      const handler = withInvocationDeadline(async () => currentBudget()?.budgetMs);
       process.env.SM_DEADLINE_MS = '99';
       expect(await handler(undefined, remaining(10_000))).toBe(1234);
     } finally {

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MAXIMUM_RETRY_DELAY, StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest } from '@smithy/core/protocols';
@@ -8,7 +9,21 @@ import type {
   StandardRetryBackoffStrategy,
   StandardRetryToken,
 } from '@smithy/types';
-import { currentDeadline, deadlineSignal, timeLeftMs } from '@sm/deadline';
+import { currentDeadline, deadlineSignal, timeLeftMs, waitFor } from '@sm/deadline';
+
+/**
+ * Makes every command sent through the client one dependency call of the invocation's budget
+ * (`waitFor`): its deadline is what is left of the budget when it starts, retries and waits
+ * between them included, and the time it is in flight is spent from the budget. Added at the
+ * `initialize` step, outside the retry middleware.
+ */
+export const addInvocationDeadline = (stack: DynamoDBClient['middlewareStack']): void => {
+  stack.add(
+    (next, context) => (args) =>
+      waitFor(`DynamoDB ${context.commandName ?? 'call'}`, () => next(args)),
+    { step: 'initialize', name: 'invocationDeadlineMiddleware', priority: 'high', override: true },
+  );
+};
 
 /**
  * The least time worth starting another attempt with: a DynamoDB call takes single-digit ms in AWS
@@ -98,13 +113,13 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
 }
 
 /**
- * The SDK's Node HTTP handler, with every attempt aborted at the invocation's deadline (an
- * `AbortError` whose cause is a `DeadlineExceededError`): a store that stops answering costs the
- * function its deadline, not its timeout. Without a deadline it is the SDK's handler unchanged.
+ * The SDK's Node HTTP handler, with every attempt aborted at the call's deadline (an `AbortError`
+ * whose cause is a `DeadlineExceededError`): a store that stops answering costs the function what
+ * is left of its budget, not its timeout. Without a budget it is the SDK's handler unchanged.
  */
 export class DeadlineHttpHandler extends NodeHttpHandler {
   public override handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
-    const atDeadline = deadlineSignal(undefined, 'the DynamoDB call');
+    const atDeadline = deadlineSignal();
     if (atDeadline === undefined) return super.handle(request, options);
     const given = options.abortSignal as AbortSignal | undefined;
     return super.handle(request, {

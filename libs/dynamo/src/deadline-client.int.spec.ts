@@ -4,7 +4,7 @@
  * the only way to get DynamoDB's throttling errors and a store that stops answering.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { runWithDeadline, type Deadline } from '@sm/deadline';
+import { newBudget, runWithBudget } from '@sm/deadline';
 import { startScriptedStore, type ScriptedStore, type StoreAnswer } from '../test/scripted-store';
 import { createDocumentClient } from './create-document-client';
 import { MIN_ATTEMPT_MS } from './deadline-client-config';
@@ -41,7 +41,8 @@ async function clientOf(script: (call: number) => StoreAnswer) {
 }
 
 const get = new GetCommand({ TableName: 'T', Key: { id: 'a' } });
-const within = (ms: number): Deadline => ({ at: Date.now() + ms, budgetMs: ms });
+/** A fresh invocation budget of `ms` of waiting. */
+const within = (ms: number) => newBudget(ms, Date.now() + 60_000);
 const timed = async <T>(act: () => Promise<T>) => {
   const started = performance.now();
   const outcome = await act().then(
@@ -55,7 +56,7 @@ it('retries a transient failure within the deadline and returns the answer', asy
   const client = await clientOf((call) =>
     call === 1 ? { kind: 'error', status: 500, type: 'InternalServerError' } : { kind: 'item' },
   );
-  const { value, ms } = await timed(() => runWithDeadline(within(2_000), () => client.send(get)));
+  const { value, ms } = await timed(() => runWithBudget(within(2_000), () => client.send(get)));
   expect(value?.Item).toEqual({ id: 'a' });
   expect(value?.$metadata.attempts).toBe(2);
   expect(store!.calls).toHaveLength(2);
@@ -83,7 +84,7 @@ it('never waits past the deadline to retry a throttle: the throttle itself ends 
   }));
   for (let round = 0; round < 5; round += 1) {
     store!.calls.length = 0;
-    const { error, ms } = await timed(() => runWithDeadline(within(300), () => client.send(get)));
+    const { error, ms } = await timed(() => runWithBudget(within(300), () => client.send(get)));
     expect(error).toMatchObject({ name: 'ThrottlingException' });
     expect((error as { $metadata: { attempts: number } }).$metadata.attempts).toBe(
       store!.calls.length,
@@ -98,7 +99,7 @@ it('never waits past the deadline to retry a throttle: the throttle itself ends 
 
 it('aborts an attempt the store does not answer at the deadline, not at the store’s pace', async () => {
   const client = await clientOf(() => ({ kind: 'slow', ms: 3_000 }));
-  const { error, ms } = await timed(() => runWithDeadline(within(400), () => client.send(get)));
+  const { error, ms } = await timed(() => runWithBudget(within(400), () => client.send(get)));
   expect(error).toMatchObject({ name: 'AbortError' });
   expect((error as Error).cause).toMatchObject({ name: 'DeadlineExceededError' });
   expect(ms).toBeGreaterThanOrEqual(390);
@@ -109,8 +110,27 @@ it('aborts an attempt the store does not answer at the deadline, not at the stor
 it('makes no call at all once the deadline has passed', async () => {
   const client = await clientOf(() => ({ kind: 'item' }));
   const { error } = await timed(() =>
-    runWithDeadline({ at: Date.now() - 1, budgetMs: 0 }, () => client.send(get)),
+    runWithBudget(newBudget(0, Date.now()), () => client.send(get)),
   );
   expect(error).toMatchObject({ name: 'AbortError' });
   expect(store!.calls).toHaveLength(0);
+});
+
+it('gives a second call only what the first left of the budget', async () => {
+  const client = await clientOf((call) =>
+    call === 1 ? { kind: 'slow', ms: 250 } : { kind: 'slow', ms: 3_000 },
+  );
+  const { value, error, ms } = await timed(() =>
+    runWithBudget(within(400), async () => {
+      const first = await client.send(get);
+      const second = await client.send(get).catch((thrown: unknown) => thrown);
+      return { first, second };
+    }),
+  );
+  expect(error).toBeUndefined();
+  expect(value?.first.Item).toEqual({ id: 'late' });
+  expect(value?.second).toMatchObject({ name: 'AbortError' });
+  // 250 ms for the first, the remaining ~150 ms for the second: about the budget in all.
+  expect(ms).toBeGreaterThanOrEqual(390);
+  expect(ms).toBeLessThan(400 + 200);
 });
