@@ -12,7 +12,10 @@
  * - `sm.status.5xx`: every 5xx, whatever its code (the scripts also name 500–504 one by one);
  * - `sm.profile.degraded`: a profile answered with `location: null` (location lookup failed);
  * - `sm.write.acknowledged.<writer>`: 2xx answers to writes, per writer (index into `users`), so the
- *   runner can compare them with what each writer's history holds afterwards.
+ *   runner can compare them with what each writer's history holds afterwards;
+ * - `sm.sent_after_ms` (a histogram): when each request went out, ms after the script's `startsAt`.
+ *   Its max − min is how long the generators took to send the phase's requests: a generator that
+ *   falls behind its schedule spreads them out, and offers less than the scenario's rate.
  * With `SM_LOAD_ACK_FILE` set (local runs), each acknowledged write is also appended to that file as
  * `<userId> <accuracy>`, so the runner can look for every one of them in the history, as the loadtest
  * engine does.
@@ -28,6 +31,12 @@ function pickUser(context, events, next) {
   const index = randomInt(users.length);
   context.vars.user = users[index];
   context.vars.userIndex = index;
+  return next();
+}
+
+/** beforeRequest: when the request goes out, measured from a moment every load generator shares. */
+function markSent(requestParams, context, events, next) {
+  events.emit('histogram', 'sm.sent_after_ms', Date.now() - context.vars.startsAt);
   return next();
 }
 
@@ -80,4 +89,4 @@ function isThrottleProblem(response) {
   }
 }
 
-module.exports = { pickUser, markWrite, checkAnswer };
+module.exports = { pickUser, markSent, markWrite, checkAnswer };

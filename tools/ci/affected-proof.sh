@@ -104,6 +104,11 @@ else
   show "$label" "$list"
   must_be_exactly "$label" "$list" 'the shared constructs reach every service' auth location profile
 
+  label='deploys for libs/deploy-hooks/src/smoke-hook.ts'
+  list="$(projects --affected --files=libs/deploy-hooks/src/smoke-hook.ts -t deploy)"
+  show "$label" "$list"
+  must_be_exactly "$label" "$list" 'every service stack deploys the smoke hook with each function' auth location profile
+
   label='deploys for contracts/location/openapi.yaml'
   list="$(projects --affected --files=contracts/location/openapi.yaml -t deploy)"
   show "$label" "$list"

@@ -40,6 +40,7 @@ print_summary() {
 step "python tools (cfn-lint, schemathesis, shellcheck) in .venv" bash tools/python/setup.sh
 step "go tools (oasdiff, actionlint) in .tools/bin" bash tools/go/install.sh
 step "actionlint (with shellcheck) on every workflow" npm run -s lint:workflows
+step "shellcheck on the release pipeline's step scripts" .venv/bin/shellcheck tools/release/steps/*.sh
 step "Chromium for the docs page test" bash tools/ci/ensure-chromium.sh
 step "generated code matches the contracts" npm run -s generate:check
 step "contract changes since HEAD are classified" npm run -s contracts:diff -- --base HEAD

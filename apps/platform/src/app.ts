@@ -110,7 +110,14 @@ export function createApp(options: SmAppOptions = {}) {
   const account = process.env['CDK_DEFAULT_ACCOUNT'] ?? context('account');
   const region = process.env['CDK_DEFAULT_REGION'] ?? context('region');
   const pipelineEnv: Environment | undefined = account || region ? { account, region } : undefined;
-  const pipeline = new PipelineStack(app, StackIds.pipeline, { env: pipelineEnv, source });
+  const target = (name: StageName) => ({ name, ...stageEnvironment(app, name) });
+  const pipeline = new PipelineStack(app, StackIds.pipeline, {
+    env: pipelineEnv,
+    source,
+    staging: target('staging'),
+    prod: target('prod'),
+    manualApproval: context('pipelineApproval') === 'true',
+  });
   Tags.of(pipeline).add('sm:stack', pipeline.stackName);
   // Registered on the app, the packs also check every stage's nested assembly.
   addNagChecks(app);

@@ -1,4 +1,13 @@
-import { CfnParameter, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnParameter,
+  DefaultStackSynthesizer,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -9,57 +18,116 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { acknowledgeWildcards, lastDeployedCommitParameterName } from '@sm/infra';
+import { acknowledgeWildcards, lastDeployedCommitParameterName, type StageName } from '@sm/infra';
+import { deployBuildSpec, loadGateBuildSpec, testBuildSpec, type BuildSpec } from '@sm/release';
 
 /** Where the pipeline takes the source from. */
 export type PipelineSourceKind = 'connection' | 'codecommit';
 
+/** A deployment stage as the pipeline sees it: its name and where its stacks live. */
+export interface PipelineStageTarget {
+  /** The stage's name (`staging`, `prod`): the argument of every step and part of its parameters' names. */
+  readonly name: StageName;
+  /**
+   * The stage's account, bootstrapped with `cdk bootstrap --trust <pipeline account>`.
+   * @default - the pipeline's own account
+   */
+  readonly account?: string;
+  /** @default - the pipeline's own region */
+  readonly region?: string;
+}
+
 /** Properties of the {@link PipelineStack}. */
 export interface PipelineStackProps extends StackProps {
   /**
-   * A CodeConnections (CodeStar connection) repository, e.g. on GitHub, or a CodeCommit repository.
-   * The repository, branch and connection are template parameters, set at deployment.
+   * A CodeConnections repository (GitHub, GitLab, Bitbucket), or a CodeCommit repository. The
+   * repository, branch and connection are template parameters, set at deployment.
    * @default 'connection'
    */
   readonly source?: PipelineSourceKind;
   /**
-   * CPU architecture of the build machine.
+   * CPU architecture of the build machines.
    * @default 'arm64' (Graviton: cheaper per build minute)
    */
   readonly architecture?: 'arm64' | 'x86_64';
+  /** The stage every change deploys to first and the load gate runs against. @default { name: 'staging' } */
+  readonly staging?: PipelineStageTarget;
+  /** The stage a change reaches only after the gate passed on staging. @default { name: 'prod' } */
+  readonly prod?: PipelineStageTarget;
   /**
-   * Services deployed in this order when there is no last deployed commit (the first run): the
-   * profile stack reads the location API URL and every service the auth authorizer's ARN from SSM.
-   * @default ['auth', 'location', 'profile']
+   * A manual approval between the load gate and prod (CDK context `pipelineApproval=true`).
+   * @default false
    */
-  readonly deployOrder?: readonly string[];
+  readonly manualApproval?: boolean;
 }
 
+/** The pipeline stages, in order. Ids and names are a contract (tests, the README, the rehearsal). */
+export const PIPELINE_STAGES = {
+  source: 'Source',
+  test: 'Test',
+  deployStaging: 'DeployStaging',
+  loadGate: 'LoadGate',
+  approve: 'ApproveProd',
+  deployProd: 'DeployProd',
+} as const;
+
+/** The gate's output artifact: its reports and verdict, which the prod deploy takes as an input. */
+export const GATE_ARTIFACT = 'GateReports';
+
 /**
- * The delivery pipeline (CodePipeline V2): on every push to the branch it runs `npm ci`, lint,
- * typecheck and tests, synthesizes and lints the templates, then deploys only what changed since
- * the last successful deployment (`nx affected -t deploy --base=<that commit>`), and records the
- * deployed commit in SSM only after everything succeeded. The build role may only assume the CDK
- * bootstrap roles (which do the deployment) and read/write that one parameter.
+ * The release pipeline (CodePipeline V2), one execution at a time:
  *
- * Construct ids are a contract: `Artifacts`, `BuildKey`, `BuildLogs`, `Build`, `Pipeline`, `LastDeployedCommit`.
+ *   Source → Test → DeployStaging → LoadGate → [ApproveProd] → DeployProd
+ *
+ * - Test runs every gate CI runs; nothing deploys unless it passes.
+ * - DeployStaging runs the preflight against staging's account, deploys what changed since the
+ *   commit last deployed to staging (and the consumers of any parameter that changed), then records
+ *   this commit in `/sm/pipeline/staging/last-deployed-commit`.
+ * - LoadGate runs the full load tests and contract fuzzing against the deployed staging APIs (URLs
+ *   from staging's stack outputs, read with staging's read-only role); its reports and verdict are
+ *   its output artifact.
+ * - DeployProd takes that verdict as an input (so it cannot run without the gate's success, and
+ *   checks the verdict is this commit's), then does for prod what DeployStaging did for staging.
+ *
+ * Each action has its own CodeBuild project and role. A deploy role may assume only its stage's
+ * CDK bootstrap roles (deploy, file-publishing, lookup) and write only its stage's record; the gate
+ * may assume only staging's lookup role (read-only); the test project has no AWS access beyond its
+ * own logs, key and artifacts. What each action runs is a step script under tools/release/steps
+ * (`@sm/release` builds the buildspecs), so it ships with the commit being released.
+ *
+ * Construct ids are a contract: `Artifacts`, `BuildKey`, `BuildLogs`, `Test`, `DeployStaging`,
+ * `LoadGateStaging`, `DeployProd`, `LastDeployedCommitStaging`, `LastDeployedCommitProd`, `Pipeline`.
  */
 export class PipelineStack extends Stack {
   readonly pipeline: codepipeline.Pipeline;
-  readonly project: codebuild.PipelineProject;
+  /** The CodeBuild project behind each action, by pipeline stage name. */
+  readonly projects: Readonly<
+    Record<'test' | 'deployStaging' | 'loadGate' | 'deployProd', codebuild.PipelineProject>
+  >;
+
+  private readonly key: kms.Key;
+  private readonly buildLogs: logs.LogGroup;
+  private readonly cache: codebuild.Cache;
+  private readonly buildEnvironment: codebuild.BuildEnvironment;
+  private readonly qualifier: string;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps = {}) {
-    super(scope, id, { description: 'Delivery pipeline: test, then deploy only the affected services (serverless-microservices)', ...props });
-    const kind = props.source ?? 'connection';
-    const deployOrder = props.deployOrder ?? ['auth', 'location', 'profile'];
-    const branch = new CfnParameter(this, 'Branch', { type: 'String', default: 'main', description: 'Branch whose pushes are deployed' });
-
-    const lastDeployed = new ssm.StringParameter(this, 'LastDeployedCommit', {
-      parameterName: lastDeployedCommitParameterName('prod'),
-      // "none" until the first successful run, which then deploys every service in order.
-      stringValue: 'none',
-      description: 'Commit of the last successful deployment; the pipeline deploys what changed since, and advances it after success',
+    super(scope, id, {
+      description:
+        'Release pipeline: test, staging, load gate on staging, prod (serverless-microservices)',
+      ...props,
     });
+    const staging = props.staging ?? { name: 'staging' };
+    const prod = props.prod ?? { name: 'prod' };
+    const branch = new CfnParameter(this, 'Branch', {
+      type: 'String',
+      default: 'main',
+      description: 'Branch whose pushes are released',
+    });
+    this.qualifier = String(
+      this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ??
+        DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+    );
 
     const artifacts = new s3.Bucket(this, 'Artifacts', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -72,81 +140,218 @@ export class PipelineStack extends Stack {
     Validations.of(artifacts.node.defaultChild as Construct).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'Holds only transient pipeline artifacts (expired after 30 days): private, TLS-only, encrypted, readable only by the pipeline and build roles; API access is in CloudTrail, and an access-log bucket would need the same exception.',
+        'Holds only transient pipeline artifacts and the build cache (expired after 30 days): private, TLS-only, encrypted, readable only by the pipeline and build roles; API access is in CloudTrail, and an access-log bucket would need the same exception.',
     });
-
-    const key = new kms.Key(this, 'BuildKey', {
-      description: 'Encrypts the build project output',
+    this.key = new kms.Key(this, 'BuildKey', {
+      description: 'Encrypts the release pipeline build output',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const buildLogs = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.THREE_MONTHS });
-
-    this.project = new codebuild.PipelineProject(this, 'Build', {
-      description: 'Tests the repository and deploys the affected services with the CDK',
-      environment:
-        (props.architecture ?? 'arm64') === 'arm64'
-          ? { buildImage: codebuild.LinuxArmBuildImage.fromDockerRegistry(BUILD_IMAGE), computeType: codebuild.ComputeType.LARGE }
-          : { buildImage: codebuild.LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE), computeType: codebuild.ComputeType.MEDIUM },
-      encryptionKey: key,
-      timeout: Duration.minutes(60),
-      logging: { cloudWatch: { logGroup: buildLogs } },
-      environmentVariables: {
-        LAST_DEPLOYED_PARAMETER: { value: lastDeployed.parameterName },
-        DEPLOY_ORDER: { value: deployOrder.join(' ') },
-      },
-      buildSpec: codebuild.BuildSpec.fromObject(buildSpec()),
+    this.buildLogs = new logs.LogGroup(this, 'BuildLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
     });
+    // npm's download cache between builds (buildspec `cache.paths`); S3, because a local cache only
+    // survives on a warm build host.
+    this.cache = codebuild.Cache.bucket(artifacts, { prefix: 'build-cache' });
+    this.buildEnvironment =
+      (props.architecture ?? 'arm64') === 'arm64'
+        ? {
+            buildImage: codebuild.LinuxArmBuildImage.fromDockerRegistry(BUILD_IMAGE),
+            computeType: codebuild.ComputeType.LARGE,
+          }
+        : {
+            buildImage: codebuild.LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE),
+            computeType: codebuild.ComputeType.LARGE,
+          };
 
-    Validations.of(this.project.node.defaultChild as Construct).acknowledge({
-      id: 'AwsSolutions-CB5',
-      reason:
-        'The Docker official Node.js 22 image (Debian, from ECR Public, multi-arch): `npm test` drives Debian’s Chromium for the docs page test, which the CodeBuild curated images (Amazon Linux, Ubuntu’s snap-only chromium) cannot install; the image is not privileged and only runs the repository’s own pinned toolchain (npm ci).',
-    });
-
-    // Least privilege: the CDK CLI deploys by assuming the bootstrap roles of this account and
-    // region (`cdk bootstrap` creates them; CloudFormation's execution role makes the changes).
-    // Nothing else, and no admin policy.
-    const qualifier = String(this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER);
-    const role = this.project.role as iam.Role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'AssumeCdkBootstrapRoles',
-        actions: ['sts:AssumeRole'],
-        resources: ['deploy', 'file-publishing', 'lookup'].map(
-          (purpose) => `arn:${this.partition}:iam::${this.account}:role/cdk-${qualifier}-${purpose}-role-${this.account}-${this.region}`,
-        ),
-      }),
+    const test = this.releaseProject(
+      'Test',
+      'Runs every gate (npm test, short load tests and fuzzing) before anything deploys',
+      testBuildSpec(),
     );
-    lastDeployed.grantRead(role);
-    lastDeployed.grantWrite(role);
+    const deployStaging = this.deployProject(
+      'DeployStaging',
+      staging,
+      deployBuildSpec(staging.name),
+    );
+    const loadGate = this.releaseProject(
+      'LoadGateStaging',
+      `Load tests and contract fuzzing against the deployed ${staging.name} stage`,
+      loadGateBuildSpec(staging.name),
+      {
+        ...this.stageVariables(staging),
+      },
+    );
+    this.grantAssume(loadGate, staging, ['lookup'], 'AssumeStagingReadOnlyRole');
+    const deployProd = this.deployProject(
+      'DeployProd',
+      prod,
+      deployBuildSpec(prod.name, { stage: staging.name, artifact: GATE_ARTIFACT }),
+    );
+    this.projects = { test, deployStaging, loadGate, deployProd };
 
-    const sourceOutput = new codepipeline.Artifact('Source');
+    const source = new codepipeline.Artifact('Source');
+    const gateReports = new codepipeline.Artifact(GATE_ARTIFACT);
+    const build = (
+      actionName: string,
+      project: codebuild.IProject,
+      extra: Partial<actions.CodeBuildActionProps> = {},
+    ) => new actions.CodeBuildAction({ actionName, project, input: source, ...extra });
+    const stages: codepipeline.StageProps[] = [
+      {
+        stageName: PIPELINE_STAGES.source,
+        actions: [this.sourceAction(props.source ?? 'connection', branch.valueAsString, source)],
+      },
+      { stageName: PIPELINE_STAGES.test, actions: [build('Test', test)] },
+      {
+        stageName: PIPELINE_STAGES.deployStaging,
+        actions: [build('DeployStaging', deployStaging)],
+      },
+      {
+        stageName: PIPELINE_STAGES.loadGate,
+        actions: [build('LoadGate', loadGate, { outputs: [gateReports] })],
+      },
+    ];
+    if (props.manualApproval) {
+      stages.push({
+        stageName: PIPELINE_STAGES.approve,
+        actions: [
+          new actions.ManualApprovalAction({
+            actionName: 'ApproveProd',
+            additionalInformation: `The load gate passed on ${staging.name}; approve to deploy to ${prod.name}.`,
+          }),
+        ],
+      });
+    }
+    stages.push({
+      stageName: PIPELINE_STAGES.deployProd,
+      actions: [build('DeployProd', deployProd, { extraInputs: [gateReports] })],
+    });
+
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
       artifactBucket: artifacts,
+      // The CDK CLI in each deploy action reaches other accounts through their bootstrap roles;
+      // no pipeline artifact leaves this account, so no cross-account artifact key.
       crossAccountKeys: false,
       restartExecutionOnUpdate: false,
-      // One deployment at a time: the last-deployed commit must advance in order.
+      // One execution per stage at a time, in order: each stage's record only moves forward.
       executionMode: codepipeline.ExecutionMode.QUEUED,
-      stages: [
-        { stageName: 'Source', actions: [this.sourceAction(kind, branch.valueAsString, sourceOutput)] },
-        {
-          stageName: 'TestAndDeploy',
-          actions: [new actions.CodeBuildAction({ actionName: 'TestAndDeploy', project: this.project, input: sourceOutput })],
-        },
-      ],
+      stages,
     });
 
     this.acknowledgeGeneratedPolicies();
   }
 
-  private sourceAction(kind: PipelineSourceKind, branch: string, output: codepipeline.Artifact): codepipeline.IAction {
+  /** A deploy action's project: may assume the stage's bootstrap roles and write the stage's record. */
+  private deployProject(
+    id: string,
+    stage: PipelineStageTarget,
+    buildSpec: BuildSpec,
+  ): codebuild.PipelineProject {
+    const project = this.releaseProject(
+      id,
+      `Preflight, deploy what changed to ${stage.name}, record the commit`,
+      buildSpec,
+      this.stageVariables(stage),
+    );
+    this.grantAssume(
+      project,
+      stage,
+      ['deploy', 'file-publishing', 'lookup'],
+      'AssumeStageBootstrapRoles',
+    );
+    const record = new ssm.StringParameter(this, `LastDeployedCommit${capitalize(stage.name)}`, {
+      parameterName: lastDeployedCommitParameterName(stage.name),
+      // "none" until the stage's first successful deploy, which deploys every service in order.
+      stringValue: 'none',
+      description: `Commit last deployed to ${stage.name} by the pipeline; the next deploy to ${stage.name} deploys what changed since`,
+    });
+    record.grantRead(project);
+    record.grantWrite(project);
+    return project;
+  }
+
+  private releaseProject(
+    id: string,
+    description: string,
+    buildSpec: BuildSpec,
+    variables: Record<string, string> = {},
+  ): codebuild.PipelineProject {
+    const project = new codebuild.PipelineProject(this, id, {
+      description,
+      environment: this.buildEnvironment,
+      encryptionKey: this.key,
+      timeout: Duration.minutes(60),
+      logging: { cloudWatch: { logGroup: this.buildLogs, prefix: id } },
+      cache: this.cache,
+      environmentVariables: Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, { value }]),
+      ),
+      buildSpec: codebuild.BuildSpec.fromObject(buildSpec as unknown as Record<string, unknown>),
+    });
+    Validations.of(project.node.defaultChild as Construct).acknowledge({
+      id: 'AwsSolutions-CB5',
+      reason:
+        'The Docker official Node.js 22 image (Debian, from ECR Public, multi-arch): `npm test` drives Debian’s Chromium for the docs page test, which the CodeBuild curated images (Amazon Linux, Ubuntu’s snap-only chromium) cannot install; the image is not privileged and only runs the repository’s own pinned toolchain (npm ci).',
+    });
+    return project;
+  }
+
+  /** What the step scripts need to read a stage's account: its read-only role and its region. */
+  private stageVariables(stage: PipelineStageTarget): Record<string, string> {
+    return {
+      STAGE_READ_ROLE_ARN: this.bootstrapRoleArn(stage, 'lookup'),
+      STAGE_REGION: stage.region ?? this.region,
+    };
+  }
+
+  /**
+   * The CDK bootstrap role of a stage's account and region (`cdk bootstrap` names them so): the
+   * only roles a build may assume. The CDK CLI assumes deploy/file-publishing itself; the steps
+   * assume lookup (ReadOnlyAccess without kms:Decrypt) to read outputs, parameters and quotas.
+   */
+  private bootstrapRoleArn(
+    stage: PipelineStageTarget,
+    purpose: 'deploy' | 'file-publishing' | 'lookup',
+  ): string {
+    const account = stage.account ?? this.account;
+    const region = stage.region ?? this.region;
+    return `arn:${this.partition}:iam::${account}:role/cdk-${this.qualifier}-${purpose}-role-${account}-${region}`;
+  }
+
+  private grantAssume(
+    project: codebuild.PipelineProject,
+    stage: PipelineStageTarget,
+    purposes: readonly ('deploy' | 'file-publishing' | 'lookup')[],
+    sid: string,
+  ): void {
+    project.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions: ['sts:AssumeRole'],
+        resources: purposes.map((purpose) => this.bootstrapRoleArn(stage, purpose)),
+      }),
+    );
+  }
+
+  private sourceAction(
+    kind: PipelineSourceKind,
+    branch: string,
+    output: codepipeline.Artifact,
+  ): codepipeline.IAction {
     if (kind === 'codecommit') {
-      const name = new CfnParameter(this, 'CodeCommitRepository', { type: 'String', description: 'Name of the CodeCommit repository' });
+      const name = new CfnParameter(this, 'CodeCommitRepository', {
+        type: 'String',
+        description: 'Name of the CodeCommit repository',
+      });
       return new actions.CodeCommitSourceAction({
         actionName: 'Source',
-        repository: codecommit.Repository.fromRepositoryName(this, 'Repository', name.valueAsString),
+        repository: codecommit.Repository.fromRepositoryName(
+          this,
+          'Repository',
+          name.valueAsString,
+        ),
         branch,
         output,
         // A full clone: nx affected compares the head with the last deployed commit.
@@ -156,7 +361,8 @@ export class PipelineStack extends Stack {
     }
     const connectionArn = new CfnParameter(this, 'ConnectionArn', {
       type: 'String',
-      description: 'ARN of the CodeConnections (CodeStar) connection to the repository host, created and authorised in the console',
+      description:
+        'ARN of the CodeConnections connection to the repository host, created and authorised in the console',
       allowedPattern: '^arn:aws[a-z-]*:(codeconnections|codestar-connections):.+$',
     });
     const repository = new CfnParameter(this, 'Repository', {
@@ -164,8 +370,14 @@ export class PipelineStack extends Stack {
       description: 'The repository as owner/name, e.g. my-org/serverless-microservices',
       allowedPattern: '^[^/]+/[^/]+$',
     });
-    return new actions.CodeStarConnectionsSourceAction({
+    // The action's role, made here (not by the pipeline) so it can be granted the connection.
+    const role = new iam.Role(this, 'SourceActionRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Assumed by the pipeline to fetch the source through the connection',
+    });
+    const action = new actions.CodeStarConnectionsSourceAction({
       actionName: 'Source',
+      role,
       connectionArn: connectionArn.valueAsString,
       owner: Fn.select(0, Fn.split('/', repository.valueAsString)),
       repo: Fn.select(1, Fn.split('/', repository.valueAsString)),
@@ -175,31 +387,53 @@ export class PipelineStack extends Stack {
       codeBuildCloneOutput: true,
       triggerOnPush: true,
     });
+    this.grantUseConnection(connectionArn.valueAsString, [role, ...Object.values(this.projects)]);
+    return action;
+  }
+
+  /**
+   * CDK grants `codestar-connections:UseConnection` only, while connections created since 2024 are
+   * `arn:aws:codeconnections:…` and IAM requires the action's prefix to match the ARN's service.
+   * Both prefixes, on the one connection, for the source action's role and every project that
+   * clones through the connection (CODEBUILD_CLONE_REF).
+   */
+  private grantUseConnection(connectionArn: string, grantees: readonly iam.IGrantable[]): void {
+    for (const grantee of grantees) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'UseConnection',
+          actions: ['codestar-connections:UseConnection', 'codeconnections:UseConnection'],
+          resources: [connectionArn],
+        }),
+      );
+    }
   }
 
   /** The wildcards CDK's grants put into the roles' default policies, each bounded to one resource. */
   private acknowledgeGeneratedPolicies(): void {
-    const artifactObjects = {
-      finding: /^(Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*|Resource::<Artifacts[0-9A-F]{8}\.Arn>\/\*)$/,
-      reason:
-        'CDK’s grant on the pipeline artifact bucket: S3 action families (Get*/List*/…) for reading and writing pipeline artifacts, on the objects of that one private bucket only.',
-    };
-    // The build role, the pipeline role and each action's role: every policy CDK generated here.
     const policies = this.node.findAll().filter((construct) => construct instanceof iam.Policy);
     for (const policy of policies) {
       acknowledgeWildcards(policy, [
-        artifactObjects,
+        {
+          finding:
+            /^(Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*|Resource::<Artifacts[0-9A-F]{8}\.Arn>\/(build-cache\/)?\*)$/,
+          reason:
+            'CDK’s grants on the pipeline artifact bucket: S3 action families (Get*/List*/…) for reading and writing pipeline artifacts and the build cache, on the objects of that one private bucket only.',
+        },
         {
           finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/,
-          reason: 'CDK’s grant to use the build project’s own KMS key: the key-operation families are allowed on that one key only.',
+          reason:
+            'CDK’s grant to use the build projects’ own KMS key: the key-operation families are allowed on that one key only.',
         },
         {
-          finding: /^Resource::arn:.+:log-group:\/aws\/codebuild\/<Build[0-9A-F]{8}>:\*$/,
-          reason: 'CodeBuild writes its log streams (generated names) into the log group of this one project.',
+          finding: /^Resource::arn:.+:log-group:\/aws\/codebuild\/<[A-Za-z]+[0-9A-F]{8}>:\*$/,
+          reason:
+            'CodeBuild writes its log streams (generated names) into the log group of its own project.',
         },
         {
-          finding: /^Resource::arn:.+:report-group\/<Build[0-9A-F]{8}>-\*$/,
-          reason: 'Test report groups CodeBuild creates for this one project are named after it.',
+          finding: /^Resource::arn:.+:report-group\/<[A-Za-z]+[0-9A-F]{8}>-\*$/,
+          reason:
+            'Test report groups CodeBuild creates for a project are named after that one project.',
         },
       ]);
     }
@@ -212,51 +446,4 @@ export class PipelineStack extends Stack {
  */
 export const BUILD_IMAGE = 'public.ecr.aws/docker/library/node:22-bookworm';
 
-/**
- * The build: install, test, synthesize and lint the templates, deploy what changed, then record
- * the deployed commit. Any failing command fails the build before the parameter is advanced, so
- * the next run deploys the same changes again.
- */
-function buildSpec(): Record<string, unknown> {
-  return {
-    version: '0.2',
-    env: {
-      variables: { CI: 'true', NX_NO_CLOUD: 'true', NX_DAEMON: 'false', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      shell: 'bash',
-    },
-    phases: {
-      install: {
-        commands: [
-          // Chromium for the docs page test, venv for the pinned Python tools, the AWS CLI for SSM.
-          'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium python3-venv awscli >/dev/null',
-          'npm ci',
-        ],
-      },
-      pre_build: {
-        commands: [
-          // CodePipeline's full clone may still be shallow; nx affected needs the base commit.
-          'if [ "$(git rev-parse --is-shallow-repository)" = "true" ]; then git fetch --unshallow --quiet; fi',
-          'BASE="$(aws ssm get-parameter --name "$LAST_DEPLOYED_PARAMETER" --query Parameter.Value --output text)"',
-          // An unknown base (first run, rewritten history) means: deploy everything, in order.
-          'if ! git cat-file -e "${BASE}^{commit}" 2>/dev/null; then echo "no usable last deployed commit ($BASE): deploying every service"; BASE=""; fi',
-          'npm test',
-          'npm run synth',
-          'npm run lint:cfn',
-          // The soft-limit load tests and the contract fuzzing run before every release (short
-          // versions, against the local runtime of this very cloud assembly).
-          'npm run load:quick',
-          'npm run fuzz:quick',
-        ],
-      },
-      build: {
-        commands: [
-          'HEAD_COMMIT="$(git rev-parse HEAD)"',
-          // One deployment at a time: each `cdk deploy` synthesizes into the same cdk.out.
-          'if [ -n "$BASE" ]; then npx nx affected -t deploy --base="$BASE" --head="$HEAD_COMMIT" --parallel=1 --outputStyle=stream; else for service in $DEPLOY_ORDER; do npx nx run "$service:deploy" --outputStyle=stream; done; fi',
-          'aws ssm put-parameter --name "$LAST_DEPLOYED_PARAMETER" --value "$HEAD_COMMIT" --overwrite',
-        ],
-      },
-    },
-    cache: { paths: ['/root/.npm/**/*'] },
-  };
-}
+const capitalize = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

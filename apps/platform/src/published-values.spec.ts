@@ -87,9 +87,10 @@ describe.each(STAGES.map((s) => s.name))('values shared through SSM in %s', (sta
         r.Type === 'AWS::SSM::Parameter' &&
         r.Properties['Name'] === `/sm/${stage}/auth/authorizer-function-arn`,
     )!;
-    const [fnId, attribute] = arn.Properties['Value']['Fn::GetAtt'] as [string, string];
-    expect(attribute).toBe('Arn');
-    expect(auth[fnId]).toMatchObject({
+    // The live alias's ARN: a fixed function name and a fixed alias name, whichever version it points to.
+    const alias = auth[arn.Properties['Value'].Ref]!;
+    expect(alias).toMatchObject({ Type: 'AWS::Lambda::Alias', Properties: { Name: 'live' } });
+    expect(auth[alias.Properties['FunctionName'].Ref]).toMatchObject({
       Type: 'AWS::Lambda::Function',
       Properties: { FunctionName: `sm-${stage}-auth-authorize`, Handler: 'authorize.handler' },
     });
@@ -144,6 +145,13 @@ describe('the replacement check (base templates against head templates)', () => 
     ([, r]) =>
       r.Type === 'AWS::Lambda::Function' && r.Properties?.['Handler'] === 'authorize.handler',
   )![0];
+  const authorizeAliasId = Object.entries(
+    base.find((s) => s.stackName === 'Prod-SmAuth')!.template.Resources ?? {},
+  ).find(
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::Alias' &&
+      (r.Properties?.['FunctionName'] as { Ref?: string } | undefined)?.Ref === authorizeId,
+  )![0];
 
   it('passes when nothing that publishes a value changes', () => {
     expect(publishedValueReplacements(base, prodTemplates(), declared)).toEqual([]);
@@ -155,13 +163,15 @@ describe('the replacement check (base templates against head templates)', () => 
       renamed('Prod-SmAuth', authorizeId, 'AuthorizerFn0A1B2C3D'),
       declared,
     );
+    // The published value is the live alias's ARN; a new function means a new alias (its
+    // FunctionName cannot change in place), so a new ARN.
     expect(findings).toEqual([
       {
         stackName: 'Prod-SmAuth',
         parameterName: '/sm/prod/auth/authorizer-function-arn',
-        resource: authorizeId,
-        resourceType: 'AWS::Lambda::Function',
-        why: 'the resource is removed and the value now comes from AuthorizerFn0A1B2C3D (a renamed construct: a new resource, a new value)',
+        resource: authorizeAliasId,
+        resourceType: 'AWS::Lambda::Alias',
+        why: 'CloudFormation will replace it (FunctionName changes)',
         readAtDeploy: ['location', 'profile'],
         readAtRunTime: [],
       },

@@ -27,6 +27,8 @@ function fixedNames(stack: Stack): string[] {
     'AWS::Lambda::Function': 'FunctionName',
     'AWS::DynamoDB::Table': 'TableName',
     'AWS::Logs::LogGroup': 'LogGroupName',
+    'AWS::CodeDeploy::Application': 'ApplicationName',
+    'AWS::CodeDeploy::DeploymentGroup': 'DeploymentGroupName',
   };
   return Object.values(resourcesOf(stack)).flatMap((resource) => {
     const property = nameProperties[resource.Type];

@@ -22,6 +22,9 @@ const stacks = stages.prod;
 const templateOf = (stack: Stack) => Template.fromStack(stack);
 const resourcesOf = (stack: Stack) => templateOf(stack).toJSON().Resources as Resources;
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The deployment smoke hooks are functions too, but no client calls them: CodeDeploy does, during a deployment. */
+const isSmokeHook = (fn: Resource) => fn.Properties['Handler'] === 'smoke-hook.handler';
+const serviceFunctions = (resources: Resources) => ofType(resources, 'AWS::Lambda::Function').filter(([, fn]) => !isSmokeHook(fn));
 
 const services = [
   { name: 'auth', stack: stacks.auth, contract: authContract },
@@ -81,7 +84,7 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
   });
 
   it('reserves concurrency for every function, as its limits declare', () => {
-    const functions = ofType(resources, 'AWS::Lambda::Function');
+    const functions = serviceFunctions(resources);
     expect(functions.length).toBeGreaterThan(0);
     for (const [, fn] of functions) {
       expect(fn.Properties['ReservedConcurrentExecutions']).toBeGreaterThan(0);
@@ -152,7 +155,7 @@ describe.each(services)('the $name stack', ({ stack, contract }) => {
 
 describe('function assets (what deploys, and what the local runtime loads from cdk.out)', () => {
   const functions = services.flatMap(({ name, stack }) =>
-    ofType(resourcesOf(stack), 'AWS::Lambda::Function').map(([, fn]) => ({
+    serviceFunctions(resourcesOf(stack)).map(([, fn]) => ({
       service: name,
       entry: String(fn.Properties['Handler']).replace(/\.handler$/, ''),
       assetDir: join(app.outdir, `asset.${String(fn.Properties['Code']['S3Key']).replace(/\.zip$/, '')}`),

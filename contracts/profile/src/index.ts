@@ -3,8 +3,8 @@
  * `contracts/profile/openapi.yaml` by tools/codegen (`npx nx run contract-profile:generate`).
  */
 export type { components, operations, paths } from './generated/types';
-export { operationManifest } from './generated/operations';
-export type { OperationId, OperationManifestEntry } from './generated/operations';
+export { operationExamples, operationManifest } from './generated/operations';
+export type { OperationExample, OperationId, OperationManifestEntry } from './generated/operations';
 // One export per operation (`getLocationValidators`: a Lambda imports only its own, and its
 // bundle carries no other operation's validators), `validators` (all of them) and their types.
 export * from './generated/validators';

@@ -34,12 +34,21 @@ describe('BearerTokenAuthorizer', () => {
   describe('with the service’s own function', () => {
     const template = Template.fromStack(new NotesStack(testApp(), 'Auth'));
 
-    it('uses the function directly, without an SSM lookup', () => {
+    it('uses the function’s live alias directly, without an SSM lookup', () => {
       expect(Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default)).not.toContain('/sm/staging/auth/authorizer-function-arn');
       template.hasResourceProperties('AWS::Lambda::Permission', {
-        FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^authorizeFunction'), 'Arn'] },
+        FunctionName: { Ref: Match.stringLikeRegexp('^authorizeLiveAlias') },
         Principal: 'apigateway.amazonaws.com',
+        SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['/authorizers/'])] }),
       });
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        AuthorizerUri: { 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^authorizeLiveAlias') }])] },
+      });
+    });
+
+    it('publishes the alias ARN, which names the alias and so never changes with a new version', () => {
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/sm/staging/auth/authorizer-function-arn', Value: { Ref: Match.stringLikeRegexp('^authorizeLiveAlias') } });
+      template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', FunctionName: { Ref: Match.stringLikeRegexp('^authorizeFunction') } });
     });
   });
 });

@@ -21,11 +21,14 @@ export interface BearerTokenAuthorizerProps {
   /** The deployment stage: which stage's authorizer the ARN parameter names. */
   readonly stage: StageName;
   /**
-   * The authorizer function. The auth service passes its own; other services leave it out.
-   * @default - the auth service's function, its ARN read from the SSM parameter
-   *   `/sm/<stage>/auth/authorizer-function-arn` at deployment (no CloudFormation export)
+   * The authorizer function's `live` alias. The auth service passes its own; other services leave
+   * it out. An alias, never the function itself: API Gateway must call what CodeDeploy shifts, not
+   * `$LATEST`.
+   * @default - the auth service's alias, its ARN (`…:function:sm-<stage>-auth-authorize:live`)
+   *   read from the SSM parameter `/sm/<stage>/auth/authorizer-function-arn` at deployment (no
+   *   CloudFormation export)
    */
-  readonly handler?: lambda.IFunction;
+  readonly handler?: lambda.IAlias;
 }
 
 /**

@@ -76,14 +76,22 @@ describe('ContractRestApi', () => {
     });
   });
 
-  it('proxies each operation to its own function', () => {
+  it('proxies each operation to its own function’s live alias, never to $LATEST', () => {
     const functionOf: Record<string, string> = { createNote: 'create-note', getNote: 'get-note', putNote: 'put-note', listNoteVersions: 'list-note-versions' };
     for (const [operationId, entry] of Object.entries(functionOf)) {
       const integration = methodOf(operationId as never)['Integration'];
       expect(integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
-      const fnLogicalId = logicalIdOf(stack.functions[entry]!.function);
-      expect(JSON.stringify(integration['Uri'])).toContain(`"${fnLogicalId}","Arn"`);
+      const aliasLogicalId = logicalIdOf(stack.functions[entry]!.alias);
+      expect(JSON.stringify(integration['Uri'])).toContain(`{"Ref":"${aliasLogicalId}"}`);
+      expect(JSON.stringify(integration['Uri'])).not.toContain(`"${logicalIdOf(stack.functions[entry]!.function)}"`);
+      // API Gateway may invoke the alias (the permission names it), from this method only.
+      template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { Ref: aliasLogicalId }, Principal: 'apigateway.amazonaws.com' });
     }
+  });
+
+  it('knows which operations each service function serves', () => {
+    expect(stack.api.operationsServedBy(stack.functions['put-note']!).map((op) => op.operationId)).toEqual(['putNote']);
+    expect(stack.api.operationsServedBy(stack.authorize!)).toEqual([]);
   });
 
   it('answers every API Gateway error with a problem+json gateway response', () => {
@@ -144,7 +152,7 @@ describe('ContractRestApi', () => {
   describe('fails early on a configuration that cannot work', () => {
     const build = (patch: (props: ContractRestApiProps<string>) => ContractRestApiProps<string>) => () => {
       const stack = new Stack(testApp(), 'Bad');
-      const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'x.handler', code: lambda.Code.fromInline('x') });
+      const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'x.handler', code: lambda.Code.fromInline('x') }).currentVersion;
       const props: ContractRestApiProps<string> = {
         contract: notesContract as RestApiContract<string>,
         integrations: { createNote: fn, getNote: fn, putNote: fn, listNoteVersions: fn },

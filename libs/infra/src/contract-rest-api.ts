@@ -9,14 +9,19 @@ import { InfraConfigError } from './errors';
 import { GATEWAY_PROBLEMS, GATEWAY_RESPONSE_TYPES, PROBLEM_CONTENT_TYPE, problemTemplate } from './gateway-responses';
 import type { StageThrottle } from './limits';
 import { apiUrlParameterName, type ServiceName } from './parameters';
+import { ServiceFunction } from './service-function';
 import type { StageName } from './stages';
 
 /** Properties of a {@link ContractRestApi}. */
 export interface ContractRestApiProps<OperationId extends string> {
   /** The service's contract package (`@sm/contract-<svc>`): its operation manifest and API Gateway models. */
   readonly contract: RestApiContract<OperationId>;
-  /** The function serving each operation of the contract (AWS_PROXY integration); one per operation. */
-  readonly integrations: { readonly [Op in OperationId]: lambda.IFunction };
+  /**
+   * What serves each operation of the contract (AWS_PROXY integration): a {@link ServiceFunction},
+   * integrated through its `live` alias, or an alias or version. Never `$LATEST`: the types leave
+   * no way to integrate an unqualified function.
+   */
+  readonly integrations: { readonly [Op in OperationId]: ServiceFunction | lambda.IAlias | lambda.IVersion };
   /**
    * The authorizer of every secured operation (see {@link BearerTokenAuthorizer}).
    * @default - none; then the contract must not have secured operations
@@ -69,6 +74,9 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
   readonly url: string;
   /** The API stage's name (= the deployment stage's). */
   readonly stageName: StageName;
+  /** The contract the API was built from. */
+  readonly contract: RestApiContract<OperationId>;
+  private readonly servedBy = new Map<ServiceFunction, ContractOperation[]>();
 
   constructor(scope: Construct, id: string, props: ContractRestApiProps<OperationId>) {
     super(scope, id);
@@ -76,6 +84,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
     const operations = Object.values<ContractOperation>(contract.operationManifest);
     this.validate(props, operations);
     this.stageName = props.stageName;
+    this.contract = contract;
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -132,7 +141,10 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
       const requestParameters = contract.apiGatewayModels.operations[operation.operationId]?.requiredParameters ?? {};
       const body = operation.requestBody;
       const validates = body !== null || Object.values(requestParameters).some(Boolean);
-      const fn = props.integrations[operation.operationId as OperationId];
+      const target: ServiceFunction | lambda.IAlias | lambda.IVersion = props.integrations[operation.operationId as OperationId];
+      // A service function is invoked through its `live` alias, which CodeDeploy moves between versions.
+      const fn = target instanceof ServiceFunction ? target.alias : target;
+      if (target instanceof ServiceFunction) this.servedBy.set(target, [...(this.servedBy.get(target) ?? []), operation]);
       methods[operation.operationId] = this.api.root.resourceForPath(operation.path).addMethod(
         operation.method,
         new apigw.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }),
@@ -166,6 +178,11 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
     this.url = Fn.join('', ['https://', this.api.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stageName]);
 
     this.acknowledgeNagFindings(operations);
+  }
+
+  /** The operations of the contract a service function serves (none for the authorizer). */
+  operationsServedBy(fn: ServiceFunction): readonly ContractOperation[] {
+    return this.servedBy.get(fn) ?? [];
   }
 
   /**

@@ -18,6 +18,18 @@ export interface ContractOperation {
     /** Name of the body's model in `apiGatewayModels.models`. */
     readonly model: string;
   } | null;
+  /** Media type of each declared response by status: the statuses the operation may answer. */
+  readonly responses?: { readonly [status: string]: string | null };
+}
+
+/** One entry of a contract's `operationExamples`: the request its own examples make. */
+export interface ContractExample {
+  readonly pathParameters: { readonly [name: string]: string };
+  readonly queryStringParameters: { readonly [name: string]: string };
+  readonly headers: { readonly [name: string]: string };
+  readonly body: unknown;
+  /** Required parts without an example. */
+  readonly missing: readonly string[];
 }
 
 /** A contract's `apigw-models.json`: draft-4 models and what each operation's request requires. */
@@ -38,4 +50,10 @@ export interface RestApiContract<OperationId extends string = string> {
   readonly title?: string;
   readonly operationManifest: { readonly [Op in OperationId]: ContractOperation };
   readonly apiGatewayModels: ApiGatewayModels;
+  /**
+   * The request each operation's own examples make (generated `operationExamples`): what the
+   * deployment smoke hooks send (see {@link SafeDeployment}).
+   * @default - none; then a stack with smoke hooks fails at synth, naming the operation
+   */
+  readonly operationExamples?: { readonly [Op in OperationId]: ContractExample };
 }

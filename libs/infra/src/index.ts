@@ -7,6 +7,7 @@ export * from './gateway-responses';
 export * from './limits';
 export * from './nag';
 export * from './parameters';
+export * from './safe-deployment';
 export * from './service-function';
 export * from './service-monitoring';
 export * from './service-table';

@@ -17,6 +17,11 @@ describe('defineServiceLimits', () => {
     expect(defineServiceLimits(valid)).toBe(valid);
   });
 
+  it('accepts provisioned concurrency up to the whole reservation', () => {
+    expect(() => defineServiceLimits(withFunction({ provisionedConcurrency: 5 }))).not.toThrow();
+    expect(() => defineServiceLimits(withFunction({ provisionedConcurrency: 0 }))).not.toThrow();
+  });
+
   it.each([
     ['a timeout at API Gateway’s 29 s cap', withFunction({ timeoutSeconds: 29 }), /get-thing: timeoutSeconds must be .* got 29/],
     ['a fractional timeout', withFunction({ timeoutSeconds: 1.5 }), /timeoutSeconds .* got 1.5/],
@@ -27,6 +32,8 @@ describe('defineServiceLimits', () => {
     ['a zero stage rate', { ...valid, stage: { rateLimit: 0, burstLimit: 1 } }, /stage.rateLimit .* got 0/],
     ['a fractional burst', { ...valid, stage: { rateLimit: 1, burstLimit: 2.5 } }, /stage.burstLimit .* got 2.5/],
     ['no functions', { ...valid, functions: {} }, /at least one function/],
+    ['provisioned concurrency above the reservation', withFunction({ provisionedConcurrency: 6 }), /provisionedConcurrency .* reserved concurrency \(5\).* got 6/],
+    ['fractional provisioned concurrency', withFunction({ provisionedConcurrency: 1.5 }), /provisionedConcurrency .* got 1.5/],
   ])('rejects %s, naming the value', (_name, limits, message) => {
     expect(() => defineServiceLimits(limits as ServiceLimits)).toThrow(message);
   });

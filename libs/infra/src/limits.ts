@@ -24,6 +24,15 @@ export interface FunctionLimits {
    * request rate by it (Little's law) to get the concurrency the function needs.
    */
   readonly assumedP99Ms: number;
+  /**
+   * Provisioned concurrency on the function's `live` alias: this many execution environments are
+   * kept initialized, so up to this many concurrent calls never see a cold start. It is billed for
+   * every second it is configured (the load report's cost section shows it), and it comes out of
+   * the reservation (AWS refuses more provisioned than reserved concurrency). During a traffic
+   * shift Lambda splits it between the two versions by their weights.
+   * @default 0 (off)
+   */
+  readonly provisionedConcurrency?: number;
 }
 
 /** The throttle of the API stage: every method gets its own token bucket with these limits. */
@@ -93,6 +102,12 @@ export function defineServiceLimits<const FunctionName extends string>(limits: S
       isWhole(fn.timeoutSeconds) && fn.timeoutSeconds >= 1 && fn.timeoutSeconds < API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
       where,
       `timeoutSeconds must be a whole number from 1 to ${API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS - 1} (API Gateway gives up after ${API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS} s), got ${fn.timeoutSeconds}`,
+    );
+    const provisioned = fn.provisionedConcurrency ?? 0;
+    check(
+      isWhole(provisioned) && provisioned >= 0 && provisioned <= fn.reservedConcurrency,
+      where,
+      `provisionedConcurrency must be a whole number from 0 to the reserved concurrency (${fn.reservedConcurrency}): provisioned environments come out of the reservation, got ${fn.provisionedConcurrency}`,
     );
     check(
       Number.isFinite(fn.assumedP99Ms) && fn.assumedP99Ms > 0 && fn.assumedP99Ms <= fn.timeoutSeconds * 1000,

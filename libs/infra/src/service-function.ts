@@ -13,6 +13,9 @@ import { workspaceRoot } from './workspace';
 /** Namespace of the services' EMF metrics (Powertools). */
 export const METRICS_NAMESPACE = 'ServerlessMicroservices';
 
+/** The alias every caller invokes: API Gateway integrations, the authorizer, other services. */
+export const LIVE_ALIAS = 'live';
+
 /** Properties of a {@link ServiceFunction}. */
 export interface ServiceFunctionProps {
   /** The service the function belongs to (`auth`): its bundle directory and Powertools service name. */
@@ -81,11 +84,25 @@ const RESERVED_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAM
  * cold start does not parse them otherwise). Each function's asset hash, and therefore its
  * deployment, changes only when its own bundle or the tracer bundle does.
  *
- * Construct ids are a contract: `Role`, `LogGroup`, `Function`.
+ * Every synthesis publishes the function's current configuration as a version (`currentVersion`:
+ * its logical id hashes the code and configuration, so a version is published exactly when one of
+ * them changes) behind the alias `live`, which is what every caller invokes. A
+ * {@link SafeDeployment} moves the alias to a new version gradually and rolls it back on alarms;
+ * provisioned concurrency, when the limits ask for it, sits on the alias. Reserved concurrency
+ * stays on the function: it caps every version together.
+ *
+ * Construct ids are a contract: `Role`, `LogGroup`, `Function`, `LiveAlias`.
  */
 export class ServiceFunction extends Construct implements iam.IGrantable {
-  /** The Lambda function. */
+  /** The Lambda function (its `$LATEST`): for grants and configuration, never to be invoked. */
   readonly function: lambda.Function;
+  /** The version this synthesis publishes. */
+  readonly version: lambda.Version;
+  /**
+   * The `live` alias: what API Gateway integrations, the authorizer and other callers invoke, and
+   * what CodeDeploy shifts from one version to the next.
+   */
+  readonly alias: lambda.Alias;
   /** The function's log group (the Powertools JSON logs). */
   readonly logGroup: logs.LogGroup;
   /** The function's execution role. */
@@ -183,6 +200,17 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
+    });
+
+    // Versions of earlier deployments are removed once a deployment succeeds: CodeDeploy only
+    // needs the old version during the shift (to roll back to), and a rollback later is a redeploy
+    // of the earlier commit; retained versions would accumulate against the 75 GB code storage.
+    this.version = this.function.currentVersion;
+    this.alias = new lambda.Alias(this, 'LiveAlias', {
+      aliasName: LIVE_ALIAS,
+      version: this.version,
+      description: `What every caller of ${service} ${entry} invokes; CodeDeploy moves it to each new version`,
+      provisionedConcurrentExecutions: props.limits.provisionedConcurrency ? props.limits.provisionedConcurrency : undefined,
     });
 
     this.acknowledgeNagFindings();

@@ -98,6 +98,9 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class ServiceMonitoring extends Construct {
   /** Every alarm created, for tests and for composite alarms. */
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** The API's 5XX alarm: any 5XX is an outage for some client. */
+  readonly api5xxAlarm: cloudwatch.Alarm;
+  private readonly functionAlarms = new Map<ServiceFunction, cloudwatch.Alarm[]>();
   readonly dashboard: cloudwatch.Dashboard;
   readonly alertTopic: sns.ITopic;
   private readonly service: string;
@@ -121,14 +124,25 @@ export class ServiceMonitoring extends Construct {
       sns.Topic.fromTopicArn(this, 'AlertTopic', ssm.StringParameter.valueForStringParameter(this, ssmParameterNames(props.stage).alertTopicArn));
 
     // API
-    const stage = props.api.api.deploymentStage;
-    const api5xx = stage.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES });
-    const api4xxRate = stage.metricClientError({ statistic: 'Average', period: FIVE_MINUTES });
-    const apiLatency = stage.metricLatency({ statistic: 'p99', period: FIVE_MINUTES });
-    const apiCount = stage.metricCount({ statistic: 'Sum', period: FIVE_MINUTES });
+    // The API's metrics by its name and stage as literals, not through the Stage resource (CDK's
+    // stage.metric…() refers to it): the 5XX alarm stops deployments (SafeDeployment), so a live
+    // alias's update depends on it, and the Stage depends on the methods that call that alias.
+    // Referring to the Stage would close the loop; CloudFormation refuses circular dependencies.
+    const apiMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiName: props.api.api.restApiName, Stage: props.api.stageName },
+        statistic,
+        period: FIVE_MINUTES,
+      });
+    const api5xx = apiMetric('5XXError', 'Sum');
+    const api4xxRate = apiMetric('4XXError', 'Average');
+    const apiLatency = apiMetric('Latency', 'p99');
+    const apiCount = apiMetric('Count', 'Sum');
     const latencyThreshold =
       thresholds.apiLatencyP99Ms ?? Math.ceil(Math.max(...props.functions.map((fn) => fn.limits.assumedP99Ms)) / props.headroom);
-    this.alarm('Api5xx', api5xx, thresholds.api5xxCount ?? 1, 'API answered 5XX (an outage for those clients)');
+    this.api5xxAlarm = this.alarm('Api5xx', api5xx, thresholds.api5xxCount ?? 1, 'API answered 5XX (an outage for those clients)');
     this.alarm('Api4xxRate', api4xxRate, thresholds.api4xxRate ?? 0.05, 'share of 4XX answers (validation, auth, 429 throttling) is high', {
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
@@ -162,11 +176,13 @@ export class ServiceMonitoring extends Construct {
       });
       const errorLines = filter.metric({ statistic: 'Sum', period: FIVE_MINUTES });
 
-      this.alarm(`${key}Errors`, errors, 1, `${fn.entry} invocations failed`);
-      this.alarm(`${key}Throttles`, throttles, 1, `${fn.entry} was throttled (behind API Gateway each throttle is a 500 to a client)`);
-      this.alarm(`${key}Concurrency`, concurrency, concurrencyShare * reserved, `${fn.entry} concurrency reached ${pct(concurrencyShare)} of its reserved ${reserved}`);
-      this.alarm(`${key}DurationP99`, duration, durationShare * timeoutMs, `${fn.entry} p99 duration reached ${pct(durationShare)} of its ${fn.limits.timeoutSeconds} s timeout`);
-      this.alarm(`${key}ErrorLogs`, errorLines, 1, `${fn.entry} logged ERROR lines`);
+      this.functionAlarms.set(fn, [
+        this.alarm(`${key}Errors`, errors, 1, `${fn.entry} invocations failed`),
+        this.alarm(`${key}Throttles`, throttles, 1, `${fn.entry} was throttled (behind API Gateway each throttle is a 500 to a client)`),
+        this.alarm(`${key}Concurrency`, concurrency, concurrencyShare * reserved, `${fn.entry} concurrency reached ${pct(concurrencyShare)} of its reserved ${reserved}`),
+        this.alarm(`${key}DurationP99`, duration, durationShare * timeoutMs, `${fn.entry} p99 duration reached ${pct(durationShare)} of its ${fn.limits.timeoutSeconds} s timeout`),
+        this.alarm(`${key}ErrorLogs`, errorLines, 1, `${fn.entry} logged ERROR lines`),
+      ]);
 
       functionWidgets.push(
         new cloudwatch.GraphWidget({
@@ -217,12 +233,22 @@ export class ServiceMonitoring extends Construct {
       new cloudwatch.TextWidget({ markdown: `# ${service}\nAPI, functions and tables of the ${service} service. Alarms go to the platform alert topic.`, width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'API requests and errors', left: [apiCount, api5xx, stage.metricClientError({ statistic: 'Sum', period: FIVE_MINUTES })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API requests and errors', left: [apiCount, api5xx, apiMetric('4XXError', 'Sum')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'API p99 latency (ms)', left: [apiLatency], leftAnnotations: [{ value: latencyThreshold, label: 'alarm' }], width: 8 }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
     );
     this.dashboard.addWidgets(...functionWidgets);
     if (tableWidgets.length > 0) this.dashboard.addWidgets(...tableWidgets);
+  }
+
+  /**
+   * The alarms that stop a deployment of `fn` and roll it back: every alarm on the function
+   * (errors, throttles, concurrency, p99 duration, ERROR log lines) and its API's 5XX alarm.
+   */
+  rollbackAlarms(fn: ServiceFunction): cloudwatch.Alarm[] {
+    const own = this.functionAlarms.get(fn);
+    if (!own) throw new InfraConfigError(`${this.node.path}: ${fn.node.path} is not one of the monitored functions`);
+    return [...own, this.api5xxAlarm];
   }
 
   private alarm(

@@ -7,11 +7,12 @@ import {
   stageLimitsProfile,
   stageNamed,
   STAGES,
+  TRAFFIC_SHIFTS,
 } from './stages';
 
 describe('stages', () => {
   it('lists staging before prod, each with a CDK Stage id and no overrides by default', () => {
-    expect(STAGES).toEqual([
+    expect(STAGES.map(({ name, id, overrides }) => ({ name, id, overrides }))).toEqual([
       { name: 'staging', id: 'Staging', overrides: {} },
       { name: 'prod', id: 'Prod', overrides: {} },
     ]);
@@ -19,6 +20,18 @@ describe('stages', () => {
     expect(() => stageNamed('dev')).toThrow(
       "unknown stage 'dev': the stages are staging, prod (libs/infra/src/stages.ts)",
     );
+  });
+
+  it('deploys staging all at once and prod as a 10 % canary for 5 minutes, both behind smoke hooks', () => {
+    expect(stageNamed('staging').deployment).toEqual({
+      trafficShift: 'AllAtOnce',
+      smokeHooks: true,
+    });
+    expect(stageNamed('prod').deployment).toEqual({
+      trafficShift: 'Canary10Percent5Minutes',
+      smokeHooks: true,
+    });
+    for (const stage of STAGES) expect(TRAFFIC_SHIFTS).toContain(stage.deployment.trafficShift);
   });
 
   it('reads a stage setting from a flat command-line key or from a nested cdk.json object, the flat one first', () => {

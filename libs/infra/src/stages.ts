@@ -32,6 +32,41 @@ export interface StageOverrides {
   readonly limits?: { readonly [service: string]: LimitsOverride };
 }
 
+/**
+ * CodeDeploy's predefined ways to move a Lambda alias to a new version (AWS SAM's
+ * `DeploymentPreference` types): all at once; a canary share (10 %) for some minutes, then the
+ * rest; or 10 % more every few minutes.
+ */
+export const TRAFFIC_SHIFTS = [
+  'AllAtOnce',
+  'Canary10Percent5Minutes',
+  'Canary10Percent10Minutes',
+  'Canary10Percent15Minutes',
+  'Canary10Percent30Minutes',
+  'Linear10PercentEvery1Minute',
+  'Linear10PercentEvery2Minutes',
+  'Linear10PercentEvery3Minutes',
+  'Linear10PercentEvery10Minutes',
+] as const;
+export type TrafficShift = (typeof TRAFFIC_SHIFTS)[number];
+
+/**
+ * How a stage's deployments reach users: each function is published as a new version and its
+ * `live` alias moves to it by CodeDeploy, which rolls back by itself when one of the function's
+ * alarms (or its API's 5XX alarm) goes to ALARM before the shift completes.
+ */
+export interface DeploymentPreference {
+  /** How traffic moves from the old version to the new one. */
+  readonly trafficShift: TrafficShift;
+  /**
+   * Before a new version takes any traffic, and again once it has all of it, a hook function
+   * invokes that version directly with a request built from the contract's examples (one that
+   * changes no data) and fails the deployment if the answer is not one the contract allows: a
+   * bundle that does not load or crashes never takes a share of traffic.
+   */
+  readonly smokeHooks: boolean;
+}
+
 /** One deployment stage: a CDK `Stage` holding every stack of the system. */
 export interface DeploymentStage {
   /** `staging`: part of every name, SSM parameter and API stage path of the stage. */
@@ -39,6 +74,8 @@ export interface DeploymentStage {
   /** The CDK `Stage` id (`Staging`): the construct path prefix (`Staging/SmAuth`) and stack names (`Staging-SmAuth`). */
   readonly id: string;
   readonly overrides: StageOverrides;
+  /** How a deployment of this stage shifts traffic to new versions; the one place to choose it. */
+  readonly deployment: DeploymentPreference;
 }
 
 /**
@@ -48,8 +85,20 @@ export interface DeploymentStage {
  * and region: a load test on staging in prod's account would take prod's capacity.
  */
 export const STAGES: readonly DeploymentStage[] = [
-  { name: 'staging', id: 'Staging', overrides: {} },
-  { name: 'prod', id: 'Prod', overrides: {} },
+  // Staging: fast feedback; the smoke hooks still keep a broken bundle from taking traffic.
+  {
+    name: 'staging',
+    id: 'Staging',
+    overrides: {},
+    deployment: { trafficShift: 'AllAtOnce', smokeHooks: true },
+  },
+  // Prod: 10 % of calls for 5 minutes under the alarms, then the rest (or a rollback).
+  {
+    name: 'prod',
+    id: 'Prod',
+    overrides: {},
+    deployment: { trafficShift: 'Canary10Percent5Minutes', smokeHooks: true },
+  },
 ];
 
 /** The stage the local runtime and the tools use when none is named. */

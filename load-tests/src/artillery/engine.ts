@@ -15,7 +15,13 @@ import {
   type ArtilleryReport,
 } from './report';
 import { runArtillery, type ArtilleryPlatform } from './run';
-import { artilleryScript, PROCESSOR_FILE, renderScript, type ArtilleryScenario } from './script';
+import {
+  artilleryScript,
+  maxSendWindow,
+  PROCESSOR_FILE,
+  renderScript,
+  type ArtilleryScenario,
+} from './script';
 
 const PROCESSOR_SOURCE = resolve(__dirname, '../../artillery/processor.cjs');
 /**
@@ -120,7 +126,7 @@ export async function runOnArtillery(
       `artillery exited ${exit.exitCode} without a report; its output:\n${exit.output.slice(-2000)}`,
     );
 
-  const { outcome, counters } = readArtilleryReport(
+  const { outcome, counters, sendWindowMs } = readArtilleryReport(
     JSON.parse(readFileSync(reportPath, 'utf8')) as ArtilleryReport,
     context.seconds,
   );
@@ -130,7 +136,12 @@ export async function runOnArtillery(
     perGenerator * (context.platform === 'fargate' ? context.count : 1) * context.seconds;
   const failures = [
     ...judge(outcome, planned, { throttled: scenario.throttled }).failures,
-    ...artilleryFailures(counters, scenario, outcome.p99Ms, p99Ms),
+    ...artilleryFailures(
+      counters,
+      scenario,
+      { p99Ms: outcome.p99Ms, maxP99Ms: p99Ms },
+      { sendWindowMs, maxSendWindowMs: maxSendWindow(context.seconds) },
+    ),
   ];
   if (scenario.writes) {
     const acknowledged = acknowledgedPerWriter(counters, users.length);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 /** The processor Artillery loads beside every script (plain CommonJS, so Artillery needs no build step). */
 interface Processor {
   pickUser(context: Context, events: EventEmitter, next: () => void): void;
+  markSent(request: unknown, context: Context, events: EventEmitter, next: () => void): void;
   markWrite(request: unknown, context: Context, events: EventEmitter, next: () => void): void;
   checkAnswer(
     request: unknown,
@@ -123,5 +124,17 @@ describe('the Artillery processor', () => {
       'sm.identity.matched': 1,
       'sm.profile.degraded': 1,
     });
+  });
+
+  it('records when each request goes out, from the moment the script shares with every generator', () => {
+    const values: [string, number][] = [];
+    const events = new EventEmitter();
+    events.on('histogram', (name: string, value: number) => values.push([name, value]));
+    const before = Date.now();
+    processor.markSent({}, { vars: { startsAt: before - 1_500 } }, events, () => undefined);
+    expect(values).toHaveLength(1);
+    expect(values[0]![0]).toBe('sm.sent_after_ms');
+    expect(values[0]![1]).toBeGreaterThanOrEqual(1_500);
+    expect(values[0]![1]).toBeLessThan(1_500 + (Date.now() - before) + 50);
   });
 });

@@ -15,6 +15,8 @@ export interface ArtilleryReport {
 export interface ArtilleryOutcome {
   /** The same shape the loadtest engine produces, so one `judge` decides for both engines. */
   outcome: RunOutcome;
+  /** How long the generators took to send every request, ms (`sm.sent_after_ms` max − min). */
+  sendWindowMs: number;
   /** Every counter of the aggregate report (`http.codes.429`, `sm.identity.matched`, …). */
   counters: Record<string, number>;
 }
@@ -36,7 +38,12 @@ export function readArtilleryReport(report: ArtilleryReport, seconds: number): A
   const latency = report.aggregate.summaries?.['http.response_time'] ?? {};
   const first = report.aggregate.firstCounterAt;
   const last = report.aggregate.lastCounterAt;
+  const sent = report.aggregate.summaries?.['sm.sent_after_ms'];
   return {
+    sendWindowMs:
+      sent?.['max'] !== undefined && sent['min'] !== undefined
+        ? sent['max'] - sent['min']
+        : Number.NaN,
     outcome: {
       sent: counters['http.requests'] ?? 0,
       statusCounts,
@@ -62,11 +69,17 @@ export function readArtilleryReport(report: ArtilleryReport, seconds: number): A
 export function artilleryFailures(
   counters: Record<string, number>,
   scenario: Pick<ArtilleryScenario, 'throttled'>,
-  p99Ms: number,
-  maxP99Ms: number,
+  latency: { p99Ms: number; maxP99Ms: number },
+  schedule: { sendWindowMs: number; maxSendWindowMs: number },
 ): string[] {
   const failures: string[] = [];
-  if (!(p99Ms < maxP99Ms)) failures.push(`p99 ${p99Ms} ms is not below ${maxP99Ms} ms`);
+  if (!(latency.p99Ms < latency.maxP99Ms))
+    failures.push(`p99 ${latency.p99Ms} ms is not below ${latency.maxP99Ms} ms`);
+  if (!(schedule.sendWindowMs < schedule.maxSendWindowMs)) {
+    failures.push(
+      `the load generators fell behind their schedule: the requests went out over ${(schedule.sendWindowMs / 1000).toFixed(1)} s, not within ${schedule.maxSendWindowMs / 1000} s, so less than the scenario's rate was offered`,
+    );
+  }
   const n = (name: string) => counters[name] ?? 0;
   if (n('sm.identity.mismatched') > 0)
     failures.push(

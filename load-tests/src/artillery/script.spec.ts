@@ -25,13 +25,14 @@ const base = {
   users,
   seconds: 20,
   p99Ms: 250,
+  startsAt: 1_800_000_000_000,
 };
 
 type Script = {
   config: {
     target: string;
     phases: { duration: number; arrivalRate: number }[];
-    variables: { users: unknown[] };
+    variables: { users: unknown[]; startsAt: number };
     processor: string;
     ensure: {
       thresholds: Record<string, number>[];
@@ -69,9 +70,10 @@ describe('artilleryScript', () => {
     expect(below.scenarios[0]!.flow[0]!['get']).toMatchObject({
       url: '/loc/{{ user.userId }}',
       headers: { authorization: '{{ user.authorization }}' },
+      beforeRequest: ['markSent'],
       afterResponse: 'checkAnswer',
     });
-    expect(below.config.variables.users).toEqual([users]);
+    expect(below.config.variables).toEqual({ users: [users], startsAt: base.startsAt });
   });
 
   it('spreads the rate over Fargate tasks, each of which runs the whole script', () => {
@@ -119,11 +121,19 @@ describe('artilleryScript', () => {
     expect(below.config.ensure.conditions.every((condition) => condition.strict)).toBe(true);
   });
 
+  it('fails a run whose generators fell behind their schedule: 20 s phases must send within 25 s', () => {
+    const below = artilleryScript({
+      ...base,
+      scenario: byName('GET /loc/{userId} below the limit'),
+    }).script as Script;
+    expect(expressions(below)).toContain('sm.sent_after_ms.max - sm.sent_after_ms.min < 25000');
+  });
+
   it('sends each write with an accuracy of its own, set by the processor', () => {
     const put = artilleryScript({ ...base, scenario: byName('PUT /loc/{userId} above the limit') })
       .script as Script;
     expect(put.scenarios[0]!.flow[0]!['put']).toMatchObject({
-      beforeRequest: 'markWrite',
+      beforeRequest: ['markSent', 'markWrite'],
       json: { latitude: 48.8584, longitude: 2.2945, accuracy: '{{ accuracy }}' },
     });
   });

@@ -38,7 +38,19 @@ export interface ScriptInput {
   count?: number;
   /** The p99 latency the ensure conditions allow, ms: the API's p99 latency alarm threshold. */
   p99Ms: number;
+  /**
+   * The moment (epoch ms) send times are measured from, shared by every load generator.
+   * @default Date.now() when the script is written
+   */
+  startsAt?: number;
 }
+
+/**
+ * How far the requests may spread beyond the phase (a share of it, plus a second) before the run
+ * counts as not having offered its load: a generator that falls behind its schedule (CPU-starved,
+ * or waiting on connections) sends the same requests over a longer time, at a lower rate.
+ */
+export const SCHEDULE_SLACK = { share: 0.2, seconds: 1 } as const;
 
 /** File name of the processor beside every script (copied from `load-tests/artillery/processor.cjs`). */
 export const PROCESSOR_FILE = 'processor.cjs';
@@ -60,6 +72,7 @@ export function artilleryScript(input: ScriptInput): GeneratedScript {
     throw new Error(`--count must be a positive integer, got ${count}`);
   const rate = scenario.rate(limits);
   const perGenerator = Math.max(1, Math.ceil(rate / count));
+  const maxSendWindowMs = maxSendWindow(input.seconds);
   const conditions = [
     ...(scenario.throttled === 'none'
       ? [{ expression: 'not http.codes.429', why: 'below the limit, API Gateway never throttles' }]
@@ -88,6 +101,10 @@ export function artilleryScript(input: ScriptInput): GeneratedScript {
       expression: 'not vusers.failed',
       why: 'every virtual user finished: no timeouts, resets or refused connections',
     },
+    {
+      expression: `sm.sent_after_ms.max - sm.sent_after_ms.min < ${maxSendWindowMs}`,
+      why: `the load generators kept their schedule: every request went out within ${maxSendWindowMs / 1000} s of the first (falling behind offers less than the scenario's rate)`,
+    },
   ];
   const script = {
     config: {
@@ -95,7 +112,7 @@ export function artilleryScript(input: ScriptInput): GeneratedScript {
       phases: [{ name: scenario.name, duration: input.seconds, arrivalRate: perGenerator }],
       http: { timeout: 30 },
       processor: `./${PROCESSOR_FILE}`,
-      variables: { users: [input.users] },
+      variables: { users: [input.users], startsAt: input.startsAt ?? Date.now() },
       plugins: { ensure: {} },
       ensure: {
         thresholds: [{ 'http.response_time.p99': input.p99Ms }],
@@ -111,11 +128,9 @@ export function artilleryScript(input: ScriptInput): GeneratedScript {
             [scenario.method.toLowerCase()]: {
               url: scenario.resourcePath.replace('{userId}', '{{ user.userId }}'),
               headers: { authorization: '{{ user.authorization }}' },
+              beforeRequest: scenario.writes ? ['markSent', 'markWrite'] : ['markSent'],
               ...(scenario.writes
-                ? {
-                    beforeRequest: 'markWrite',
-                    json: { latitude: 48.8584, longitude: 2.2945, accuracy: '{{ accuracy }}' },
-                  }
+                ? { json: { latitude: 48.8584, longitude: 2.2945, accuracy: '{{ accuracy }}' } }
                 : {}),
               afterResponse: 'checkAnswer',
             },
@@ -146,4 +161,9 @@ export function renderScript(generated: GeneratedScript): string {
     ...generated.notes,
   ];
   return `${header.map((line) => `# ${line}`).join('\n')}\n${stringify(generated.script, { lineWidth: 0 })}`;
+}
+
+/** The longest a phase of `seconds` may take to send all its requests, ms (see {@link SCHEDULE_SLACK}). */
+export function maxSendWindow(seconds: number): number {
+  return Math.round((seconds * (1 + SCHEDULE_SLACK.share) + SCHEDULE_SLACK.seconds) * 1000);
 }

@@ -14,6 +14,13 @@ export const PRICES = {
     /** Per GB-second of billed duration (rounded up to the ms; INIT included since 2025-08-01). */
     perGbSecond: { arm64: 0.0000133334, x86_64: 0.0000166667 } as Record<string, number>,
   },
+  lambdaProvisionedConcurrency: {
+    source: 'https://aws.amazon.com/lambda/pricing/#Provisioned_Concurrency_Pricing',
+    /** Per GB-second configured (memory × provisioned environments), billed whether used or not (in 5-minute steps). */
+    perGbSecond: { arm64: 0.0000033334, x86_64: 0.0000041667 } as Record<string, number>,
+    /** Duration of invocations that run on provisioned environments, instead of the on-demand price. */
+    durationPerGbSecond: { arm64: 0.0000077778, x86_64: 0.0000097222 } as Record<string, number>,
+  },
   apiGatewayRest: {
     source: 'https://aws.amazon.com/api-gateway/pricing/',
     /** REST API requests, first 333 million per month. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { ScenarioResult } from '../scenarios';
-import { scenarioEntry, writeReport, type LoadReport } from './report';
+import { provisionedConcurrencyCost, scenarioEntry, writeReport, type LoadReport } from './report';
 import { PRICES } from './prices';
 import { Timeline } from './timeline';
 
@@ -133,6 +133,9 @@ it('draws every chart of the report with data, in one self-contained file', asyn
           perMonthAtStageLimit: 496.37,
         },
       ],
+      provisioned: [
+        { functionName: 'SmLocation-GetLocation', alias: 'live', concurrency: 5, memoryMb: 512, architecture: 'arm64', perMonth: 21.6 },
+      ],
     },
   };
   const dir = mkdtempSync(join(tmpdir(), 'load-report-'));
@@ -169,8 +172,30 @@ it('draws every chart of the report with data, in one self-contained file', asyn
   const tables = await page.$$eval('.w-table h3', (els) => els.map((el) => el.textContent));
   expect(tables).toContain('Functions during this phase (local runtime)');
   expect(await page.textContent('body')).toContain('sm-location-get-location-concurrency');
+  expect(await page.textContent('body')).toContain('Provisioned concurrency (USD per month, whatever the traffic)');
   // Nothing but the file itself (and the inline favicon) was loaded.
   expect(requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:'))).toEqual(
     [],
   );
+});
+
+describe('provisionedConcurrencyCost', () => {
+  const fn = (id: string, memorySizeMB: number, architecture?: string) =>
+    ({ id, functionName: id.replace('/', '-'), memorySizeMB, architecture }) as never;
+  const alias = (functionId: string, provisionedConcurrency: number) =>
+    ({ id: `${functionId}Alias`, functionId, name: 'live', version: '1', additionalVersionWeights: {}, provisionedConcurrency }) as never;
+
+  it('bills each alias’s provisioned environments by memory and architecture for the month, and nothing when it is off', () => {
+    const system = {
+      functions: [fn('SmLocation/GetLocation', 512, 'arm64'), fn('SmAuth/Authorize', 1024, 'x86_64'), fn('SmAuth/CreateUser', 1769, 'arm64')],
+      lambdaVersions: { versions: [], deploymentGroups: [], aliases: [alias('SmLocation/GetLocation', 5), alias('SmAuth/Authorize', 2), alias('SmAuth/CreateUser', 0)] },
+    };
+    const costs = provisionedConcurrencyCost(system as never);
+    // 5 × 0.5 GB × 2,592,000 s × $0.0000033334 = $21.60; 2 × 1 GB × 2,592,000 s × $0.0000041667 = $21.60
+    expect(costs).toEqual([
+      { functionName: 'SmLocation-GetLocation', alias: 'live', concurrency: 5, memoryMb: 512, architecture: 'arm64', perMonth: 21.6 },
+      { functionName: 'SmAuth-Authorize', alias: 'live', concurrency: 2, memoryMb: 1024, architecture: 'x86_64', perMonth: 21.6 },
+    ]);
+    expect(PRICES.lambdaProvisionedConcurrency.perGbSecond['arm64']).toBeLessThan(PRICES.lambda.perGbSecond['arm64']!);
+  });
 });

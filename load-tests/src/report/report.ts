@@ -96,7 +96,45 @@ export interface LoadReport {
     check?: unknown;
     checkError?: string;
   };
-  cost?: { prices: typeof PRICES; routes: RouteCost[] };
+  cost?: { prices: typeof PRICES; routes: RouteCost[]; provisioned?: ProvisionedConcurrencyCost[] };
+}
+
+/** The fixed cost of provisioned concurrency on one function's alias: paid whatever the traffic. */
+export interface ProvisionedConcurrencyCost {
+  functionName: string;
+  alias: string;
+  concurrency: number;
+  memoryMb: number;
+  architecture: string;
+  /** USD per 30-day month for keeping them provisioned. */
+  perMonth: number;
+}
+
+/**
+ * Provisioned concurrency from the templates (`ProvisionedConcurrencyConfig` of each alias; off by
+ * default in the limits files): environments × memory × the month × the provisioned price. Calls
+ * they serve are billed at the lower provisioned duration price; the routes' cost above keeps the
+ * on-demand one, an upper bound.
+ */
+export function provisionedConcurrencyCost(system: Pick<LocalSystem, 'functions' | 'lambdaVersions'>): ProvisionedConcurrencyCost[] {
+  return system.lambdaVersions.aliases
+    .filter((alias) => alias.provisionedConcurrency > 0)
+    .flatMap((alias) => {
+      const fn = system.functions.find((candidate) => candidate.id === alias.functionId);
+      if (!fn) return [];
+      const architecture = fn.architecture ?? 'x86_64';
+      const price = PRICES.lambdaProvisionedConcurrency.perGbSecond[architecture] ?? PRICES.lambdaProvisionedConcurrency.perGbSecond['x86_64']!;
+      return [
+        {
+          functionName: fn.functionName,
+          alias: alias.name,
+          concurrency: alias.provisionedConcurrency,
+          memoryMb: fn.memorySizeMB,
+          architecture,
+          perMonth: round(alias.provisionedConcurrency * (fn.memorySizeMB / 1024) * SECONDS_PER_MONTH * price, 2),
+        },
+      ];
+    });
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -307,7 +345,7 @@ export async function collectLocal(
     concurrency,
     alarms,
     capacity: { measured },
-    cost: { prices: PRICES, routes: costs },
+    cost: { prices: PRICES, routes: costs, provisioned: provisionedConcurrencyCost(system) },
     functions,
   };
 }
@@ -622,6 +660,30 @@ function renderReport(report: LoadReport): string {
           ]),
         },
       ],
+    });
+    const provisioned = report.cost.provisioned ?? [];
+    const pc = p.lambdaProvisionedConcurrency;
+    sections.push({
+      heading: 'Provisioned concurrency (USD per month, whatever the traffic)',
+      note:
+        provisioned.length === 0
+          ? 'No function keeps provisioned concurrency (provisionedConcurrency in apps/<svc>/src/limits.ts, off by default): nothing is billed while idle.'
+          : `Environments kept initialized on each alias: environments × memory × 30 days × $${pc.perGbSecond['arm64']}/GB-s (arm64), plus their calls' duration at $${pc.durationPerGbSecond['arm64']}/GB-s instead of the on-demand price (the routes above keep the on-demand price: an upper bound). They come out of the reserved concurrency (npm run check:capacity).`,
+      widgets:
+        provisioned.length === 0
+          ? []
+          : [
+              {
+                type: 'table',
+                title: '',
+                x: 0,
+                y: 0,
+                width: 24,
+                height: tableHeight(provisioned.length),
+                columns: ['function', 'alias', 'environments', 'memory MB', 'architecture', 'per month'],
+                rows: provisioned.map((f) => [f.functionName, f.alias, f.concurrency, f.memoryMb, f.architecture, f.perMonth]),
+              },
+            ],
     });
   }
   return renderPage({ title: 'Load report', subtitle: report.target, sections });

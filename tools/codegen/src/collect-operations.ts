@@ -8,6 +8,8 @@ export interface ParameterInfo {
   readonly in: ParameterLocation;
   readonly required: boolean;
   readonly schema: Json;
+  /** The contract's example value (the parameter's `example`, its first `examples`, else its schema's `example`). */
+  readonly example?: Json;
 }
 
 export interface RequestBodyInfo {
@@ -16,6 +18,8 @@ export interface RequestBodyInfo {
   /** Component name of the body schema, or `<OperationId>Request` for an inline schema. */
   readonly model: string;
   readonly schema: Json;
+  /** The contract's example body (the media type's `example`, its first `examples`, else its schema's `example`). */
+  readonly example?: Json;
 }
 
 export interface ResponseInfo {
@@ -58,6 +62,23 @@ function singleContent(content: JsonObject, where: string): [string, JsonObject]
   return [first[0], asObject(first[1], `${where}.${first[0]}`)];
 }
 
+/**
+ * The example a contract gives for a parameter or a media type: its own `example`, else the value
+ * of its first `examples` entry, else its schema's `example` (through `$ref`s).
+ */
+function exampleOf(document: JsonObject, holder: JsonObject): Json | undefined {
+  if (holder['example'] !== undefined) return holder['example'];
+  const examples = holder['examples'];
+  if (isObject(examples)) {
+    const first = Object.values(examples)[0];
+    const value = first === undefined ? undefined : deref(document, first as JsonObject);
+    if (isObject(value) && value['value'] !== undefined) return value['value'];
+  }
+  const schema =
+    holder['schema'] === undefined ? undefined : deref(document, holder['schema'] as JsonObject);
+  return isObject(schema) ? schema['example'] : undefined;
+}
+
 function collectParameters(
   document: JsonObject,
   pathLevel: Json | undefined,
@@ -85,6 +106,7 @@ function collectParameters(
         in: location as ParameterLocation,
         required: location === 'path' || parameter['required'] === true,
         schema: parameter['schema'],
+        example: exampleOf(document, parameter),
       };
       byKey.set(`${location}:${name.toLowerCase()}`, info);
     }
@@ -140,6 +162,7 @@ export function collectOperations(document: JsonObject): OperationInfo[] {
           contentType,
           model: schemaRefName(schema) ?? `${pascalCase(operationId)}Request`,
           schema,
+          example: exampleOf(document, media),
         };
       }
 

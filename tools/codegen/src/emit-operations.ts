@@ -47,9 +47,59 @@ export interface OperationManifestEntry {
   readonly responses: { readonly [status: string]: string | null };
 }`;
 
+/** A parameter value as it travels in a URL or header: a string, objects and arrays as JSON. */
+function asParameterValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The request the contract's own examples make for one operation: every path parameter, the
+ * required query parameters and headers, and the body. What the contract gives no example for is
+ * listed in `missing` (for example `path userId`), never invented.
+ */
+export function exampleRequest(operation: OperationInfo) {
+  const missing: string[] = [];
+  const values = (location: string, requiredOnly: boolean) =>
+    Object.fromEntries(
+      operation.parameters
+        .filter((p) => p.in === location && (p.required || !requiredOnly))
+        .flatMap((p) => {
+          if (p.example === undefined) {
+            if (p.required) missing.push(`${p.in} ${p.name}`);
+            return [];
+          }
+          return [[p.name, asParameterValue(p.example)]];
+        }),
+    );
+  const pathParameters = values('path', false);
+  const queryStringParameters = values('query', true);
+  const headers = values('header', true);
+  const body = operation.requestBody?.example ?? null;
+  if (operation.requestBody?.required && body === null) missing.push('body');
+  return { pathParameters, queryStringParameters, headers, body, missing };
+}
+
+const exampleInterface = `/**
+ * One request per operation made of the contract's own examples (parameter, schema and media-type
+ * \`example\`/\`examples\`): deployment smoke tests and local tools start from it.
+ */
+export interface OperationExample {
+  /** Every path parameter, by name. */
+  readonly pathParameters: { readonly [name: string]: string };
+  /** The required query parameters. */
+  readonly queryStringParameters: { readonly [name: string]: string };
+  /** The required headers, in the contract's spelling. */
+  readonly headers: { readonly [name: string]: string };
+  /** The example body, or \`null\` without one. */
+  readonly body: unknown;
+  /** Required parts the contract gives no example for (\`path userId\`, \`body\`). */
+  readonly missing: readonly string[];
+}`;
+
 /** Emits `operations.ts`: the runtime manifest keyed by operationId. */
 export function emitOperations(header: string, operations: readonly OperationInfo[]): string {
   const manifest = Object.fromEntries(operations.map((o) => [o.operationId, manifestEntry(o)]));
+  const examples = Object.fromEntries(operations.map((o) => [o.operationId, exampleRequest(o)]));
   return `${header}
 
 ${entryInterface}
@@ -57,5 +107,9 @@ ${entryInterface}
 export const operationManifest = ${tsLiteral(manifest)} as const satisfies Record<string, OperationManifestEntry>;
 
 export type OperationId = keyof typeof operationManifest;
+
+${exampleInterface}
+
+export const operationExamples = ${tsLiteral(examples)} as const satisfies Record<OperationId, OperationExample>;
 `;
 }

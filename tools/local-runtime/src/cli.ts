@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { keepPreviousAssembly, previousAssemblyDir } from './build/previous-assembly';
 import { findContractSpecs } from './docs/docs';
 import { inputsFingerprint, readStamp, writeStamp } from './freshness';
 import { assertSupportedNode } from './node-requirements';
@@ -24,6 +25,12 @@ const USAGE = `Usage: npm start -- [options]
                     (0.01: a 5-minute period lasts 3 s); for tests and short runs
   --no-metrics      no CloudWatch metrics, alarms or dashboards (/_local/)
   --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
+  --canary FN[=PERCENT]  replay a deployment of function FN (bundle name, e.g. get-location): the previous
+                    build serves as version 1, this one as version 2, and FN's live alias shifts to it as
+                    its CodeDeploy deployment group says (or PERCENT % for the group's first interval, then
+                    all), rolled back when one of the group's alarms fires ("would roll back")
+  --previous-assembly DIR  the previous build for --canary (default .local/assemblies/previous, which
+                    each build keeps)
   -h, --help        this text`;
 
 interface CliOptions {
@@ -37,6 +44,8 @@ interface CliOptions {
   alarmPeriodScale: number;
   metrics: boolean;
   dynamoProxy: boolean;
+  canary?: { function: string; percent?: number };
+  previousAssemblyDir?: string;
 }
 
 function parseCli(argv: string[]): CliOptions | undefined {
@@ -53,6 +62,8 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'alarm-period-scale': { type: 'string' },
       'no-metrics': { type: 'boolean', default: false },
       'no-dynamodb-proxy': { type: 'boolean', default: false },
+      canary: { type: 'string' },
+      'previous-assembly': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -62,7 +73,19 @@ function parseCli(argv: string[]): CliOptions | undefined {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const alarmPeriodScale = values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
   if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`);
+  let canary: CliOptions['canary'];
+  if (values.canary !== undefined) {
+    const [name = '', share] = values.canary.split('=');
+    const percent = share === undefined ? undefined : Number(share);
+    if (!name || (percent !== undefined && !(percent > 0 && percent < 100))) {
+      throw new Error(`--canary must be FN or FN=PERCENT with 0 < PERCENT < 100 (e.g. get-location=10), got ${values.canary}`);
+    }
+    canary = { function: name, percent };
+  }
+  if (values['previous-assembly'] !== undefined && !canary) throw new Error('--previous-assembly goes with --canary');
   return {
+    canary,
+    previousAssemblyDir: values['previous-assembly'],
     port,
     stage: values.stage,
     inMemory: values['in-memory'],
@@ -102,6 +125,7 @@ function prepareAssembly(
   workspaceRoot: string,
   assemblyDir: string,
   log: (line: string) => void,
+  keepPrevious: boolean,
 ): void {
   // Kept beside the assembly it describes, so `--in-memory` leaves `.local/` untouched.
   const stampFile = join(assemblyDir, '.local-runtime-inputs.json');
@@ -110,6 +134,10 @@ function prepareAssembly(
   if (stamp?.fingerprint === fingerprint && existsSync(join(assemblyDir, 'manifest.json'))) {
     log('build and synth: inputs unchanged since the last start, reusing the cloud assembly');
     return;
+  }
+  // What ran until now becomes the previous build, for `--canary` (not with --in-memory: no .local/).
+  if (keepPrevious && keepPreviousAssembly(assemblyDir, previousAssemblyDir(workspaceRoot))) {
+    log(`kept the previous build in ${relative(workspaceRoot, previousAssemblyDir(workspaceRoot))} (for --canary)`);
   }
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   log('build: nx run-many -t build (Nx cache)');
@@ -158,6 +186,11 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
           `  alarms      ${runtime.origin}/_local/alarms  (${runtime.system.monitoring.alarms.length}${runtime.alarms.timeScale === 1 ? '' : `, periods ×${runtime.alarms.timeScale}`})`,
         ]
       : []),
+    ...(runtime.canary
+      ? [
+          `  canary      ${runtime.canary.plan.label}: version ${runtime.canary.plan.oldVersion} (previous build) → ${runtime.canary.plan.newVersion} (this build) on alias ${runtime.canary.plan.alias}; the verdict follows on the console`,
+        ]
+      : []),
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
     `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,
     '',
@@ -179,7 +212,13 @@ async function main(): Promise<void> {
   const assemblyDir = resolve(workspaceRoot, options.assemblyDir ?? 'cdk.out');
   const log = (line: string) => console.error(`local-runtime: ${line}`);
   // An explicit assembly is run as given; the default one is rebuilt when its inputs changed.
-  if (options.build && !options.assemblyDir) prepareAssembly(workspaceRoot, assemblyDir, log);
+  if (options.build && !options.assemblyDir) prepareAssembly(workspaceRoot, assemblyDir, log, !options.inMemory);
+  const previous = options.canary ? resolve(workspaceRoot, options.previousAssemblyDir ?? previousAssemblyDir(workspaceRoot)) : undefined;
+  if (previous && !existsSync(join(previous, 'manifest.json'))) {
+    throw new Error(
+      `--canary needs the previous build's cloud assembly and ${relative(workspaceRoot, previous)} has none: it is kept each time npm start rebuilds (change something and start again), or pass --previous-assembly DIR`,
+    );
+  }
 
   const runtime = await startRuntime({
     assemblyDir,
@@ -191,6 +230,7 @@ async function main(): Promise<void> {
     alarmPeriodScale: options.alarmPeriodScale,
     metrics: options.metrics,
     dynamoProxy: options.dynamoProxy,
+    canary: options.canary && previous ? { ...options.canary, previousAssemblyDir: previous } : undefined,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),
   });

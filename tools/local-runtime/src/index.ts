@@ -31,5 +31,6 @@ export * from './ssm';
 export * from './metrics';
 export * from './alarms';
 export * from './dashboards';
+export * from './deployments';
 export { startDynamoProxy, type DynamoProxy, type DynamoProxyOptions } from './dynamodb/proxy';
 export { replyJson, errorType, type DynamoCall, type DynamoProxyLayer, type DynamoReply } from './dynamodb/proxy-types';

@@ -10,7 +10,8 @@ import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { startDynamoProxy, type DynamoProxy } from './dynamodb/proxy';
 import { Gateway } from './gateway/gateway';
-import { createLambdaService, type LambdaService } from './lambda';
+import { CanaryReplay, planCanary, runLifecycleHook, startDeployApis, type CanaryOptions, type CanarySetup, type DeployApis } from './deployments';
+import { createAliasRouter, createLambdaService, defaultLabel, type AliasRouter, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
 import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
@@ -65,6 +66,13 @@ export interface RuntimeOptions {
   dynamoProxy?: boolean;
   /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
   monitorLog?: (line: string) => void;
+  /**
+   * Replay a deployment of one function (`--canary <fn>[=<percent>]`): the previous build serves as
+   * version 1, this assembly's as version 2, and the function's `live` alias shifts from one to the
+   * other as its CodeDeploy deployment group says (or by the given share), watched by that group's
+   * alarms, which roll it back. Needs `metrics` (the alarms). @default none
+   */
+  canary?: CanaryOptions;
 }
 
 export interface RouteInfo {
@@ -123,6 +131,10 @@ export interface RunningRuntime {
   dynamoProxy: DynamoProxy | undefined;
   /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
   ssm: SsmStandIn;
+  /** Versions and aliases: which version of a function runs for a call (`invokeQualified`, `setAlias`). */
+  aliases: AliasRouter;
+  /** The deployment replay of `options.canary`, started when the runtime is ready. */
+  canary: CanaryReplay | undefined;
   /** Stops accepting, drains requests in flight, closes workers, flushes logs and the store. */
   close(): Promise<void>;
 }
@@ -163,23 +175,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let store: MetricStore | undefined;
   let alarms: AlarmService | undefined;
   let ssm: SsmStandIn | undefined;
+  let deployApis: DeployApis | undefined;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     // Functions get the DynamoDB proxy's and the SSM stand-in's endpoints in their environment, so
     // the assembly is read after both listen.
-    [dynamo, ssm] = await Promise.all([
+    [dynamo, ssm, deployApis] = await Promise.all([
       startLocalDynamo({ dataDir, inMemory }),
       startSsmStandIn({ host }),
+      // Lambda's Invoke and CodeDeploy's hook status, for the deployment hooks a canary replay runs.
+      startDeployApis(host),
     ]);
     proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
-    const system = readAssembly(options.assemblyDir, {
+    const readOptions = {
       origin,
       stage: options.stage,
       extraEnvironment: {
         AWS_ENDPOINT_URL_DYNAMODB: proxy?.endpoint ?? dynamo.endpoint,
         AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: deployApis.endpoint,
+        AWS_ENDPOINT_URL_CODEDEPLOY: deployApis.endpoint,
       },
-    });
+    };
+    // With a canary, this assembly's versions follow the previous build's: it publishes version 2.
+    const system = readAssembly(options.assemblyDir, { ...readOptions, versionBase: options.canary ? 1 : 0 });
+    if (options.canary && !withMetrics) throw new Error('--canary watches the alarms: it needs the metrics (leave --no-metrics out)');
+    const previous = options.canary ? readAssembly(options.canary.previousAssemblyDir, readOptions) : undefined;
     ssm.setParameters(system.parameters);
     if (withMetrics) {
       store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
@@ -206,8 +227,35 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           : join(stateDir, 'compile-cache')
         : undefined,
     });
-    lambda = store ? observeLambda(service, store) : service;
-    for (const fn of system.functions) lambda.register(fn);
+    const router = createAliasRouter(service);
+    deployApis.attach(router, new Map(system.functions.map((fn) => [fn.functionName, fn.id])));
+    lambda = store ? observeLambda(router, store) : router;
+    const setup: CanarySetup | undefined = options.canary && previous ? planCanary(system, previous, options.canary, system.monitoring.alarms) : undefined;
+    for (const fn of system.functions) {
+      lambda.register(setup?.plan.functionId === fn.id ? { ...fn, label: `${fn.label ?? defaultLabel(fn)} v${fn.version}` } : fn);
+    }
+    // Versions and aliases as the templates publish them; integrations and authorizers call the aliases.
+    for (const { functionId, version } of system.lambdaVersions.versions) {
+      if (system.functions.find((fn) => fn.id === functionId)?.version !== version) router.publishVersion(functionId, version);
+    }
+    for (const alias of system.lambdaVersions.aliases) {
+      router.setAlias(alias.functionId, alias.name, { version: alias.version, additionalVersionWeights: alias.additionalVersionWeights });
+    }
+    let canary: CanaryReplay | undefined;
+    if (setup && alarms) {
+      // Before the shift the previous build serves every call through the alias, as deployed.
+      router.publishVersion(setup.plan.functionId, setup.plan.oldVersion, setup.previous);
+      router.setAlias(setup.plan.functionId, setup.plan.alias, { version: setup.plan.oldVersion });
+      const apis = deployApis;
+      const deploymentId = `d-LOCAL${Date.now().toString(36).toUpperCase()}`;
+      canary = new CanaryReplay(setup.plan, {
+        router,
+        alarms,
+        timeScale: scale,
+        log: monitorLog,
+        runHook: (hookFunctionId) => runLifecycleHook(router, apis, hookFunctionId, deploymentId),
+      });
+    }
     const gateway = new Gateway({
       apis: system.apis,
       lambda,
@@ -225,6 +273,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       gateway.handle(req, res);
     };
     alarms?.evaluate();
+    canary?.start();
     const routes = gateway.router.routes().map((route) => ({
       method: route.method,
       path: route.path,
@@ -233,10 +282,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       secured: route.secured,
     }));
 
-    const [started, openSink, db, dbProxy, metrics, evaluator, parameters] = [lambda, logSink, dynamo, proxy, store, alarms, ssm];
+    const [started, openSink, db, dbProxy, metrics, evaluator, parameters, hookApis] = [lambda, logSink, dynamo, proxy, store, alarms, ssm, deployApis];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        canary?.stop();
         await closeServer(server);
         await started.close();
         await openSink.close();
@@ -245,6 +295,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         await dbProxy?.close();
         await db.close();
         await parameters.close();
+        await hookApis.close();
       })());
     return {
       origin,
@@ -260,6 +311,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       alarms,
       dynamoProxy: dbProxy,
       ssm: parameters,
+      aliases: router,
+      canary,
       close,
     };
   } catch (error) {
@@ -272,6 +325,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await proxy?.close().catch(() => undefined);
     await dynamo?.close().catch(() => undefined);
     await ssm?.close().catch(() => undefined);
+    await deployApis?.close().catch(() => undefined);
     throw error;
   }
 }

@@ -72,6 +72,21 @@ it('lists the three APIs with deployed-shaped base URLs, and publishes the locat
   expect(runtime.system.parameters.find((parameter) => parameter.name === name)?.value).toBe(apiBase('location'));
 });
 
+it('calls every function through its live alias, as deployed: API integrations and the authorizer name it, each alias points at the published version', () => {
+  const integrations = runtime.system.apis.flatMap((api) => api.methods.map((method) => method.integration)).filter((integration) => integration.type === 'AWS_PROXY');
+  const authorizers = runtime.system.apis.flatMap((api) => [...api.authorizers.values()]);
+  expect(integrations).toHaveLength(8);
+  expect(authorizers).toHaveLength(3);
+  for (const target of [...integrations, ...authorizers]) expect(target).toMatchObject({ qualifier: 'live' });
+  const aliases = runtime.system.lambdaVersions.aliases;
+  expect(aliases.map((alias) => [alias.name, alias.version])).toEqual(Array(9).fill(['live', '1']));
+  // Each one moved by a CodeDeploy group of its stack, watched by six alarms (its own five and its API's 5XX).
+  for (const alias of aliases) expect(alias.deployment?.group).toMatchObject({ deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes', alarmsEnabled: true });
+  for (const alias of aliases) expect(alias.deployment!.group.alarmNames).toHaveLength(6);
+  const served = runtime.system.functions.filter((fn) => fn.invokedQualifier === 'live');
+  expect(served.map((fn) => fn.version)).toEqual(Array(9).fill('1'));
+});
+
 it.each(targets)('runs every operation end to end as a client calls it, %s', async (_where, base) => {
   const json = { 'content-type': 'application/json' };
   const user: Record<string, unknown> = { ...exampleBody('createUser'), username: `e2e_${Date.now().toString(36)}` };

@@ -1,8 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-auth';
-import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
+import { apiGatewayModels, openApiDocument, operationExamples, operationManifest } from '@sm/contract-auth';
+import { BearerTokenAuthorizer, ContractRestApi, SafeDeployment, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
 import { authLimits } from '../limits';
 import { tokensTable, usersTable } from '../tables';
 
@@ -67,14 +67,11 @@ export class AuthStack extends Stack {
     tokens.grantWriteData(revokeToken);
     tokens.grantReadData(authorize);
 
-    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage, handler: authorize.function });
+    // API Gateway calls the authorizer's `live` alias, which CodeDeploy shifts like every function's.
+    const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage, handler: authorize.alias });
     this.api = new ContractRestApi(this, 'Api', {
-      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
-      integrations: {
-        createUser: createUser.function,
-        createToken: createToken.function,
-        revokeCurrentToken: revokeToken.function,
-      },
+      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels, operationExamples },
+      integrations: { createUser, createToken, revokeCurrentToken: revokeToken },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
       stageName: props.stage,
@@ -82,19 +79,23 @@ export class AuthStack extends Stack {
     });
     this.api.publishUrl('auth');
 
+    // The alias ARN (`…:function:sm-<stage>-auth-authorize:live`): fixed function name, fixed alias
+    // name, so it never changes while CodeDeploy moves the alias between versions.
     new ssm.StringParameter(this, 'AuthorizerFunctionArn', {
       parameterName: ssmParameterNames(props.stage).authorizerFunctionArn,
-      stringValue: authorize.function.functionArn,
-      description: 'ARN of the auth service TOKEN authorizer; read by the profile and location stacks at deployment',
+      stringValue: authorize.alias.functionArn,
+      description: 'ARN of the live alias of the auth service TOKEN authorizer; read by the profile and location stacks at deployment',
     });
 
-    new ServiceMonitoring(this, 'Monitoring', {
+    const functions = [createUser, createToken, revokeToken, authorize];
+    const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: 'auth',
       stage: props.stage,
       api: this.api,
-      functions: [createUser, createToken, revokeToken, authorize],
+      functions,
       tables: [users, tokens],
       headroom: limits.headroom,
     });
+    new SafeDeployment(this, 'Deployment', { service: 'auth', stage: props.stage, functions, monitoring, api: this.api, authorizer: authorize });
   }
 }

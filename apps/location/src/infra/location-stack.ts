@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-location';
-import { BearerTokenAuthorizer, ContractRestApi, ServiceFunction, ServiceMonitoring, ServiceTable, type ServiceLimits, type StageName } from '@sm/infra';
+import { apiGatewayModels, openApiDocument, operationExamples, operationManifest } from '@sm/contract-location';
+import { BearerTokenAuthorizer, ContractRestApi, SafeDeployment, ServiceFunction, ServiceMonitoring, ServiceTable, type ServiceLimits, type StageName } from '@sm/infra';
 import { locationLimits } from '../limits';
 import { locationsTable } from '../tables';
 
@@ -58,8 +58,8 @@ export class LocationStack extends Stack {
 
     const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {
-      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
-      integrations: { putLocation: putLocation.function, getLocation: getLocation.function, listLocationHistory: listHistory.function },
+      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels, operationExamples },
+      integrations: { putLocation, getLocation, listLocationHistory: listHistory },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
       stageName: props.stage,
@@ -67,13 +67,15 @@ export class LocationStack extends Stack {
     });
     this.api.publishUrl('location');
 
-    new ServiceMonitoring(this, 'Monitoring', {
+    const functions = [putLocation, getLocation, listHistory];
+    const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: 'location',
       stage: props.stage,
       api: this.api,
-      functions: [putLocation, getLocation, listHistory],
+      functions,
       tables: [locations],
       headroom: limits.headroom,
     });
+    new SafeDeployment(this, 'Deployment', { service: 'location', stage: props.stage, functions, monitoring, api: this.api });
   }
 }

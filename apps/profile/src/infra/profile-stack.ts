@@ -1,8 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { apiGatewayModels, openApiDocument, operationManifest } from '@sm/contract-profile';
-import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
+import { apiGatewayModels, openApiDocument, operationExamples, operationManifest } from '@sm/contract-profile';
+import { BearerTokenAuthorizer, ContractRestApi, InfraConfigError, SafeDeployment, ServiceFunction, ServiceMonitoring, ServiceTable, ssmParameterNames, type ServiceLimits, type StageName } from '@sm/infra';
 import { SSM_PARAMETERS_BUNDLE_FILE } from '../clients/location-url';
 import { profileLimits } from '../limits';
 import { profilesTable } from '../tables';
@@ -78,8 +78,8 @@ export class ProfileStack extends Stack {
 
     const authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage: props.stage });
     this.api = new ContractRestApi(this, 'Api', {
-      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels },
-      integrations: { getProfile: getProfile.function, putProfile: putProfile.function },
+      contract: { title: openApiDocument.info.title, operationManifest, apiGatewayModels, operationExamples },
+      integrations: { getProfile, putProfile },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
       stageName: props.stage,
@@ -87,13 +87,15 @@ export class ProfileStack extends Stack {
     });
     this.api.publishUrl('profile');
 
-    new ServiceMonitoring(this, 'Monitoring', {
+    const functions = [getProfile, putProfile];
+    const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: 'profile',
       stage: props.stage,
       api: this.api,
-      functions: [getProfile, putProfile],
+      functions,
       tables: [profiles],
       headroom: limits.headroom,
     });
+    new SafeDeployment(this, 'Deployment', { service: 'profile', stage: props.stage, functions, monitoring, api: this.api });
   }
 }

@@ -83,3 +83,44 @@ export const operationManifest = {
 } as const satisfies Record<string, OperationManifestEntry>;
 
 export type OperationId = keyof typeof operationManifest;
+
+/**
+ * One request per operation made of the contract's own examples (parameter, schema and media-type
+ * `example`/`examples`): deployment smoke tests and local tools start from it.
+ */
+export interface OperationExample {
+  /** Every path parameter, by name. */
+  readonly pathParameters: { readonly [name: string]: string };
+  /** The required query parameters. */
+  readonly queryStringParameters: { readonly [name: string]: string };
+  /** The required headers, in the contract's spelling. */
+  readonly headers: { readonly [name: string]: string };
+  /** The example body, or `null` without one. */
+  readonly body: unknown;
+  /** Required parts the contract gives no example for (`path userId`, `body`). */
+  readonly missing: readonly string[];
+}
+
+export const operationExamples = {
+  createUser: {
+    pathParameters: {},
+    queryStringParameters: {},
+    headers: {},
+    body: { username: 'alice_01', password: 'correct horse battery staple', displayName: 'Alice' },
+    missing: [],
+  },
+  createToken: {
+    pathParameters: {},
+    queryStringParameters: {},
+    headers: {},
+    body: { username: 'alice_01', password: 'correct horse battery staple' },
+    missing: [],
+  },
+  revokeCurrentToken: {
+    pathParameters: {},
+    queryStringParameters: {},
+    headers: {},
+    body: null,
+    missing: [],
+  },
+} as const satisfies Record<OperationId, OperationExample>;

@@ -91,3 +91,44 @@ export const operationManifest = {
 } as const satisfies Record<string, OperationManifestEntry>;
 
 export type OperationId = keyof typeof operationManifest;
+
+/**
+ * One request per operation made of the contract's own examples (parameter, schema and media-type
+ * `example`/`examples`): deployment smoke tests and local tools start from it.
+ */
+export interface OperationExample {
+  /** Every path parameter, by name. */
+  readonly pathParameters: { readonly [name: string]: string };
+  /** The required query parameters. */
+  readonly queryStringParameters: { readonly [name: string]: string };
+  /** The required headers, in the contract's spelling. */
+  readonly headers: { readonly [name: string]: string };
+  /** The example body, or `null` without one. */
+  readonly body: unknown;
+  /** Required parts the contract gives no example for (`path userId`, `body`). */
+  readonly missing: readonly string[];
+}
+
+export const operationExamples = {
+  putLocation: {
+    pathParameters: { userId: '3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10' },
+    queryStringParameters: {},
+    headers: {},
+    body: { latitude: 52.520008, longitude: 13.404954, accuracy: 12.5 },
+    missing: [],
+  },
+  getLocation: {
+    pathParameters: { userId: '3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10' },
+    queryStringParameters: {},
+    headers: {},
+    body: null,
+    missing: [],
+  },
+  listLocationHistory: {
+    pathParameters: { userId: '3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10' },
+    queryStringParameters: {},
+    headers: {},
+    body: null,
+    missing: [],
+  },
+} as const satisfies Record<OperationId, OperationExample>;

@@ -12,6 +12,7 @@ export const notesContract = {
       path: '/notes',
       secured: false,
       requestBody: { required: true, contentType: 'application/json', model: 'CreateNoteRequest' },
+      responses: { '201': 'application/json', '400': 'application/problem+json', '500': 'application/problem+json' },
     },
     getNote: {
       operationId: 'getNote',
@@ -19,6 +20,7 @@ export const notesContract = {
       path: '/notes/{noteId}',
       secured: true,
       requestBody: null,
+      responses: { '200': 'application/json', '401': 'application/problem+json', '404': 'application/problem+json', '500': 'application/problem+json' },
     },
     putNote: {
       operationId: 'putNote',
@@ -26,6 +28,7 @@ export const notesContract = {
       path: '/notes/{noteId}',
       secured: true,
       requestBody: { required: true, contentType: 'application/json', model: 'PutNoteRequest' },
+      responses: { '200': 'application/json', '400': 'application/problem+json', '412': 'application/problem+json', '500': 'application/problem+json' },
     },
     listNoteVersions: {
       operationId: 'listNoteVersions',
@@ -33,6 +36,7 @@ export const notesContract = {
       path: '/notes/{noteId}/versions',
       secured: true,
       requestBody: null,
+      responses: { '200': 'application/json', '404': 'application/problem+json', '500': 'application/problem+json' },
     },
   },
   apiGatewayModels: {
@@ -70,6 +74,12 @@ export const notesContract = {
         requiredParameters: { 'method.request.path.noteId': true, 'method.request.querystring.limit': false },
       },
     },
+  },
+  operationExamples: {
+    createNote: { pathParameters: {}, queryStringParameters: {}, headers: {}, body: { text: 'Buy milk' }, missing: [] },
+    getNote: { pathParameters: { noteId: 'n-1' }, queryStringParameters: {}, headers: {}, body: null, missing: [] },
+    putNote: { pathParameters: { noteId: 'n-1' }, queryStringParameters: {}, headers: {}, body: { text: 'Buy oat milk', pinned: true }, missing: [] },
+    listNoteVersions: { pathParameters: { noteId: 'n-1' }, queryStringParameters: {}, headers: {}, body: null, missing: [] },
   },
 } as const;
 

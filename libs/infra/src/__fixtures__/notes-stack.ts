@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import { App, Stack, type AppProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BearerTokenAuthorizer } from '../bearer-token-authorizer';
+import type { RestApiContract } from '../contract';
 import { ContractRestApi } from '../contract-rest-api';
 import { defineServiceLimits, type ServiceLimits } from '../limits';
 import { ssmParameterNames } from '../parameters';
 import { ServiceFunction } from '../service-function';
+import { SafeDeployment } from '../safe-deployment';
 import { ServiceMonitoring } from '../service-monitoring';
 import { ServiceTable } from '../service-table';
-import type { StageName } from '../stages';
+import type { DeploymentPreference, StageName } from '../stages';
 import { notesContract, type NotesOperationId } from './notes-contract';
 
 /**
@@ -42,6 +44,12 @@ export interface NotesStackOptions {
   readonly authorizer?: 'own' | 'imported';
   /** The deployment stage, in every name and parameter. @default 'staging' (not the default stage, so a hard-coded 'prod' shows) */
   readonly stage?: StageName;
+  /** How deployments shift traffic. @default the stage's preference in STAGES */
+  readonly deployment?: DeploymentPreference;
+  /** @default notesContract */
+  readonly contract?: RestApiContract<NotesOperationId>;
+  /** Where the smoke hook bundle is. @default NOTES_BUNDLES (a stand-in) */
+  readonly hookBundleDir?: string;
 }
 
 /**
@@ -53,6 +61,8 @@ export class NotesStack extends Stack {
   readonly functions: Record<string, ServiceFunction>;
   readonly table: ServiceTable;
   readonly monitoring: ServiceMonitoring;
+  readonly deployment: SafeDeployment;
+  readonly authorize: ServiceFunction | undefined;
 
   constructor(app: App, id: string, options: NotesStackOptions = {}) {
     super(app, id);
@@ -83,20 +93,16 @@ export class NotesStack extends Stack {
       const authorize = fn('authorize');
       functions.push(authorize);
       this.table.grantReadData(authorize);
-      authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage, handler: authorize.function });
-      new ssm.StringParameter(this, 'AuthorizerArn', { parameterName: ssmParameterNames(stage).authorizerFunctionArn, stringValue: authorize.function.functionArn });
+      this.authorize = authorize;
+      authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage, handler: authorize.alias });
+      new ssm.StringParameter(this, 'AuthorizerArn', { parameterName: ssmParameterNames(stage).authorizerFunctionArn, stringValue: authorize.alias.functionArn });
     } else {
       authorizer = new BearerTokenAuthorizer(this, 'BearerToken', { stage });
     }
 
     this.api = new ContractRestApi(this, 'Api', {
-      contract: notesContract,
-      integrations: {
-        createNote: createNote.function,
-        getNote: getNote.function,
-        putNote: putNote.function,
-        listNoteVersions: listNoteVersions.function,
-      },
+      contract: options.contract ?? notesContract,
+      integrations: { createNote, getNote, putNote, listNoteVersions },
       authorizer: authorizer.authorizer,
       throttle: limits.stage,
       stageName: stage,
@@ -109,6 +115,16 @@ export class NotesStack extends Stack {
       functions,
       tables: [this.table],
       headroom: limits.headroom,
+    });
+    this.deployment = new SafeDeployment(this, 'Deployment', {
+      service: 'notes',
+      stage,
+      functions,
+      monitoring: this.monitoring,
+      api: this.api,
+      authorizer: this.authorize,
+      preference: options.deployment,
+      hookBundleDir: options.hookBundleDir ?? NOTES_BUNDLES,
     });
   }
 }

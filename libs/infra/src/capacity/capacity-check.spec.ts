@@ -73,6 +73,28 @@ describe('checkCapacity', () => {
     ]);
   });
 
+  it('counts provisioned concurrency on the alias within the reservation and shows it', () => {
+    const withProvisioned = { ...notesLimits, functions: { ...notesLimits.functions, 'get-note': { ...notesLimits.functions['get-note'], provisionedConcurrency: 4 } } };
+    const report = checkCapacity({ stacks: synthesize(withProvisioned), limitsByStack: { Owner: withProvisioned, Consumer: withProvisioned } });
+    expect(report.violations).toEqual([]);
+    expect(report.functions.find((f) => f.stackName === 'Owner' && f.entry === 'get-note')).toMatchObject({ reservedConcurrency: 15, provisionedConcurrency: 4, ok: true });
+    expect(formatCapacityReport(report)).toMatch(/Owner\s+get-note\s.*15 \(4 provisioned\)\s+[\d.]+\s+yes/);
+    // The templates are the truth: limits that say otherwise are a violation.
+    const stale = checkCapacity({ stacks: synthesize(withProvisioned), limitsByStack: { Owner: notesLimits, Consumer: withProvisioned } });
+    expect(stale.violations).toEqual(['Owner get-note: template provisions 4 but limits.ts declares 0']);
+  });
+
+  it('fails when a template provisions more than it reserves', () => {
+    const stacks = synthesize();
+    const owner = stacks.find((s) => s.stackName === 'Owner')!;
+    const resources = owner.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const alias = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Alias' && JSON.stringify(r.Properties['FunctionName']).includes('getnote'))!;
+    alias.Properties['ProvisionedConcurrencyConfig'] = { ProvisionedConcurrentExecutions: 16 };
+    const declared = { ...notesLimits, functions: { ...notesLimits.functions, 'get-note': { ...notesLimits.functions['get-note'], provisionedConcurrency: 16 } } };
+    const report = checkCapacity({ stacks, limitsByStack: { Owner: declared, Consumer: notesLimits } });
+    expect(report.violations).toEqual(['Owner get-note: provisioned concurrency 16 > reserved 15: provisioned environments come out of the reservation']);
+  });
+
   it('checks against today’s default quotas when a quota is left undefined', () => {
     const report = checkCapacity({ stacks, limitsByStack, quotas: { concurrency: undefined, requestsPerSecond: undefined } });
     expect(report.account).toMatchObject({ concurrencyLimit: 900, rateQuota: 10_000, burstQuota: 5000 });

@@ -61,6 +61,8 @@ export interface FunctionCapacity {
   /** The highest stage rate (Σ over its methods, requests/s) the reservation carries at this p99: reserved × headroom / p99. */
   readonly maxRate: number;
   readonly reservedConcurrency: number;
+  /** Provisioned concurrency on its alias (0 when off): part of the reservation, billed while configured. */
+  readonly provisionedConcurrency: number;
   readonly headroom: number;
   /** rate × p99: concurrency needed at the sustained rate (Little's law). */
   readonly steadyConcurrency: number;
@@ -95,6 +97,8 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  *     Σ rate × p99            ≤ reserved × headroom   (steady state)
  *     Σ burst + Σ rate × p99  ≤ reserved              (a full bucket at once: Lambda must not throttle,
  *                                                      since behind a proxy a throttle is a 500)
+ *     provisioned             ≤ reserved              (provisioned environments are part of the
+ *                                                      reservation; AWS refuses more)
  * and for the account:
  *
  *     Σ reserved ≤ account concurrency − unreserved minimum
@@ -145,6 +149,13 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
     if (fn.reservedConcurrency !== declared.reservedConcurrency) {
       violations.push(`${where}: template reserves ${fn.reservedConcurrency} but limits.ts declares ${declared.reservedConcurrency}`);
     }
+    if (fn.provisionedConcurrency !== (declared.provisionedConcurrency ?? 0)) {
+      violations.push(`${where}: template provisions ${fn.provisionedConcurrency} but limits.ts declares ${declared.provisionedConcurrency ?? 0}`);
+    }
+    const provisionedOk = fn.provisionedConcurrency <= fn.reservedConcurrency;
+    if (!provisionedOk) {
+      violations.push(`${where}: provisioned concurrency ${fn.provisionedConcurrency} > reserved ${fn.reservedConcurrency}: provisioned environments come out of the reservation`);
+    }
     const methods = loads.get(fn) ?? [];
     const rateLimit = methods.reduce((sum, m) => sum + (m.rateLimit ?? 0), 0);
     const burstLimit = methods.reduce((sum, m) => sum + (m.burstLimit ?? 0), 0);
@@ -179,10 +190,11 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
       p99Source,
       maxRate: round(capacity / p99, 1),
       reservedConcurrency: fn.reservedConcurrency,
+      provisionedConcurrency: fn.provisionedConcurrency,
       headroom: limits.headroom,
       steadyConcurrency: round(steady),
       burstConcurrency: round(burst),
-      ok: steadyOk && burstOk,
+      ok: steadyOk && burstOk && provisionedOk,
     });
   }
 
@@ -216,7 +228,7 @@ export function formatCapacityReport(report: CapacityReport): string {
     String(f.steadyConcurrency),
     `${f.reservedConcurrency}×${f.headroom}=${round(f.reservedConcurrency * f.headroom)}`,
     String(f.burstConcurrency),
-    String(f.reservedConcurrency),
+    f.provisionedConcurrency > 0 ? `${f.reservedConcurrency} (${f.provisionedConcurrency} provisioned)` : String(f.reservedConcurrency),
     String(f.maxRate),
     f.ok ? 'yes' : 'NO',
   ]);

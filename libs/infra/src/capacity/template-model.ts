@@ -24,7 +24,15 @@ export interface FunctionRef {
   readonly entry: string;
   readonly reservedConcurrency: number | undefined;
   readonly timeoutSeconds: number | undefined;
+  /** Provisioned concurrency of its aliases and versions, together (0 when off). */
+  readonly provisionedConcurrency: number;
 }
+
+/**
+ * How an ARN names a function: unqualified (`$LATEST`, what an integration must never call: the
+ * code deployed last, outside any traffic shift), an alias (`live`), or a version number.
+ */
+export type Qualifier = { readonly kind: '$LATEST' } | { readonly kind: 'alias'; readonly name: string } | { readonly kind: 'version' };
 
 /** One API method and what serves it. */
 export interface MethodRef {
@@ -36,6 +44,9 @@ export interface MethodRef {
   readonly burstLimit: number | undefined;
   readonly integration: FunctionRef | undefined;
   readonly authorizer: FunctionRef | undefined;
+  /** What the integration's and the authorizer's ARNs qualify the function with. */
+  readonly integrationQualifier: Qualifier | undefined;
+  readonly authorizerQualifier: Qualifier | undefined;
 }
 
 export interface TemplateModel {
@@ -49,8 +60,10 @@ const key = (stackName: string, logicalId: string) => `${stackName}/${logicalId}
 
 /** Reads functions and methods from every stack of one cloud assembly. */
 export function readTemplates(stacks: readonly StackTemplate[]): TemplateModel {
-  const functions = new Map<string, FunctionRef>();
+  const functions = new Map<string, FunctionRef & { provisionedConcurrency: number }>();
   const ssmValues = new Map<string, { stackName: string; value: Json }>();
+  /** Aliases and versions: stack/logicalId → the function they qualify (its logical id) and how. */
+  const qualified = new Map<string, { functionId: string; qualifier: Qualifier; provisioned: number }>();
   for (const { stackName, template } of stacks) {
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const props = resource.Properties ?? {};
@@ -62,31 +75,54 @@ export function readTemplates(stacks: readonly StackTemplate[]): TemplateModel {
           entry: handler.replace(/\.handler$/, ''),
           reservedConcurrency: numberOrUndefined(props['ReservedConcurrentExecutions']),
           timeoutSeconds: numberOrUndefined(props['Timeout']),
+          provisionedConcurrency: 0,
         });
+      }
+      if (resource.Type === 'AWS::Lambda::Alias' || resource.Type === 'AWS::Lambda::Version') {
+        const functionId = isObject(props['FunctionName']) ? props['FunctionName']['Ref'] : undefined;
+        const provisioned = isObject(props['ProvisionedConcurrencyConfig']) ? (numberOrUndefined(props['ProvisionedConcurrencyConfig']['ProvisionedConcurrentExecutions']) ?? 0) : 0;
+        if (typeof functionId === 'string') {
+          qualified.set(key(stackName, logicalId), {
+            functionId,
+            qualifier: resource.Type === 'AWS::Lambda::Alias' ? { kind: 'alias', name: String(props['Name']) } : { kind: 'version' },
+            provisioned,
+          });
+        }
       }
       if (resource.Type === 'AWS::SSM::Parameter' && typeof props['Name'] === 'string') {
         ssmValues.set(props['Name'], { stackName, value: props['Value'] });
       }
     }
   }
+  for (const [id, { functionId, provisioned }] of qualified) {
+    const fn = functions.get(key(id.slice(0, id.lastIndexOf('/')), functionId));
+    if (fn) fn.provisionedConcurrency += provisioned;
+  }
 
-  /** The function an ARN-valued expression of `stackName` points to, following SSM parameters. */
-  const functionOf = (stackName: string, value: Json, depth = 0): FunctionRef | undefined => {
+  /**
+   * The function an ARN-valued expression of `stackName` points to and how it is qualified,
+   * following aliases and versions (`Ref`) and SSM parameters to the stack that publishes them.
+   */
+  const targetOf = (stackName: string, value: Json, depth = 0): { fn: FunctionRef; qualifier: Qualifier } | undefined => {
     if (depth > 5) return undefined;
     const template = stacks.find((s) => s.stackName === stackName)?.template ?? {};
-    let found: FunctionRef | undefined;
+    let found: { fn: FunctionRef; qualifier: Qualifier } | undefined;
     walk(value, (node) => {
       if (found) return;
       const getAtt = node['Fn::GetAtt'];
       if (Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string') {
-        found = functions.get(key(stackName, getAtt[0]));
+        const fn = functions.get(key(stackName, getAtt[0]));
+        if (fn) found = { fn, qualifier: { kind: '$LATEST' } };
       }
       const ref = node['Ref'];
       if (typeof ref === 'string') {
+        const alias = qualified.get(key(stackName, ref));
+        const fn = alias ? functions.get(key(stackName, alias.functionId)) : undefined;
+        if (alias && fn) found = { fn, qualifier: alias.qualifier };
         const parameter = template.Parameters?.[ref];
         if (parameter?.Type.startsWith('AWS::SSM::Parameter::Value') && typeof parameter.Default === 'string') {
           const published = ssmValues.get(parameter.Default);
-          if (published) found = functionOf(published.stackName, published.value, depth + 1);
+          if (published) found = targetOf(published.stackName, published.value, depth + 1);
         }
       }
     });
@@ -112,18 +148,20 @@ export function readTemplates(stacks: readonly StackTemplate[]): TemplateModel {
       const path = pathOf(props['ResourceId']) || '/';
       const stage = stages.find((s) => refOf(s.Properties?.['RestApiId']) === apiLogicalId);
       const throttle = methodThrottle(stage?.Properties?.['MethodSettings'], path, httpMethod);
-      const integration = isObject(props['Integration']) ? functionOf(stackName, props['Integration']['Uri']) : undefined;
+      const integration = isObject(props['Integration']) ? targetOf(stackName, props['Integration']['Uri']) : undefined;
       const authorizerId = refOf(props['AuthorizerId']);
       const authorizerResource = authorizerId ? resources[authorizerId] : undefined;
-      const authorizer = authorizerResource ? functionOf(stackName, authorizerResource.Properties?.['AuthorizerUri']) : undefined;
+      const authorizer = authorizerResource ? targetOf(stackName, authorizerResource.Properties?.['AuthorizerUri']) : undefined;
       methods.push({
         stackName,
         apiLogicalId,
         route: `${httpMethod} ${path}`,
         rateLimit: throttle.rateLimit,
         burstLimit: throttle.burstLimit,
-        integration,
-        authorizer,
+        integration: integration?.fn,
+        authorizer: authorizer?.fn,
+        integrationQualifier: integration?.qualifier,
+        authorizerQualifier: authorizer?.qualifier,
       });
     }
   }

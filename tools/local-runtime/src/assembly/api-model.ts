@@ -63,7 +63,8 @@ export interface MethodModel {
 }
 
 export type IntegrationModel =
-  | { type: 'AWS_PROXY'; functionId: string; timeoutMs: number }
+  /** `qualifier`: the alias or version the integration's ARN names (`live`), none for `$LATEST`. */
+  | { type: 'AWS_PROXY'; functionId: string; qualifier?: string; timeoutMs: number }
   | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body: string }
   | { type: 'UNSUPPORTED'; description: string };
 
@@ -72,6 +73,8 @@ export interface AuthorizerModel {
   name: string;
   type: string;
   functionId: string;
+  /** The alias or version the authorizer's ARN names (`live`), none for `$LATEST`. */
+  qualifier?: string;
   /** Header name from `method.request.header.X`. */
   identityHeader: string;
   validationExpression?: RegExp;

@@ -5,7 +5,7 @@ import { AssemblyError } from './errors';
 /** A CloudFormation template as CDK writes it (only what the runtime reads). */
 export interface Template {
   Parameters?: Record<string, { Type: string; Default?: string }>;
-  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }>;
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 

@@ -13,6 +13,13 @@ export interface LocalEnvironment {
   partition?: string;
   /** @default 'amazonaws.com' */
   urlSuffix?: string;
+  /**
+   * Local number of the first version each function publishes in this assembly, less one: the
+   * `AWS::Lambda::Version`s of a function are numbered from `versionBase + 1` in logical-id order.
+   * A canary replay reads the current assembly with 1, so its versions follow the previous one's.
+   * @default 0
+   */
+  versionBase?: number;
 }
 
 /** Where a value sits in the assembly, for error messages. */
@@ -103,12 +110,42 @@ export class IntrinsicResolver {
         return named('AlarmName', generatedName);
       case 'AWS::CloudWatch::Dashboard':
         return named('DashboardName', generatedName);
+      case 'AWS::Lambda::Version':
+        return `${this.functionArnOf(stack, logicalId)}:${this.versionNumber(stack, logicalId)}`;
+      case 'AWS::Lambda::Alias':
+        return `${this.functionArnOf(stack, logicalId)}:${this.resolveString(props['Name'], at('Name'))}`;
+      case 'AWS::CodeDeploy::Application':
+        return named('ApplicationName', generatedName);
+      case 'AWS::CodeDeploy::DeploymentGroup':
+        return named('DeploymentGroupName', generatedName);
       case 'AWS::Logs::MetricFilter':
         return named('FilterName', generatedName);
       default:
         // API Gateway resource/authorizer/validator ids and anything else: short, stable, unique.
         return this.localId(stack, logicalId, 6);
     }
+  }
+
+  /**
+   * The local number of an `AWS::Lambda::Version`: its place among the versions of the same
+   * function in the stack, by logical id, after {@link LocalEnvironment.versionBase}. CloudFormation
+   * numbers versions as it publishes them; one assembly publishes each version once.
+   */
+  versionNumber(stack: StackArtifact, logicalId: string): string {
+    const functionOf = (id: string) => JSON.stringify(stack.template.Resources?.[id]?.Properties?.['FunctionName']);
+    const own = functionOf(logicalId);
+    const siblings = Object.entries(stack.template.Resources ?? {})
+      .filter(([id, r]) => r.Type === 'AWS::Lambda::Version' && functionOf(id) === own)
+      .map(([id]) => id)
+      .sort();
+    return String((this.env.versionBase ?? 0) + siblings.indexOf(logicalId) + 1);
+  }
+
+  /** The unqualified ARN of the function a version or an alias belongs to (its `FunctionName`). */
+  private functionArnOf(stack: StackArtifact, logicalId: string): string {
+    const value = this.resolveString(stack.template.Resources?.[logicalId]?.Properties?.['FunctionName'], { stack, resource: logicalId, property: 'FunctionName' });
+    const name = /:function:([^:]+)/.exec(value)?.[1] ?? value;
+    return `arn:${this.partition}:lambda:${this.region(stack)}:${this.accountId(stack)}:function:${name}`;
   }
 
   /** A stable lower-case id like the ones API Gateway generates, derived from stack and logical id. */
@@ -303,6 +340,11 @@ export class IntrinsicResolver {
     switch (key) {
       case 'AWS::Lambda::Function.Arn':
         return `arn:${p}:lambda:${region}:${account}:function:${id()}`;
+      case 'AWS::Lambda::Version.Version':
+        return this.versionNumber(stack, logicalId);
+      case 'AWS::Lambda::Version.FunctionArn':
+      case 'AWS::Lambda::Alias.AliasArn':
+        return id();
       case 'AWS::DynamoDB::Table.Arn':
       case 'AWS::DynamoDB::GlobalTable.Arn':
         return `arn:${p}:dynamodb:${region}:${account}:table/${id()}`;

@@ -7,6 +7,7 @@ import { readCloudAssembly, type StackArtifact } from './cloud-assembly';
 import { AssemblyError } from './errors';
 import { IntrinsicResolver, type LocalEnvironment, type Location } from './intrinsics';
 import { readMonitoring, type MonitoringModel } from './read-monitoring';
+import { readVersions, type LambdaVersions } from './read-versions';
 import { selectStage } from './stage-assembly';
 
 /** Everything the runtime starts from, read from one cloud assembly. */
@@ -25,6 +26,8 @@ export interface LocalSystem {
   stage: string | undefined;
   /** Every `AWS::SSM::Parameter`, its value resolved as deployed (API URLs local): what the SSM stand-in serves. */
   parameters: ParameterSpec[];
+  /** Published versions, aliases (what integrations and authorizers call) and the CodeDeploy groups that move them. */
+  lambdaVersions: LambdaVersions;
 }
 
 export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' | 'region'> {
@@ -36,13 +39,15 @@ export interface ReadAssemblyOptions extends Omit<LocalEnvironment, 'accountId' 
   extraEnvironment?: Record<string, string>;
   /** The stage to run when the assembly has stages (see {@link selectStage}). @default 'prod' */
   stage?: string;
+  /** See {@link LocalEnvironment.versionBase}. @default 0 */
+  versionBase?: number;
 }
 
 /** API Gateway's own cap on an integration's duration. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
 /** API Gateway's default account-level throttle per region: 10,000 requests/s, burst 5,000. */
 export const ACCOUNT_LIMIT = { rateLimit: 10_000, burstLimit: 5_000 } as const;
-const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:/]+)/;
+const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:/]+)(?::([^:/]+))?$/;
 const INVOCATION_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
 
 /**
@@ -58,6 +63,7 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     origin: options.origin,
     partition: options.partition,
     urlSuffix: options.urlSuffix,
+    versionBase: options.versionBase,
   });
   // API ids and stages first: every URL that names them resolves to the local origin.
   resolver.registerApiUrls(
@@ -81,6 +87,15 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
     }
   }
   const functionIdsByName = new Map(functions.map((fn) => [fn.functionName, fn.id]));
+  const lambdaVersions = readVersions(resolver, stacks, functionIdsByName);
+  for (const fn of functions) {
+    // The version its alias points to runs as the function (in this assembly the published version
+    // and $LATEST hold the same code), named the way callers name it: `…:function:<name>:live`.
+    const aliases = lambdaVersions.aliases.filter((alias) => alias.functionId === fn.id);
+    const published = lambdaVersions.versions.filter((version) => version.functionId === fn.id);
+    fn.version = aliases[0]?.version ?? published[published.length - 1]?.version;
+    if (aliases.length === 1) fn.invokedQualifier = aliases[0]!.name;
+  }
   const tables = eachResource(stacks, 'AWS::DynamoDB::Table').map(({ stack, logicalId, properties }) =>
     readTable(resolver, stack, logicalId, properties),
   );
@@ -89,7 +104,13 @@ export function readAssembly(assemblyDir: string, options: ReadAssemblyOptions):
   );
   const skipped = [...unrunnable.values()].map(({ id, error }) => ({ id, reason: error.message }));
   const parameters = eachResource(stacks, 'AWS::SSM::Parameter').map(({ stack, logicalId, properties }) => readParameter(resolver, stack, logicalId, properties));
-  return { functions, tables, apis, skipped, stage: selected.stage, parameters, monitoring: readMonitoring(resolver, stacks) };
+  return { functions, tables, apis, skipped, stage: selected.stage, parameters, monitoring: readMonitoring(resolver, stacks), lambdaVersions };
+}
+
+/** A function as an ARN names it. */
+interface FunctionTarget {
+  functionId: string;
+  qualifier?: string;
 }
 
 interface ResourceRef {
@@ -240,17 +261,18 @@ function readApi(
     return `${parent === '/' ? '' : parent}/${node.pathPart}`;
   };
 
-  const functionIdFromArn = (arn: string, where: Location): string => {
-    const name = LAMBDA_ARN.exec(arn)?.[1];
+  /** The function an ARN names, and the alias or version it qualifies it with (none for `$LATEST`). */
+  const functionIdFromArn = (arn: string, where: Location): FunctionTarget => {
+    const [, name, qualifier] = LAMBDA_ARN.exec(arn) ?? [];
     const id = name ? functionIdsByName.get(name) : undefined;
     const cannotRun = name ? unrunnable.get(name) : undefined;
     if (cannotRun) throw new AssemblyError(`API ${apiLogicalId} of stack ${stack.stackName} needs ${cannotRun.id}, which cannot run: ${cannotRun.error.message}`);
     if (!id) {
       throw new AssemblyError(`stack ${where.stack.stackName}, resource ${where.resource}, property ${where.property}: ${arn} is not a function in the assembly`);
     }
-    return id;
+    return { functionId: id, qualifier: qualifier === '$LATEST' ? undefined : qualifier };
   };
-  const functionIdFromUri = (uri: string, where: Location): string => {
+  const functionIdFromUri = (uri: string, where: Location): FunctionTarget => {
     const arn = INVOCATION_URI.exec(uri)?.[1];
     if (!arn) throw new AssemblyError(`stack ${stack.stackName}, resource ${where.resource}, property ${where.property}: not a Lambda invocation URI: ${uri}`);
     return functionIdFromArn(arn, where);
@@ -270,7 +292,7 @@ function readApi(
       authorizerId,
       name: resolver.resolveString(properties['Name'] ?? logicalId, at(logicalId, 'Name')),
       type,
-      functionId: functionIdFromUri(resolver.resolveString(properties['AuthorizerUri'], at(logicalId, 'AuthorizerUri')), at(logicalId, 'AuthorizerUri')),
+      ...functionIdFromUri(resolver.resolveString(properties['AuthorizerUri'], at(logicalId, 'AuthorizerUri')), at(logicalId, 'AuthorizerUri')),
       identityHeader: header.toLowerCase(),
       validationExpression: expression === undefined ? undefined : new RegExp(resolver.resolveString(expression, at(logicalId, 'IdentityValidationExpression'))),
       ttlSeconds: Number(resolver.resolve(properties['AuthorizerResultTtlInSeconds'] ?? 300, at(logicalId, 'AuthorizerResultTtlInSeconds'))),
@@ -358,16 +380,16 @@ function readIntegration(
   stack: StackArtifact,
   logicalId: string,
   properties: Record<string, unknown>,
-  functionIdFromUri: (uri: string, where: Location) => string,
+  functionIdFromUri: (uri: string, where: Location) => FunctionTarget,
 ): IntegrationModel {
   const at = (property: string): Location => ({ stack, resource: logicalId, property });
   const integration = (properties['Integration'] ?? {}) as Record<string, unknown>;
   const type = resolver.resolveString(integration['Type'] ?? 'MOCK', at('Integration.Type'));
   if (type === 'AWS_PROXY') {
-    const functionId = functionIdFromUri(resolver.resolveString(integration['Uri'], at('Integration.Uri')), at('Integration.Uri'));
+    const { functionId, qualifier } = functionIdFromUri(resolver.resolveString(integration['Uri'], at('Integration.Uri')), at('Integration.Uri'));
     const declared = integration['TimeoutInMillis'];
     const timeoutMs = declared === undefined ? INTEGRATION_TIMEOUT_MS : Number(resolver.resolve(declared, at('Integration.TimeoutInMillis')));
-    return { type, functionId, timeoutMs };
+    return { type, functionId, ...(qualifier === undefined ? {} : { qualifier }), timeoutMs };
   }
   if (type === 'MOCK') {
     // CDK's CORS preflight: answer with the first integration response, its static headers and template.

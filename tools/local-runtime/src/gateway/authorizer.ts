@@ -48,7 +48,7 @@ export class TokenAuthorizers {
       verdict = cached.verdict;
     } else {
       const started = performance.now();
-      const result = await this.lambda.invoke(authorizer.functionId, { type: 'TOKEN', authorizationToken: token, methodArn });
+      const result = await this.lambda.invoke(authorizer.functionId, { type: 'TOKEN', authorizationToken: token, methodArn }, authorizer.qualifier === undefined ? undefined : { qualifier: authorizer.qualifier });
       latencyMs = Math.round(performance.now() - started);
       if (result.kind === 'error' && result.errorMessage === 'Unauthorized') return { ok: false, error: { type: 'UNAUTHORIZED' } };
       if (result.kind !== 'ok') return { ok: false, error: { type: 'AUTHORIZER_CONFIGURATION_ERROR' } };

@@ -223,7 +223,7 @@ export class Gateway {
       body: body === '' ? null : body,
     });
     const integrationStarted = performance.now();
-    const result = await this.invokeWithin(integration.functionId, event, integration.timeoutMs);
+    const result = await this.invokeWithin(integration.functionId, integration.qualifier, event, integration.timeoutMs);
     state.integrationMs = performance.now() - integrationStarted;
     if (result === 'integration-timeout') {
       this.log(
@@ -317,10 +317,12 @@ export class Gateway {
    */
   private invokeWithin(
     functionId: string,
+    qualifier: string | undefined,
     event: unknown,
     timeoutMs: number,
   ): Promise<InvokeResult | 'integration-timeout'> {
-    const invocation = this.lambda.invoke(functionId, event);
+    // The qualifier (the `live` alias) chooses the version, as the integration's ARN does in AWS.
+    const invocation = this.lambda.invoke(functionId, event, qualifier === undefined ? undefined : { qualifier });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => resolve('integration-timeout'), timeoutMs);
       invocation.then(

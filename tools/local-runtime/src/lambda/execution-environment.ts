@@ -121,7 +121,7 @@ export class ExecutionEnvironment {
   private state: State = 'initializing';
   private readonly worker: Worker;
   private readonly spawnedAt = performance.now();
-  private readonly logStreamName = newLogStreamName();
+  private readonly logStreamName: string;
   private readonly initTimer: NodeJS.Timeout;
   private readonly control = createControlBlock();
   private readonly claims = new ClaimWords(this.control);
@@ -139,6 +139,7 @@ export class ExecutionEnvironment {
 
   constructor(private readonly host: EnvironmentHost) {
     const { spec } = host;
+    this.logStreamName = newLogStreamName(undefined, spec.version);
     this.platformLines = host.logSink !== undefined && host.logSink.active !== false;
     this.worker = new Worker(BOOTSTRAP, {
       name: `lambda:${spec.functionName}`,
@@ -310,7 +311,7 @@ export class ExecutionEnvironment {
     this.served = true;
     handOver.startedAt = startedAt;
     const { requestId } = handOver.invocation;
-    this.platformLog(startLine(requestId), requestId);
+    this.platformLog(startLine(requestId, this.host.spec.version), requestId);
     const remainingMs = this.timeoutMs - (performance.now() - startedAt);
     handOver.timer = setTimeout(() => this.onTimeout(handOver), Math.max(0, remainingMs));
   }

@@ -58,10 +58,10 @@ export function functionArn(region: string, accountId: string, functionName: str
   return `arn:aws:lambda:${region}:${accountId}:function:${functionName}`;
 }
 
-/** `2026/01/31/[$LATEST]<32 hex>`, one per execution environment, as Lambda names them. */
-export function newLogStreamName(now = new Date()): string {
+/** `2026/01/31/[$LATEST]<32 hex>` (or `[2]` for version 2), one per execution environment, as Lambda names them. */
+export function newLogStreamName(now = new Date(), version = '$LATEST'): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+  return `${day}/[${version}]${randomBytes(16).toString('hex')}`;
 }
 
 /** `[auth:create-user]`: stack without the project's `Sm` prefix, and the handler's file. */
@@ -97,7 +97,7 @@ export function workerEnvironment(
     AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMB),
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: spec.version ?? '$LATEST',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,

@@ -100,7 +100,7 @@ class FunctionRuntime implements EnvironmentHost {
     private readonly reportInternalError: (line: string) => void,
   ) {
     this.label = spec.label ?? defaultLabel(spec);
-    this.invokedFunctionArn = functionArn(identity.region, identity.accountId, spec.functionName);
+    this.invokedFunctionArn = functionArn(identity.region, identity.accountId, spec.functionName) + (spec.invokedQualifier ? `:${spec.invokedQualifier}` : '');
   }
 
   get reserved(): boolean {

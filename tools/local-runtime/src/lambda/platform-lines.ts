@@ -3,8 +3,8 @@
  * (tab-separated fields), so that anything parsing CloudWatch output parses these too.
  */
 
-export function startLine(requestId: string): string {
-  return `START RequestId: ${requestId} Version: $LATEST`;
+export function startLine(requestId: string, version = '$LATEST'): string {
+  return `START RequestId: ${requestId} Version: ${version}`;
 }
 
 export function endLine(requestId: string): string {

@@ -30,6 +30,19 @@ export interface FunctionSpec {
   /** `/aws/lambda/<functionName>` or the templated LogGroup. */
   logGroupName: string;
   /**
+   * The published version this spec runs (`AWS::Lambda::Version`, numbered locally): what
+   * `AWS_LAMBDA_FUNCTION_VERSION`, `context.functionVersion`, the log stream and the `START` line
+   * say. Aliases route to versions (`alias-router.ts`).
+   * @default '$LATEST'
+   */
+  version?: string;
+  /**
+   * How callers name it: `invokedFunctionArn` ends with `:<qualifier>` (the alias every caller
+   * invokes through, e.g. `live`).
+   * @default none: the unqualified ARN
+   */
+  invokedQualifier?: string;
+  /**
    * Console label, e.g. `auth:create-user`.
    * @default the stack name without its `Sm` prefix, lower-cased, and the handler file: `auth:create-user`
    */
@@ -69,6 +82,12 @@ export interface InvokeOptions {
   requestId?: string;
   /** X-Ray trace header for `_X_AMZN_TRACE_ID`; generated when absent. */
   traceId?: string;
+  /**
+   * The alias or version the caller names (`live`, `2`), as in `…:function:<name>:<qualifier>`:
+   * the alias router (`alias-router.ts`) picks the version that runs. Without a router, and for
+   * `$LATEST`, the registered function itself runs.
+   */
+  qualifier?: string;
 }
 
 export interface FunctionStats {

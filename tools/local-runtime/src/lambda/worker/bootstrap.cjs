@@ -492,7 +492,7 @@ async function invoke(handler, message) {
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: config.functionName,
-    functionVersion: '$LATEST',
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION || '$LATEST',
     invokedFunctionArn: config.invokedFunctionArn,
     memoryLimitInMB: String(config.memorySizeMB),
     awsRequestId: requestId,

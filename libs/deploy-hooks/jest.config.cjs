@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'deploy-hooks',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'rehearsal',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'release',
+  preset: '../../jest.preset.js',
+};
