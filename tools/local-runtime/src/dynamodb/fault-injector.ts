@@ -131,7 +131,8 @@ export function createFaultInjector(initial?: FaultSpec, options: FaultInjectorO
       if (current.latencyMs) {
         const { min, max } = current.latencyMs;
         counts.delayed++;
-        await sleep(min + Math.round(draw() * (max - min)));
+        // Unreferenced: a call held back does not keep a closing runtime's process alive.
+        await sleep(min + Math.round(draw() * (max - min)), undefined, { ref: false });
       }
       return next(call);
     },

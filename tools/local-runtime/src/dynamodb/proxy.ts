@@ -76,7 +76,11 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
     });
 
   const handler = options.inProcess;
-  const toStore = handler ? (call: DynamoCall) => forwardInProcess(handler, call) : forward;
+  // A call a layer held back (a fault's latency) may come out after close(), when the store is
+  // gone: it gets a cut connection, as from a DynamoDB endpoint going away, not the closed store.
+  let closed = false;
+  const toStore = (call: DynamoCall): Promise<DynamoReply> =>
+    closed ? Promise.resolve({ kind: 'reset' }) : handler ? forwardInProcess(handler, call) : forward(call);
   const run = (call: DynamoCall, index: number): Promise<DynamoReply> => {
     const layer = layers[index];
     return layer ? layer.handle(call, (next) => run(next, index + 1)) : toStore(call);
@@ -144,6 +148,7 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
     },
     close: () =>
       new Promise<void>((resolveClose) => {
+        closed = true;
         const force = setTimeout(() => server.closeAllConnections(), 2_000).unref();
         server.close(() => {
           clearTimeout(force);
