@@ -28,10 +28,22 @@ interface User {
 }
 
 async function newUser(name: string): Promise<User> {
-  const user = { username: `faults_${name}_${Date.now().toString(36)}`, password: 'correct horse battery staple', displayName: name };
-  const created = await call(origin, '/users', { method: 'POST', headers: json, body: JSON.stringify(user) });
+  const user = {
+    username: `faults_${name}_${Date.now().toString(36)}`,
+    password: 'correct horse battery staple',
+    displayName: name,
+  };
+  const created = await call(origin, '/users', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(user),
+  });
   expect(created.status).toBe(201);
-  return { userId: String(created.json()['userId']), username: user.username, authorization: await newToken(user.username) };
+  return {
+    userId: String(created.json()['userId']),
+    username: user.username,
+    authorization: await newToken(user.username),
+  };
 }
 
 async function newToken(username: string): Promise<string> {
@@ -50,7 +62,8 @@ const putLocation = (user: User, latitude: number) =>
     headers: { ...json, authorization: user.authorization },
     body: JSON.stringify({ latitude, longitude: 13.4 }),
   });
-const getLocation = (user: User, caller = user) => call(origin, `/loc/${user.userId}`, { headers: { authorization: caller.authorization } });
+const getLocation = (user: User, caller = user) =>
+  call(origin, `/loc/${user.userId}`, { headers: { authorization: caller.authorization } });
 
 /** Times a request. */
 async function timed(request: () => Promise<Reply>): Promise<{ reply: Reply; ms: number }> {
@@ -61,19 +74,34 @@ async function timed(request: () => Promise<Reply>): Promise<{ reply: Reply; ms:
 
 /** The 503 every service answers when a dependency is throttling, failing or too slow. */
 function expectServiceUnavailable(reply: Reply): void {
-  expect({ status: reply.status, contentType: reply.headers.get('content-type'), retryAfter: reply.headers.get('retry-after') }).toEqual({
+  expect({
+    status: reply.status,
+    contentType: reply.headers.get('content-type'),
+    retryAfter: reply.headers.get('retry-after'),
+  }).toEqual({
     status: 503,
     contentType: 'application/problem+json',
     retryAfter: '1',
   });
-  expect(reply.json()).toMatchObject({ type: 'urn:problem-type:service-unavailable', status: 503, title: 'Service Unavailable' });
+  expect(reply.json()).toMatchObject({
+    type: 'urn:problem-type:service-unavailable',
+    status: 503,
+    title: 'Service Unavailable',
+  });
 }
 
 let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ assemblyDir: synthSystem(), port: 0, inMemory: true, quiet: true, log: () => undefined, monitorLog: () => undefined });
+  runtime = await startRuntime({
+    assemblyDir: synthSystem(),
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    log: () => undefined,
+    monitorLog: () => undefined,
+  });
   origin = runtime.origin;
   [alice, bob] = await Promise.all([newUser('alice'), newUser('bob')]);
   expect((await putLocation(alice, 52.5)).status).toBe(200);
@@ -100,8 +128,12 @@ it('answers 503 + Retry-After within the deadline when the store throttles, and 
   const after = await getLocation(alice, bob);
   expect(after.status).toBe(200);
   expect(after.json()).toMatchObject({ userId: alice.userId, latitude: 52.5 });
-  const history = await call(origin, `/loc/${alice.userId}/history`, { headers: { authorization: alice.authorization } });
-  expect((history.json()['items'] as { latitude: number }[]).map((item) => item.latitude)).toEqual([52.5]);
+  const history = await call(origin, `/loc/${alice.userId}/history`, {
+    headers: { authorization: alice.authorization },
+  });
+  expect((history.json()['items'] as { latitude: number }[]).map((item) => item.latitude)).toEqual([
+    52.5,
+  ]);
 });
 
 it('answers 503 within the deadline, not after the store, when every store call takes 2 s more', async () => {
@@ -111,19 +143,43 @@ it('answers 503 within the deadline, not after the store, when every store call 
   expect(ms).toBeLessThan(1_800);
   // A handled 503, not a Lambda error: the function did not run into its timeout.
   const fn = runtime.system.functions.find((f) => f.functionName.includes('GetLocation'))!;
-  const errors = runtime.metrics!.find({ namespace: 'AWS/Lambda', name: 'Errors', dimensions: { FunctionName: fn.functionName } });
+  const errors = runtime.metrics!.find({
+    namespace: 'AWS/Lambda',
+    name: 'Errors',
+    dimensions: { FunctionName: fn.functionName },
+  });
   expect(errors?.aggregate(0, Date.now() + 60_000)?.sum ?? 0).toBe(0);
 });
 
 it("answers the profile with location: null when location's store fails", async () => {
-  expect((await call(origin, `/profile/${alice.userId}`, { method: 'PUT', headers: { ...json, authorization: alice.authorization }, body: JSON.stringify({ displayName: 'Alice' }) })).status).toBe(201);
-  const healthy = await call(origin, `/profile/${alice.userId}`, { headers: { authorization: bob.authorization } });
-  expect(healthy.json()).toMatchObject({ userId: alice.userId, displayName: 'Alice', location: { latitude: 52.5 } });
+  expect(
+    (
+      await call(origin, `/profile/${alice.userId}`, {
+        method: 'PUT',
+        headers: { ...json, authorization: alice.authorization },
+        body: JSON.stringify({ displayName: 'Alice' }),
+      })
+    ).status,
+  ).toBe(201);
+  const healthy = await call(origin, `/profile/${alice.userId}`, {
+    headers: { authorization: bob.authorization },
+  });
+  expect(healthy.json()).toMatchObject({
+    userId: alice.userId,
+    displayName: 'Alice',
+    location: { latitude: 52.5 },
+  });
 
   runtime.faults!.set(parseFaultSpec('error=100%,tables=Locations'));
-  const { reply, ms } = await timed(() => call(origin, `/profile/${alice.userId}`, { headers: { authorization: bob.authorization } }));
+  const { reply, ms } = await timed(() =>
+    call(origin, `/profile/${alice.userId}`, { headers: { authorization: bob.authorization } }),
+  );
   expect(reply.status).toBe(200);
-  expect(reply.json()).toMatchObject({ userId: alice.userId, displayName: 'Alice', location: null });
+  expect(reply.json()).toMatchObject({
+    userId: alice.userId,
+    displayName: 'Alice',
+    location: null,
+  });
   // Within profile's 1 s lookup budget (location answered 503 well before it).
   expect(ms).toBeLessThan(1_500);
 });

@@ -47,7 +47,11 @@ beforeAll(async () => {
   dynamo = await startLocalDynamo({ inMemory: true });
   await ensureTables(dynamo.endpoint, tables);
   store = new MetricStore();
-  proxy = await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, layers: [dynamoMetricsLayer(store, tables)] });
+  proxy = await startDynamoProxy({
+    target: dynamo.endpoint,
+    inProcess: dynamo.handle,
+    layers: [dynamoMetricsLayer(store, tables)],
+  });
   injector = createFaultInjector(undefined, { now: () => clock });
   proxy.use(injector);
   once = client(1);
@@ -67,21 +71,32 @@ beforeEach(() => injector.set(undefined));
 const put = (c: DynamoDBClient, pk: string, tableName = 'Sm-Locations') =>
   c.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: pk } } }));
 const stored = async (pk: string, tableName = 'Sm-Locations') =>
-  (await once.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item !== undefined;
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { name: string; $metadata?: { attempts?: number; httpStatusCode?: number } }) => error);
+  (
+    await once.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
+    )
+  ).Item !== undefined;
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { name: string; $metadata?: { attempts?: number; httpStatusCode?: number } }) => error,
+  );
 
 describe('what the SDK sees', () => {
   it.each([
     ['throttle=100%', 'ThrottlingException', 400],
     ['capacity=100%', 'ProvisionedThroughputExceededException', 400],
     ['error=100%', 'InternalServerError', 500],
-  ])('%s: every attempt fails with %s (retried by the SDK), and nothing is written', async (spec, name, status) => {
-    injector.set(parseFaultSpec(spec));
-    const error = await failure(put(retrying, `k-${name}`));
-    expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status, attempts: 3 } });
-    injector.set(undefined);
-    expect(await stored(`k-${name}`)).toBe(false);
-  });
+  ])(
+    '%s: every attempt fails with %s (retried by the SDK), and nothing is written',
+    async (spec, name, status) => {
+      injector.set(parseFaultSpec(spec));
+      const error = await failure(put(retrying, `k-${name}`));
+      expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status, attempts: 3 } });
+      injector.set(undefined);
+      expect(await stored(`k-${name}`)).toBe(false);
+    },
+  );
 
   it('reset=100%: the connection is cut, a network error the SDK retries; nothing is written', async () => {
     injector.set(parseFaultSpec('reset=100%'));
@@ -97,7 +112,8 @@ describe('what the SDK sees', () => {
     const run = async () => {
       injector.set(parseFaultSpec('throttle=30%,seed=7'));
       const outcomes = [];
-      for (let i = 0; i < 60; i++) outcomes.push((await failure(put(once, `share-${i}`)))?.name ?? 'ok');
+      for (let i = 0; i < 60; i++)
+        outcomes.push((await failure(put(once, `share-${i}`)))?.name ?? 'ok');
       return outcomes;
     };
     const first = await run();
@@ -137,13 +153,21 @@ it('fails every call in scope during the outage window, counted from when the sp
   expect(await failure(put(once, 'still'))).toMatchObject({ name: 'InternalServerError' });
   clock = 8_000;
   await put(once, 'after');
-  expect(await Promise.all(['before', 'during', 'still', 'after'].map((pk) => stored(pk)))).toEqual([true, false, false, true]);
+  expect(await Promise.all(['before', 'during', 'still', 'after'].map((pk) => stored(pk)))).toEqual(
+    [true, false, false, true],
+  );
   expect(injector.counts()).toMatchObject({ outage: 2, error: 2 });
 });
 
 it('is seen by the metrics layer outside it: injected throttles are ThrottledRequests', async () => {
   const count = () =>
-    store.find({ namespace: 'AWS/DynamoDB', name: 'ThrottledRequests', dimensions: { TableName: 'Sm-Locations', Operation: 'PutItem' } })?.aggregate(0, Date.now() + 60_000)?.sum ?? 0;
+    store
+      .find({
+        namespace: 'AWS/DynamoDB',
+        name: 'ThrottledRequests',
+        dimensions: { TableName: 'Sm-Locations', Operation: 'PutItem' },
+      })
+      ?.aggregate(0, Date.now() + 60_000)?.sum ?? 0;
   const before = count();
   injector.set(parseFaultSpec('throttle=100%'));
   await failure(put(once, 'metered'));

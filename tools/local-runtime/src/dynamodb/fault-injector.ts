@@ -33,15 +33,27 @@ export interface FaultInjectorOptions {
   random?: () => number;
 }
 
-const ERRORS: Record<Exclude<InjectedFailure, 'reset'>, { status: number; type: string; message: string }> = {
+const ERRORS: Record<
+  Exclude<InjectedFailure, 'reset'>,
+  { status: number; type: string; message: string }
+> = {
   // DynamoDB's own shapes: the SDK reads the name after '#', and retries all three.
-  throttle: { status: 400, type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
+  throttle: {
+    status: 400,
+    type: 'com.amazon.coral.availability#ThrottlingException',
+    message: 'Rate of requests exceeds the allowed throughput.',
+  },
   capacity: {
     status: 400,
     type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    message:
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
   },
-  error: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' },
+  error: {
+    status: 500,
+    type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+    message: 'Internal server error',
+  },
 };
 
 /** Mulberry32: a small, fast PRNG, so a seeded run draws the same faults again. */
@@ -62,8 +74,16 @@ function failureReply(failure: InjectedFailure): DynamoReply {
   return {
     kind: 'response',
     status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `injected-${failure}` },
-    body: Buffer.from(JSON.stringify({ __type: type, message: `${message} (injected by the local runtime's --faults)` })),
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': `injected-${failure}`,
+    },
+    body: Buffer.from(
+      JSON.stringify({
+        __type: type,
+        message: `${message} (injected by the local runtime's --faults)`,
+      }),
+    ),
   };
 }
 
@@ -73,7 +93,10 @@ function failureReply(failure: InjectedFailure): DynamoReply {
  * inside the metrics layer, so CloudWatch's DynamoDB metrics (and alarms) see the faults as the
  * functions do. A failed call never reaches the store: nothing of it is written.
  */
-export function createFaultInjector(initial?: FaultSpec, options: FaultInjectorOptions = {}): FaultInjector {
+export function createFaultInjector(
+  initial?: FaultSpec,
+  options: FaultInjectorOptions = {},
+): FaultInjector {
   const now = options.now ?? Date.now;
   let spec: FaultSpec | undefined;
   let appliedAt = now();
@@ -148,7 +171,8 @@ function tableOf(call: DynamoCall): string | undefined {
   const transact = request['TransactItems'];
   if (Array.isArray(transact)) {
     for (const item of transact as Record<string, { TableName?: unknown }>[]) {
-      for (const part of Object.values(item)) if (typeof part?.TableName === 'string') return part.TableName;
+      for (const part of Object.values(item))
+        if (typeof part?.TableName === 'string') return part.TableName;
     }
   }
   return undefined;

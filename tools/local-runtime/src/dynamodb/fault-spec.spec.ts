@@ -5,7 +5,9 @@ const none = { throttle: 0, capacity: 0, error: 0, reset: 0 };
 describe('parseFaultSpec', () => {
   it('reads every term of the documented format', () => {
     expect(
-      parseFaultSpec('latency=100-300ms, throttle=5%,capacity=2.5%,error=1%,reset=0.5%,outage=10s+5s,outage-as=reset,tables=Locations|Tokens,ops=PutItem|Query,seed=42'),
+      parseFaultSpec(
+        'latency=100-300ms, throttle=5%,capacity=2.5%,error=1%,reset=0.5%,outage=10s+5s,outage-as=reset,tables=Locations|Tokens,ops=PutItem|Query,seed=42',
+      ),
     ).toEqual({
       latencyMs: { min: 100, max: 300 },
       shares: { throttle: 0.05, capacity: 0.025, error: 0.01, reset: 0.005 },
@@ -28,7 +30,11 @@ describe('parseFaultSpec', () => {
   });
 
   it('defaults an outage to InternalServerError and injects nothing for an empty spec or none', () => {
-    expect(parseFaultSpec('outage=0s+5s').outage).toEqual({ startMs: 0, durationMs: 5000, as: 'error' });
+    expect(parseFaultSpec('outage=0s+5s').outage).toEqual({
+      startMs: 0,
+      durationMs: 5000,
+      as: 'error',
+    });
     expect(parseFaultSpec('')).toEqual({ shares: none });
     expect(parseFaultSpec('none')).toEqual({ shares: none });
     expect(injectsFaults(parseFaultSpec('none'))).toBe(false);
@@ -59,7 +65,11 @@ describe('parseFaultSpec', () => {
 
 describe('describeFaultSpec', () => {
   it('says what the store will do, in one line', () => {
-    expect(describeFaultSpec(parseFaultSpec('latency=2s,throttle=5%,outage=10s+5s,tables=Locations,seed=7'))).toBe(
+    expect(
+      describeFaultSpec(
+        parseFaultSpec('latency=2s,throttle=5%,outage=10s+5s,tables=Locations,seed=7'),
+      ),
+    ).toBe(
       'store faults: +2000 ms latency, 5 % ThrottlingException, an outage (InternalServerError) from 10 s for 5 s (tables ~ Locations, all operations, seed 7)',
     );
     expect(describeFaultSpec(parseFaultSpec(''))).toBe('no store faults');

@@ -29,7 +29,11 @@ export interface FaultSpec {
   /** The share (0–1) of calls answered with each failure; together at most 1. */
   readonly shares: Readonly<Record<InjectedFailure, number>>;
   /** A window, relative to when the spec is applied, during which every call fails as `as`. */
-  readonly outage?: { readonly startMs: number; readonly durationMs: number; readonly as: Exclude<InjectedFailure, 'capacity'> };
+  readonly outage?: {
+    readonly startMs: number;
+    readonly durationMs: number;
+    readonly as: Exclude<InjectedFailure, 'capacity'>;
+  };
   /** Only calls on tables whose name contains one of these (all tables when absent). */
   readonly tables?: readonly string[];
   /** Only these operations (`PutItem`, `Query`, …; all when absent). */
@@ -49,7 +53,8 @@ const KEYS = ['latency', ...FAILURES, 'outage', 'outage-as', 'tables', 'ops', 's
 /** `200`, `200ms`, `1.5s` → ms. */
 function duration(key: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
-  if (!match) throw new FaultSpecError(`${key}: expected a duration such as 200ms or 2s, got "${text}"`);
+  if (!match)
+    throw new FaultSpecError(`${key}: expected a duration such as 200ms or 2s, got "${text}"`);
   const ms = Number(match[1]) * (match[2] === 's' ? 1000 : 1);
   return Math.round(ms);
 }
@@ -58,14 +63,17 @@ function duration(key: string, text: string): number {
 function share(key: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
   const value = match ? Number(match[1]) : Number.NaN;
-  if (!(value >= 0 && value <= 100)) throw new FaultSpecError(`${key}: expected a share such as 5% (0–100 %), got "${text}"`);
+  if (!(value >= 0 && value <= 100))
+    throw new FaultSpecError(`${key}: expected a share such as 5% (0–100 %), got "${text}"`);
   return value / 100;
 }
 
 function names(key: string, text: string): string[] {
   const list = text.split('|').map((name) => name.trim());
   if (list.some((name) => !/^[A-Za-z0-9_.-]+$/.test(name))) {
-    throw new FaultSpecError(`${key}: expected names separated by |, e.g. ${key === 'ops' ? 'PutItem|Query' : 'Locations|Tokens'}, got "${text}"`);
+    throw new FaultSpecError(
+      `${key}: expected names separated by |, e.g. ${key === 'ops' ? 'PutItem|Query' : 'Locations|Tokens'}, got "${text}"`,
+    );
   }
   return list;
 }
@@ -89,7 +97,9 @@ export function parseFaultSpec(text: string): FaultSpec {
     const key = (at < 0 ? term : term.slice(0, at)).trim();
     const value = at < 0 ? '' : term.slice(at + 1).trim();
     if (!(KEYS as readonly string[]).includes(key)) {
-      throw new FaultSpecError(`unknown term "${term.trim()}": expected one of ${KEYS.map((k) => `${k}=…`).join(', ')}`);
+      throw new FaultSpecError(
+        `unknown term "${term.trim()}": expected one of ${KEYS.map((k) => `${k}=…`).join(', ')}`,
+      );
     }
     if (at < 0 || value === '') throw new FaultSpecError(`${key}: missing its value (${key}=…)`);
     if (seen.has(key)) throw new FaultSpecError(`${key}: given twice`);
@@ -109,7 +119,8 @@ export function parseFaultSpec(text: string): FaultSpec {
         throw new FaultSpecError(`outage: expected START+DURATION such as 10s+5s, got "${value}"`);
       }
       outage = { startMs: duration(key, start), durationMs: duration(key, length) };
-      if (outage.durationMs <= 0) throw new FaultSpecError('outage: the duration must be more than 0');
+      if (outage.durationMs <= 0)
+        throw new FaultSpecError('outage: the duration must be more than 0');
     } else if (key === 'outage-as') {
       if (!(OUTAGE_KINDS as readonly string[]).includes(value)) {
         throw new FaultSpecError(`outage-as: expected ${OUTAGE_KINDS.join(', ')}, got "${value}"`);
@@ -121,12 +132,15 @@ export function parseFaultSpec(text: string): FaultSpec {
       operations = names(key, value);
     } else {
       seed = Number(value);
-      if (!Number.isSafeInteger(seed) || seed < 0) throw new FaultSpecError(`seed: expected a whole number ≥ 0, got "${value}"`);
+      if (!Number.isSafeInteger(seed) || seed < 0)
+        throw new FaultSpecError(`seed: expected a whole number ≥ 0, got "${value}"`);
     }
   }
   const total = FAILURES.reduce((sum, failure) => sum + shares[failure], 0);
   if (total > 1 + 1e-9) {
-    throw new FaultSpecError(`the shares add up to ${Math.round(total * 1000) / 10} %: at most 100 % of calls can fail`);
+    throw new FaultSpecError(
+      `the shares add up to ${Math.round(total * 1000) / 10} %: at most 100 % of calls can fail`,
+    );
   }
   if (outageAs && !outage) throw new FaultSpecError('outage-as: goes with outage=START+DURATION');
   return {
@@ -141,7 +155,11 @@ export function parseFaultSpec(text: string): FaultSpec {
 
 /** Whether the spec injects anything at all. */
 export function injectsFaults(spec: FaultSpec): boolean {
-  return spec.latencyMs !== undefined || spec.outage !== undefined || FAILURES.some((failure) => spec.shares[failure] > 0);
+  return (
+    spec.latencyMs !== undefined ||
+    spec.outage !== undefined ||
+    FAILURES.some((failure) => spec.shares[failure] > 0)
+  );
 }
 
 /** One line for the console: what the store will do. */
@@ -149,7 +167,11 @@ export function describeFaultSpec(spec: FaultSpec): string {
   if (!injectsFaults(spec)) return 'no store faults';
   const parts: string[] = [];
   if (spec.latencyMs) {
-    parts.push(spec.latencyMs.min === spec.latencyMs.max ? `+${spec.latencyMs.min} ms latency` : `+${spec.latencyMs.min}–${spec.latencyMs.max} ms latency`);
+    parts.push(
+      spec.latencyMs.min === spec.latencyMs.max
+        ? `+${spec.latencyMs.min} ms latency`
+        : `+${spec.latencyMs.min}–${spec.latencyMs.max} ms latency`,
+    );
   }
   const labels: Record<InjectedFailure, string> = {
     throttle: 'ThrottlingException',
@@ -158,10 +180,13 @@ export function describeFaultSpec(spec: FaultSpec): string {
     reset: 'connection resets',
   };
   for (const failure of FAILURES) {
-    if (spec.shares[failure] > 0) parts.push(`${Math.round(spec.shares[failure] * 1000) / 10} % ${labels[failure]}`);
+    if (spec.shares[failure] > 0)
+      parts.push(`${Math.round(spec.shares[failure] * 1000) / 10} % ${labels[failure]}`);
   }
   if (spec.outage) {
-    parts.push(`an outage (${labels[spec.outage.as]}) from ${spec.outage.startMs / 1000} s for ${spec.outage.durationMs / 1000} s`);
+    parts.push(
+      `an outage (${labels[spec.outage.as]}) from ${spec.outage.startMs / 1000} s for ${spec.outage.durationMs / 1000} s`,
+    );
   }
   const scope = [
     spec.tables ? `tables ~ ${spec.tables.join('|')}` : 'all tables',
