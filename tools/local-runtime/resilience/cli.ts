@@ -26,6 +26,7 @@ const { values } = parseArgs({
     stage: { type: 'string' },
     'slow-share': { type: 'string' },
     'skip-outage': { type: 'boolean', default: false },
+    timeline: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -35,6 +36,7 @@ if (values.help) {
       'Usage: npm run resilience -- [--quick] [--assembly DIR] [--stage NAME] [--slow-share F] [--skip-outage]',
       '  --slow-share F   run the slow-store phase at F × the stage rate only (default 1, and 1.5 in the full run)',
       '  --skip-outage    only the slow-store phase',
+      '  --timeline       the outage run second by second (statuses, slowest answer)',
       '(tools/local-runtime/README.md, "Resilience check")',
     ].join('\n'),
   );
@@ -155,9 +157,15 @@ async function main(): Promise<void> {
           `  acknowledged writes lost: ${outage.lostLocations}; users whose current location went back: ${outage.staleCurrent}`,
           `  PUT /profile with If-Match: ${outage.profileWrites.acknowledged} acknowledged (${format(outage.profileWrites.statuses)}), lost ${outage.profileWrites.lost}`,
           `  recovery after the store returned: first acknowledged write after ${outage.firstSuccessMs ?? '—'} ms, last failure sent ${outage.lastFailureSentMs} ms after; recovery ${Number.isFinite(recovery) ? recovery : '—'} ms (target ≤ ${RECOVERY_TARGET_MS})`,
+          `  Lambda throttles: ${
+            Object.entries(outage.throttled)
+              .map(([name, n]) => `${name} ${n}`)
+              .join(', ') || '0'
+          }`,
           `  wrong answers (identity, problem shape): ${outage.wrongAnswers.length}`,
         ].join('\n'),
       );
+      if (values.timeline) console.log(outage.timeline.map((line) => `  ${line}`).join('\n'));
       missed.push(...outageVerdict(outage).map((m) => `outage: ${m}`));
     }
 
@@ -176,7 +184,6 @@ async function main(): Promise<void> {
           '',
           `slow store (+2 s per call) at ${share === 1 ? 'the stage rate' : `${share} × the stage rate`}, ${slow.rate}/s: GET /loc requests ${slow.requests} (${format(slow.statuses)})`,
           `  Lambda throttles ${slow.lambdaThrottles}; 500s ${slow.statuses[500] ?? 0}; 503s ${slow.statuses[503] ?? 0}; 429s ${slow.statuses[429] ?? 0}; latency p99 ${slow.p99Ms} ms, max ${slow.maxMs} ms`,
-          `  get-location's Lambda Duration: p99 ${slow.lambda.durationP99Ms} ms, max ${slow.lambda.durationMaxMs} ms`,
           `  wrong answers (identity, problem shape): ${slow.wrongAnswers.length}`,
         ].join('\n'),
       );

@@ -7,6 +7,8 @@ import { parseFaultSpec, type RunningRuntime } from '../src';
 import {
   isServiceUnavailable,
   json,
+  lambdaThrottles,
+  throttledSince,
   openModel,
   send,
   tally,
@@ -46,6 +48,10 @@ export interface OutageResult {
   readonly lastFailureSentMs: number;
   /** One answer of each status other than 200 and 503 (what it was). */
   readonly unexpected: Record<number, string>;
+  /** Lambda throttles during the run, by function (a throttle behind API Gateway is a 500). */
+  readonly throttled: Record<string, number>;
+  /** Per second of the run (by when requests were sent): statuses and the slowest answer. */
+  readonly timeline: string[];
   /** What the injector failed. */
   readonly injected: number;
 }
@@ -66,6 +72,8 @@ export async function runOutage(
 ): Promise<OutageResult> {
   const { origin } = runtime;
   const { users } = options;
+  const faults = runtime.faults;
+  if (!faults) throw new Error('the resilience check needs the DynamoDB proxy');
   const headersOf = (user: User) => ({
     'content-type': 'application/json',
     authorization: user.authorization,
@@ -80,6 +88,23 @@ export async function runOutage(
     });
     if (warm.status !== 200) throw new Error(`warm-up PUT /loc: ${warm.status} ${warm.body}`);
   }
+  // put-location's environments, as many as the outage keeps busy (a failing call retries, so it
+  // lasts longer than a write): Lambda starts them side by side when traffic needs them, this
+  // machine two at a time, so a cold ramp would queue here for seconds. One burst of calls each
+  // held 500 ms by the store, so every call of it needs its own environment.
+  const environments = Math.ceil(options.rate / 2);
+  log(`outage: warming ${environments} environments of put-location`);
+  faults.set(parseFaultSpec('latency=500ms,tables=Locations,ops=PutItem'));
+  await Promise.all(
+    Array.from({ length: environments }, (_, i) =>
+      send(`${origin}/loc/${users[i % users.length]!.userId}`, {
+        method: 'PUT',
+        headers: headersOf(users[i % users.length]!),
+        body: JSON.stringify({ latitude: -2, longitude: 0 }),
+      }),
+    ),
+  );
+  faults.set(undefined);
   const writers = users.slice(0, options.profileWriters);
   const etags = new Map<string, string>();
   for (const user of writers) {
@@ -97,8 +122,7 @@ export async function runOutage(
   log(
     `outage: ${options.rate} PUT /loc per second for ${seconds} s, store away (${spec}) from ${options.beforeSeconds} s`,
   );
-  const faults = runtime.faults;
-  if (!faults) throw new Error('the resilience check needs the DynamoDB proxy');
+  const throttlesBefore = lambdaThrottles(runtime);
   faults.set(parseFaultSpec(spec));
   const outageEndsAt = performance.now() + (faults.outageEndsAt! - Date.now());
   const loadEndsAt = performance.now() + seconds * 1000;
@@ -118,6 +142,7 @@ export async function runOutage(
   );
   const [writes, profiles] = await Promise.all([locationLoad, profileLoad]);
   const injected = faults.counts().outage;
+  const throttled = throttledSince(throttlesBefore, lambdaThrottles(runtime));
   faults.set(undefined);
 
   const wrongAnswers: string[] = [];
@@ -173,6 +198,23 @@ export async function runOutage(
   for (const p of profiles) wrongAnswers.push(...p.wrong);
 
   const afterOutage = (a: Answer) => a.sentAt >= outageEndsAt;
+  const runStart = outageEndsAt - (options.beforeSeconds + options.outageSeconds) * 1000;
+  const timeline: string[] = [];
+  for (let second = 0; second < seconds; second++) {
+    const inSecond = writes.filter(
+      (w) => Math.floor((w.answer.sentAt - runStart) / 1000) === second,
+    );
+    const slowest = Math.max(0, ...inSecond.map((w) => w.answer.doneAt - w.answer.sentAt));
+    const phase =
+      second < options.beforeSeconds
+        ? 'before'
+        : second < options.beforeSeconds + options.outageSeconds
+          ? 'OUTAGE'
+          : 'after';
+    timeline.push(
+      `${String(second).padStart(3)} s ${phase.padEnd(6)} ${JSON.stringify(tally(inSecond.map((w) => w.answer.status)))} slowest ${Math.round(slowest)} ms`,
+    );
+  }
   const successesAfter = writes
     .filter((w) => w.answer.status === 200 && w.answer.doneAt >= outageEndsAt)
     .map((w) => w.answer.doneAt);
@@ -200,6 +242,8 @@ export async function runOutage(
         : Math.round(Math.max(...failuresSentAfter) - outageEndsAt),
     injected,
     unexpected,
+    throttled,
+    timeline,
   };
 }
 

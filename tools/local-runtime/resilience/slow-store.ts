@@ -27,8 +27,6 @@ export interface SlowStoreResult {
   readonly wrongAnswers: string[];
   /** One answer of each status other than 200 and 503 (what it was). */
   readonly unexpected: Record<number, string>;
-  /** get-location's Duration as Lambda measured it since the warm-up (p99 and max, ms): the deadline holding. */
-  readonly lambda: { readonly durationP99Ms: number; readonly durationMaxMs: number };
 }
 
 /** GET /loc/{userId}'s rate as the stage's templates set it. */
@@ -74,9 +72,6 @@ export async function runSlowStore(
   // starts them side by side, this machine two at a time, so a cold ramp would queue here for
   // seconds and count against the reservation — a throttle of the emulation, not of the design.
   // Three bursts of the stage's bucket, each held to the deadline; the bucket refills after each.
-  const getLocation = runtime.system.functions.find((fn) =>
-    fn.functionName.includes('GetLocation'),
-  )!;
   const burst = Math.ceil(Math.min(rate, getLocationRate(runtime)));
   for (let round = 1; round <= 3; round++) {
     log(`slow store: warming get-location, burst ${round} of 3 (${burst} at once)`);
@@ -93,7 +88,6 @@ export async function runSlowStore(
     `slow store: GET /loc at ${rate}/s for ${options.seconds} s, every store call +${options.latencyMs} ms`,
   );
   const throttlesBefore = throttles();
-  const runStartedAt = Date.now();
   const answers = await openModel(rate, options.seconds, async (i) => {
     const owner = users[i % users.length]!;
     const caller = users[(i + 1) % users.length]!;
@@ -120,15 +114,6 @@ export async function runSlowStore(
         `GET /loc/${owner.userId}: a 503 that is not the service-unavailable problem: ${answer.body}`,
       );
   }
-  const series = (namespace: string, name: string) =>
-    runtime.metrics
-      ?.find({ namespace, name, dimensions: { FunctionName: getLocation.functionName } })
-      ?.aggregate(runStartedAt - 10_000, Date.now() + 10_000);
-  const duration = series('AWS/Lambda', 'Duration');
-  const lambda = {
-    durationP99Ms: Math.round(duration?.percentile(99) ?? 0),
-    durationMaxMs: Math.round(duration?.max ?? 0),
-  };
   const durations = answers.map((a) => a.answer.doneAt - a.answer.sentAt).sort((a, b) => a - b);
   return {
     rate,
@@ -141,6 +126,5 @@ export async function runSlowStore(
     maxMs: Math.round(durations.at(-1) ?? 0),
     wrongAnswers,
     unexpected,
-    lambda,
   };
 }

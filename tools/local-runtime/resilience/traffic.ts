@@ -4,6 +4,7 @@
  * the tally of statuses.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningRuntime } from '../src';
 
 export interface Answer {
   readonly status: number;
@@ -119,4 +120,29 @@ export function isServiceUnavailable(answer: Answer, path: string): boolean {
     (body['instance'] === undefined ||
       (typeof body['instance'] === 'string' && body['instance'].endsWith(path)))
   );
+}
+
+/** Lambda throttles so far (CloudWatch's AWS/Lambda Throttles), by function name: diff two readings. */
+export function lambdaThrottles(runtime: RunningRuntime): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const fn of runtime.system.functions) {
+    const series = runtime.metrics?.find({
+      namespace: 'AWS/Lambda',
+      name: 'Throttles',
+      dimensions: { FunctionName: fn.functionName },
+    });
+    counts[fn.functionName] = series?.aggregate(0, Date.now() + 60_000)?.sum ?? 0;
+  }
+  return counts;
+}
+
+/** The functions that throttled between two readings, e.g. `{ 'Prod-SmLocation-PutLocation…': 12 }`. */
+export function throttledSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  const throttled: Record<string, number> = {};
+  for (const [name, count] of Object.entries(after))
+    if (count > (before[name] ?? 0)) throttled[name] = count - (before[name] ?? 0);
+  return throttled;
 }
