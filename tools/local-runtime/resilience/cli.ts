@@ -59,6 +59,10 @@ function outageVerdict(r: OutageResult): string[] {
     missed.push(
       `${r.staleCurrent} users' current location older than their newest acknowledged write, or not in history`,
     );
+  if (r.disagreeing > 0)
+    missed.push(
+      `${r.disagreeing} users' current location is not their newest history item after one more write`,
+    );
   if (r.profileWrites.lost > 0)
     missed.push(`${r.profileWrites.lost} acknowledged PUT /profile writes lost`);
   if (r.wrongAnswers.length > 0)
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
         [
           '',
           `outage (5 s, every table): PUT /loc requests ${outage.requests} (${format(outage.statuses)}); store calls failed by the outage ${outage.injected}`,
-          `  acknowledged writes lost: ${outage.lostLocations}; users whose current location went back: ${outage.staleCurrent}`,
+          `  acknowledged writes lost: ${outage.lostLocations}; users whose current location went back: ${outage.staleCurrent}; current ≠ newest history item after one more write: ${outage.disagreeing}`,
           `  PUT /profile with If-Match: ${outage.profileWrites.acknowledged} acknowledged (${format(outage.profileWrites.statuses)}), lost ${outage.profileWrites.lost}`,
           `  recovery after the store returned: first acknowledged write after ${outage.firstSuccessMs ?? '—'} ms, last failure sent ${outage.lastFailureSentMs} ms after; recovery ${Number.isFinite(recovery) ? recovery : '—'} ms (target ≤ ${RECOVERY_TARGET_MS})`,
           `  Lambda throttles: ${

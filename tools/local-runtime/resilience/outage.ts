@@ -36,6 +36,8 @@ export interface OutageResult {
   readonly lostLocations: number;
   /** Users whose current location is older than their newest acknowledged write, or not in their history. */
   readonly staleCurrent: number;
+  /** Users whose next write (after the run, store healthy) did not leave current = newest history item. */
+  readonly disagreeing: number;
   readonly profileWrites: {
     readonly acknowledged: number;
     readonly statuses: Record<number, number>;
@@ -169,6 +171,7 @@ export async function runOutage(
   log("outage: reading back every user's history and current location");
   let lostLocations = 0;
   let staleCurrent = 0;
+  let disagreeing = 0;
   for (const user of users) {
     const history = await readHistory(origin, user);
     const byLatitude = new Map(history.map((item) => [item.latitude, item.updatedAt]));
@@ -184,6 +187,28 @@ export async function runOutage(
     const currentInHistory = byLatitude.get(current['latitude'] as number) === current['updatedAt'];
     if (!currentInHistory || (newest !== undefined && String(current['updatedAt']) < newest))
       staleCurrent++;
+    // Once the next write succeeds, current and history agree: it is both the current location and
+    // the newest history item (a 503'd write that reached history stays an older history item).
+    const next = await send(`${origin}/loc/${user.userId}`, {
+      method: 'PUT',
+      headers: headersOf(user),
+      body: JSON.stringify({ latitude: -3, longitude: 0 }),
+    });
+    const [newestItem] = (
+      await send(`${origin}/loc/${user.userId}/history?limit=1`, { headers: headersOf(user) }).then(
+        json,
+      )
+    )['items'] as { latitude: number; updatedAt: string }[];
+    const after = json(await send(`${origin}/loc/${user.userId}`, { headers: headersOf(user) }));
+    if (
+      next.status !== 200 ||
+      newestItem?.latitude !== -3 ||
+      newestItem.updatedAt !== json(next)['updatedAt'] ||
+      after['latitude'] !== -3 ||
+      after['updatedAt'] !== newestItem.updatedAt
+    ) {
+      disagreeing++;
+    }
   }
 
   const profileAnswers = profiles.flatMap((p) => p.answers);
@@ -226,6 +251,7 @@ export async function runOutage(
     statuses: tally(writes.map((w) => w.answer.status)),
     lostLocations,
     staleCurrent,
+    disagreeing,
     profileWrites: {
       acknowledged: profileAnswers.filter((a) => a.status === 200).length,
       statuses: tally(profileAnswers.map((a) => a.status)),
