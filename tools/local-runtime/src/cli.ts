@@ -1,17 +1,25 @@
 /**
- * `npm start`: builds what changed (Nx cache), synthesizes the CDK app, and runs the cloud assembly
- * on this machine. See tools/local-runtime/README.md.
+ * `npm start`: builds what changed, synthesizes the CDK app, runs the cloud assembly on this
+ * machine, and (in a terminal) watches the sources. See tools/local-runtime/README.md.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { keepPreviousAssembly, previousAssemblyDir } from './build/previous-assembly';
+import {
+  openWorkspace,
+  prepareAssembly,
+  PrepareError,
+  type DevWorkspace,
+  type PreparedPath,
+} from './build/prepare';
+import { consoleProgress } from './build/progress';
+import { previousAssemblyDir } from './build/previous-assembly';
 import { findContractSpecs } from './docs/docs';
-import { inputsFingerprint, readStamp, writeStamp } from './freshness';
 import { assertSupportedNode } from './node-requirements';
 import { describeFaultSpec, parseFaultSpec, type FaultSpec } from './dynamodb/fault-spec';
 import { startRuntime, type RunningRuntime } from './runtime';
+import { DevLoop } from './watch/dev-loop';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -20,6 +28,9 @@ const USAGE = `Usage: npm start -- [options]
   --in-memory       keep nothing on disk: data in memory, logs on the console only
   --assembly DIR    cloud assembly to run (default cdk.out; with it, build and synth are skipped)
   --no-build        do not build or synthesize; run the assembly as it is
+  --watch           rebuild and reload on every save (default when stdout is a terminal, not in CI)
+  --no-watch        run what was built at start, nothing more
+  --verbose         print the tools' own output (code generation, build, synthesis)
   --quiet           no function logs on the console (they still go to .local/logs)
   --compile-cache   keep V8's code cache of the bundles between cold starts (faster INIT than AWS's)
   --alarm-period-scale F   multiply every alarm period (and the metrics' 10 s resolution) by F, 0 < F ≤ 1
@@ -45,6 +56,9 @@ interface CliOptions {
   inMemory: boolean;
   assemblyDir?: string;
   build: boolean;
+  /** undefined: decided by the terminal. */
+  watch: boolean | undefined;
+  verbose: boolean;
   quiet: boolean;
   compileCache: boolean;
   alarmPeriodScale: number;
@@ -64,6 +78,9 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'in-memory': { type: 'boolean', default: false },
       assembly: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      watch: { type: 'boolean' },
+      'no-watch': { type: 'boolean' },
+      verbose: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       'compile-cache': { type: 'boolean', default: false },
       'alarm-period-scale': { type: 'string' },
@@ -78,15 +95,24 @@ function parseCli(argv: string[]): CliOptions | undefined {
   });
   if (values.help) return undefined;
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
-  const alarmPeriodScale = values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
-  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1)) throw new Error(`--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  if (values.watch && values['no-watch'])
+    throw new Error('--watch and --no-watch contradict each other');
+  const alarmPeriodScale =
+    values['alarm-period-scale'] === undefined ? 1 : Number(values['alarm-period-scale']);
+  if (!(alarmPeriodScale > 0 && alarmPeriodScale <= 1))
+    throw new Error(
+      `--alarm-period-scale must be a number in (0, 1], got ${values['alarm-period-scale']}`,
+    );
   let canary: CliOptions['canary'];
   if (values.canary !== undefined) {
     const [name = '', share] = values.canary.split('=');
     const percent = share === undefined ? undefined : Number(share);
     if (!name || (percent !== undefined && !(percent > 0 && percent < 100))) {
-      throw new Error(`--canary must be FN or FN=PERCENT with 0 < PERCENT < 100 (e.g. get-location=10), got ${values.canary}`);
+      throw new Error(
+        `--canary must be FN or FN=PERCENT with 0 < PERCENT < 100 (e.g. get-location=10), got ${values.canary}`,
+      );
     }
     canary = { function: name, percent };
   }
@@ -99,7 +125,8 @@ function parseCli(argv: string[]): CliOptions | undefined {
     }
     if (values['no-dynamodb-proxy']) throw new Error('--faults acts through the DynamoDB proxy: drop --no-dynamodb-proxy');
   }
-  if (values['previous-assembly'] !== undefined && !canary) throw new Error('--previous-assembly goes with --canary');
+  if (values['previous-assembly'] !== undefined && !canary)
+    throw new Error('--previous-assembly goes with --canary');
   return {
     canary,
     previousAssemblyDir: values['previous-assembly'],
@@ -108,6 +135,8 @@ function parseCli(argv: string[]): CliOptions | undefined {
     inMemory: values['in-memory'],
     assemblyDir: values.assembly,
     build: !values['no-build'],
+    watch: values.watch ? true : values['no-watch'] ? false : undefined,
+    verbose: values.verbose,
     quiet: values.quiet,
     compileCache: values['compile-cache'],
     alarmPeriodScale,
@@ -117,66 +146,31 @@ function parseCli(argv: string[]): CliOptions | undefined {
   };
 }
 
-/** Runs a workspace command, streaming its output; throws with its name when it fails. */
-function run(command: string, args: string[], cwd: string): void {
-  const result = spawnSync(command, args, {
-    cwd,
-    stdio: 'inherit',
-    env: {
-      NX_NO_CLOUD: 'true',
-      NX_DAEMON: 'false',
-      CDK_DISABLE_CLI_TELEMETRY: 'true',
-      ...process.env,
-    },
-  });
-  if (result.status !== 0)
-    throw new Error(
-      `\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`,
-    );
+/** The path the start took, for the banner. */
+function pathTaken(prepared: PreparedPath | undefined): string {
+  if (!prepared) return 'the given assembly, as it is';
+  if (prepared.kind === 'unchanged')
+    return 'no input changed since the last start: build and synth skipped';
+  const phases = prepared.phases
+    .map((phase) => `${phase.name} ${(phase.ms / 1000).toFixed(1)} s`)
+    .join(', ');
+  return `${prepared.reason}: ${phases}`;
 }
 
-/**
- * Builds and synthesizes only when an input changed since the last successful run: with nothing
- * changed, the Nx and CDK start-up costs (seconds) are skipped altogether.
- */
-function prepareAssembly(
+function banner(
+  runtime: RunningRuntime,
+  readyMs: number,
   workspaceRoot: string,
-  assemblyDir: string,
-  log: (line: string) => void,
-  keepPrevious: boolean,
-): void {
-  // Kept beside the assembly it describes, so `--in-memory` leaves `.local/` untouched.
-  const stampFile = join(assemblyDir, '.local-runtime-inputs.json');
-  const fingerprint = inputsFingerprint(workspaceRoot);
-  const stamp = readStamp(stampFile);
-  if (stamp?.fingerprint === fingerprint && existsSync(join(assemblyDir, 'manifest.json'))) {
-    log('build and synth: inputs unchanged since the last start, reusing the cloud assembly');
-    return;
-  }
-  // What ran until now becomes the previous build, for `--canary` (not with --in-memory: no .local/).
-  if (keepPrevious && keepPreviousAssembly(assemblyDir, previousAssemblyDir(workspaceRoot))) {
-    log(`kept the previous build in ${relative(workspaceRoot, previousAssemblyDir(workspaceRoot))} (for --canary)`);
-  }
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  log('build: nx run-many -t build (Nx cache)');
-  run(npx, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], workspaceRoot);
-  log('synth: npm run synth');
-  run(
-    process.platform === 'win32' ? 'npm.cmd' : 'npm',
-    ['run', '--silent', 'synth'],
-    workspaceRoot,
-  );
-  writeStamp(stampFile, { fingerprint: inputsFingerprint(workspaceRoot) });
-}
-
-function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string): string {
-  const rel = (path: string | undefined) =>
-    path ? relative(workspaceRoot, path) || '.' : undefined;
+  path: string,
+  watching: boolean,
+): string {
+  const rel = (dir: string | undefined) => (dir ? relative(workspaceRoot, dir) || '.' : undefined);
   const width = Math.max(...runtime.routes.map((route) => route.method.length));
   const serviceWidth = Math.max(0, ...runtime.apis.map((api) => api.service.length));
   const lines = [
     '',
     `Local runtime ready in ${(readyMs / 1000).toFixed(2)} s — ${runtime.system.stage ? `stage ${runtime.system.stage}, ` : ''}${runtime.system.functions.length} functions, ${runtime.system.tables.length} tables, ${runtime.system.apis.length} APIs`,
+    `  (${path})`,
     '',
     ...runtime.routes.map(
       (route) =>
@@ -212,6 +206,9 @@ function banner(runtime: RunningRuntime, readyMs: number, workspaceRoot: string)
       : []),
     `  data  ${rel(runtime.dataDir) ?? 'in memory (nothing on disk)'}`,
     `  logs  ${rel(runtime.logsDir) ?? 'console only (--in-memory)'}`,
+    ...(watching
+      ? ['  watch apps/, libs/, contracts/: every save rebuilds and reloads (--no-watch: off)']
+      : []),
     '',
     'Ctrl-C stops cleanly.',
     '',
@@ -225,20 +222,46 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  // Before minutes of build and synth: a Node without module hooks cannot emulate Lambda faithfully.
+  // Before build and synth: a Node without module hooks cannot emulate Lambda faithfully.
   assertSupportedNode();
   const workspaceRoot = process.cwd();
   const assemblyDir = resolve(workspaceRoot, options.assemblyDir ?? 'cdk.out');
   const log = (line: string) => console.error(`local-runtime: ${line}`);
+  const progress = consoleProgress({ verbose: options.verbose });
   // An explicit assembly is run as given; the default one is rebuilt when its inputs changed.
-  if (options.build && !options.assemblyDir) prepareAssembly(workspaceRoot, assemblyDir, log, !options.inMemory);
-  const previous = options.canary ? resolve(workspaceRoot, options.previousAssemblyDir ?? previousAssemblyDir(workspaceRoot)) : undefined;
+  const workspaceMode = options.build && !options.assemblyDir;
+  const watch = options.watch ?? (process.stdout.isTTY === true && !process.env['CI']);
+  if (options.watch && !workspaceMode)
+    log('--watch needs the workspace build (no --assembly, no --no-build): not watching');
+  const previous = options.canary
+    ? resolve(workspaceRoot, options.previousAssemblyDir ?? previousAssemblyDir(workspaceRoot))
+    : undefined;
+
+  let workspace: DevWorkspace | undefined;
+  let prepared: PreparedPath | undefined;
+  if (workspaceMode) {
+    workspace = openWorkspace(workspaceRoot);
+    try {
+      // What ran until now becomes the previous build, for `--canary` (not with --in-memory: no .local/).
+      prepared = await prepareAssembly(workspace, assemblyDir, progress, {
+        keepPreviousIn: options.inMemory ? undefined : previousAssemblyDir(workspaceRoot),
+      });
+    } catch (error) {
+      await workspace.dispose();
+      if (error instanceof PrepareError) process.exit(1);
+      throw error;
+    }
+    // Without watch mode nothing rebuilds: the esbuild contexts can go.
+    if (!watch) await workspace.dispose();
+  }
   if (previous && !existsSync(join(previous, 'manifest.json'))) {
+    await workspace?.dispose();
     throw new Error(
       `--canary needs the previous build's cloud assembly and ${relative(workspaceRoot, previous)} has none: it is kept each time npm start rebuilds (change something and start again), or pass --previous-assembly DIR`,
     );
   }
 
+  const startedAt = performance.now();
   const runtime = await startRuntime({
     assemblyDir,
     stage: options.stage,
@@ -250,12 +273,34 @@ async function main(): Promise<void> {
     metrics: options.metrics,
     dynamoProxy: options.dynamoProxy,
     faults: options.faults,
-    canary: options.canary && previous ? { ...options.canary, previousAssemblyDir: previous } : undefined,
+    canary:
+      options.canary && previous ? { ...options.canary, previousAssemblyDir: previous } : undefined,
     stateDir: workspaceRoot,
     docs: findContractSpecs(workspaceRoot),
   });
+  const { system } = runtime;
+  progress.phase(
+    'start',
+    `store with ${system.tables.length} tables, ${system.functions.length} functions, ${system.apis.length} APIs`,
+    performance.now() - startedAt,
+  );
+  const watching = watch && workspace !== undefined;
   // performance.now() counts from process start, so this includes loading the CLI itself.
-  console.log(banner(runtime, performance.now(), workspaceRoot));
+  console.log(banner(runtime, performance.now(), workspaceRoot, pathTaken(prepared), watching));
+
+  const loop =
+    watching && workspace
+      ? new DevLoop({
+          workspace,
+          runtime,
+          assemblyDir,
+          progress,
+          codeDir: options.inMemory
+            ? join(tmpdir(), `local-runtime-code-${process.pid}`)
+            : join(workspaceRoot, '.local', 'code'),
+          keepPreviousIn: options.inMemory ? undefined : previousAssemblyDir(workspaceRoot),
+        })
+      : undefined;
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -265,7 +310,12 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log(`${signal}: draining requests, stopping functions, flushing data`);
-    runtime.close().then(
+    (async () => {
+      await loop?.close();
+      await workspace?.dispose();
+      await runtime.close();
+      loop?.removeStaged();
+    })().then(
       () => process.exit(0),
       (error: unknown) => {
         log(`shutdown failed: ${(error as Error).message}`);

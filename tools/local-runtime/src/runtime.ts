@@ -13,10 +13,11 @@ import { createFaultInjector, type FaultInjector } from './dynamodb/fault-inject
 import type { FaultSpec } from './dynamodb/fault-spec';
 import { Gateway } from './gateway/gateway';
 import { CanaryReplay, planCanary, runLifecycleHook, startDeployApis, type CanaryOptions, type CanarySetup, type DeployApis } from './deployments';
-import { createAliasRouter, createLambdaService, defaultLabel, type AliasRouter, type LambdaService } from './lambda';
+import { createAliasRouter, createLambdaService, defaultLabel, type AliasRouter, type FunctionSpec, type LambdaService } from './lambda';
 import { createLogSink } from './logs';
 import type { LogSink } from './logs';
 import { dynamoMetricsLayer, gatewayMetrics, MetricStore, observeLambda, observeLogs } from './metrics';
+import { applyVersions, reloadSystem, type ReloadSummary } from './reload';
 import { startSsmStandIn, type SsmStandIn } from './ssm';
 
 export interface RuntimeOptions {
@@ -122,11 +123,13 @@ export interface RunningRuntime {
   /** `http://127.0.0.1:3000`: every API's routes at once, no stage in the path. */
   origin: string;
   /** Each API at its own deployed-shaped base URL (`${origin}/_aws/execute-api/<apiId>/<stage>`). */
-  apis: ApiInfo[];
+  readonly apis: ApiInfo[];
   port: number;
   docsUrl: string;
-  routes: RouteInfo[];
-  system: LocalSystem;
+  /** The routes served now (they change with `reload`). */
+  readonly routes: RouteInfo[];
+  /** The system running now, as read from the assembly (it changes with `reload`/`updateFunctionCode`). */
+  readonly system: LocalSystem;
   /** `undefined` with `inMemory`. */
   dataDir: string | undefined;
   logsDir: string | undefined;
@@ -144,6 +147,20 @@ export interface RunningRuntime {
   faults: FaultInjector | undefined;
   /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
   ssm: SsmStandIn;
+  /**
+   * Swaps in a newly synthesized assembly without stopping (see reload.ts): functions updated,
+   * added or removed, new tables created, APIs replaced for the next requests, SSM parameters
+   * replaced; the store keeps its data and requests in flight finish as they started. Refused (the
+   * old system keeps serving) when the new assembly cannot run: then it throws and nothing changed.
+   * One reload at a time. Alarms, dashboards and metric filters stay those read at start.
+   */
+  reload(assemblyDir: string): Promise<ReloadSummary>;
+  /**
+   * Runs a function from a new code directory (a rebuilt bundle), its configuration unchanged:
+   * calls in flight finish on the old code, the next call cold-starts the new one. False when the
+   * function already runs that directory.
+   */
+  updateFunctionCode(functionId: string, codeDir: string): boolean;
   /** Versions and aliases: which version of a function runs for a call (`invokeQualified`, `setAlias`). */
   aliases: AliasRouter;
   /** The deployment replay of `options.canary`, started when the runtime is ready. */
@@ -201,6 +218,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       startDeployApis(host),
     ]);
     proxy = options.dynamoProxy === false ? undefined : await startDynamoProxy({ target: dynamo.endpoint, inProcess: dynamo.handle, host });
+    const [storeEndpoint, parameterStore, hookApis] = [dynamo.endpoint, ssm, deployApis];
     const readOptions = {
       origin,
       stage: options.stage,
@@ -211,10 +229,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         AWS_ENDPOINT_URL_CODEDEPLOY: deployApis.endpoint,
       },
     };
-    // With a canary, this assembly's versions follow the previous build's: it publishes version 2.
-    const system = readAssembly(options.assemblyDir, { ...readOptions, versionBase: options.canary ? 1 : 0 });
+    // With a canary, this assembly's versions follow the previous build's: it publishes version 2
+    // (and so does every assembly a reload swaps in).
+    const versionBase = options.canary ? 1 : 0;
+    const readSystem = (assemblyDir: string) => readAssembly(assemblyDir, { ...readOptions, versionBase });
     if (options.canary && !withMetrics) throw new Error('--canary watches the alarms: it needs the metrics (leave --no-metrics out)');
     const previous = options.canary ? readAssembly(options.canary.previousAssemblyDir, readOptions) : undefined;
+    const read = readSystem(options.assemblyDir);
+    const setup: CanarySetup | undefined = options.canary && previous ? planCanary(read, previous, options.canary, read.monitoring.alarms) : undefined;
+    // The canaried function's label names its version (the console tells v1's lines from v2's), after a reload too.
+    const labelled = (next: LocalSystem): LocalSystem =>
+      setup
+        ? { ...next, functions: next.functions.map((fn) => (fn.id === setup.plan.functionId ? { ...fn, label: `${fn.label ?? defaultLabel(fn)} v${fn.version}` } : fn)) }
+        : next;
+    let system = labelled(read);
     ssm.setParameters(system.parameters);
     if (withMetrics) {
       store = new MetricStore({ resolutionMs: 10_000 * scale, persistDir: inMemory ? undefined : join(stateDir, 'metrics') });
@@ -248,17 +276,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     const router = createAliasRouter(service);
     deployApis.attach(router, new Map(system.functions.map((fn) => [fn.functionName, fn.id])));
     lambda = store ? observeLambda(router, store) : router;
-    const setup: CanarySetup | undefined = options.canary && previous ? planCanary(system, previous, options.canary, system.monitoring.alarms) : undefined;
-    for (const fn of system.functions) {
-      lambda.register(setup?.plan.functionId === fn.id ? { ...fn, label: `${fn.label ?? defaultLabel(fn)} v${fn.version}` } : fn);
-    }
+    for (const fn of system.functions) lambda.register(fn);
     // Versions and aliases as the templates publish them; integrations and authorizers call the aliases.
-    for (const { functionId, version } of system.lambdaVersions.versions) {
-      if (system.functions.find((fn) => fn.id === functionId)?.version !== version) router.publishVersion(functionId, version);
-    }
-    for (const alias of system.lambdaVersions.aliases) {
-      router.setAlias(alias.functionId, alias.name, { version: alias.version, additionalVersionWeights: alias.additionalVersionWeights });
-    }
+    // The alias a canary replay moves stays where the replay has it, through reloads too.
+    const replayed = setup ? { functionId: setup.plan.functionId, alias: setup.plan.alias } : undefined;
+    applyVersions(router, system, replayed);
     let canary: CanaryReplay | undefined;
     if (setup && alarms) {
       // Before the shift the previous build serves every call through the alias, as deployed.
@@ -274,13 +296,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         runHook: (hookFunctionId) => runLifecycleHook(router, apis, hookFunctionId, deploymentId),
       });
     }
-    const gateway = new Gateway({
-      apis: system.apis,
-      lambda,
-      reservedPaths: [DOCS_PATH, LOCAL_CONSOLE_PATH],
-      log,
-      observer: store ? gatewayMetrics(store, system.apis) : undefined,
-    });
+    const [functions, metricStore] = [lambda, store];
+    const makeGateway = (apis: LocalSystem['apis']) =>
+      new Gateway({
+        apis,
+        lambda: functions,
+        reservedPaths: [DOCS_PATH, LOCAL_CONSOLE_PATH],
+        log,
+        observer: metricStore ? gatewayMetrics(metricStore, apis) : undefined,
+      });
+    // Replaced by a reload; a request keeps the gateway it started with.
+    let gateway = makeGateway(system.apis);
     await ensureTables(dynamo.endpoint, system.tables);
     const docs = createDocsHandler(options.docs ?? [], origin);
     const localConsole = store && alarms ? createConsoleHandler({ store, alarms, dashboards: system.monitoring.dashboards, startedAt: store.now() }) : undefined;
@@ -292,15 +318,51 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     };
     alarms?.evaluate();
     canary?.start();
-    const routes = gateway.router.routes().map((route) => ({
-      method: route.method,
-      path: route.path,
-      url: `${origin}${route.path}`,
-      api: route.api.id,
-      secured: route.secured,
-    }));
+    const routes = () =>
+      gateway.router.routes().map((route) => ({
+        method: route.method,
+        path: route.path,
+        url: `${origin}${route.path}`,
+        api: route.api.id,
+        secured: route.secured,
+      }));
+    let reloading: Promise<unknown> = Promise.resolve();
+    const reload = (assemblyDir: string): Promise<ReloadSummary> => {
+      const run = reloading.then(async () => {
+        const result = await reloadSystem(
+          {
+            lambda: functions,
+            dynamoEndpoint: storeEndpoint,
+            makeGateway,
+            accountConcurrency: options.accountConcurrency ?? 1000,
+            // In the same turn as the functions' updates: no call routes through a stale alias.
+            applyVersions: (next) => applyVersions(router, next, replayed),
+          },
+          system,
+          labelled(readSystem(assemblyDir)),
+          log,
+        );
+        system = result.system;
+        parameterStore.setParameters(system.parameters);
+        hookApis.attach(router, new Map(system.functions.map((fn) => [fn.functionName, fn.id])));
+        if (result.gateway) gateway = result.gateway;
+        return result.summary;
+      });
+      reloading = run.catch(() => undefined);
+      return run;
+    };
+    const updateFunctionCode = (functionId: string, codeDir: string): boolean => {
+      const index = system.functions.findIndex((fn) => fn.id === functionId);
+      if (index === -1) throw new Error(`No function ${functionId} in the running system`);
+      const spec = { ...(system.functions[index] as FunctionSpec), codeDir };
+      if (!functions.update(spec)) return false;
+      const updated = [...system.functions];
+      updated[index] = spec;
+      system = { ...system, functions: updated };
+      return true;
+    };
 
-    const [started, openSink, db, dbProxy, metrics, evaluator, parameters, hookApis] = [lambda, logSink, dynamo, proxy, store, alarms, ssm, deployApis];
+    const [started, openSink, db, dbProxy, metrics, evaluator, parameters] = [lambda, logSink, dynamo, proxy, store, alarms, ssm];
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -317,11 +379,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       })());
     return {
       origin,
-      apis: describeApis(system, origin),
+      get apis() {
+        return describeApis(system, origin);
+      },
       port,
       docsUrl: `${origin}${DOCS_PATH}`,
-      routes,
-      system,
+      get routes() {
+        return routes();
+      },
+      get system() {
+        return system;
+      },
       dataDir,
       logsDir,
       lambda,
@@ -330,6 +398,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       dynamoProxy: dbProxy,
       faults,
       ssm: parameters,
+      reload,
+      updateFunctionCode,
       aliases: router,
       canary,
       close,

@@ -9,5 +9,6 @@ RELEASE_STEP="test"
 cd "$RELEASE_ROOT"
 
 npm test
+npm run -s test:long
 npm run -s load:quick
 npm run -s fuzz:quick

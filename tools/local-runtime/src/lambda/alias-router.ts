@@ -41,6 +41,8 @@ export interface AliasRouter extends LambdaService {
   setAlias(functionId: string, alias: string, routing: AliasRouting): void;
   /** Where an alias points now. */
   aliasOf(functionId: string, alias: string): AliasRouting | undefined;
+  /** Whether a registered function has `version` (its own, `$LATEST`, or a published one). */
+  hasVersion(functionId: string, version: string): boolean;
   /** Invokes like `invoke`, and says which version ran (Lambda's `X-Amz-Executed-Version`). */
   invokeQualified(
     functionId: string,
@@ -57,7 +59,8 @@ export interface AliasRouterOptions {
 }
 
 interface RoutedFunction {
-  readonly spec: FunctionSpec;
+  /** The function's current spec (`update` replaces it: a reload, a rebuilt bundle). */
+  spec: FunctionSpec;
   /** version → the registered spec id that runs it; `$LATEST` and the spec's own version map to `spec.id`. */
   readonly versions: Map<string, string>;
   readonly aliases: Map<string, AliasRouting>;
@@ -74,6 +77,11 @@ const LATEST = '$LATEST';
  * probability of its weight, an additional version ("a simple probabilistic model", as Lambda
  * documents for weighted aliases): routing happens before the hand-over to an environment, never
  * inside it, so every invariant of the hand-over holds per version.
+ *
+ * `update`, `relocate` and `remove` act on the function (`$LATEST`) as the Lambda service's do:
+ * every version and alias that names the function's own spec runs the new code for the calls
+ * admitted after the update (a watch-mode reload keeps `live` on the code just saved); versions
+ * published with a spec of their own (a canary's previous build) keep theirs.
  *
  * Reserved concurrency stays a property of the function: while a function has more than one
  * version, the router caps the calls in flight across all of them at the function's reservation
@@ -181,6 +189,19 @@ export function createAliasRouter(
     return invokeQualified(functionId, event, opts).then((routed) => routed.result);
   };
 
+  /**
+   * The function's spec after an update: its own version number follows the spec's (a reload of an
+   * assembly numbered differently); aliases on the old number are moved by the caller
+   * (`applyVersions` in reload.ts), in the same turn.
+   */
+  const retarget = (fn: RoutedFunction, spec: FunctionSpec) => {
+    const before = fn.spec.version;
+    fn.spec = spec;
+    if (before === spec.version) return;
+    if (before !== undefined && fn.versions.get(before) === spec.id) fn.versions.delete(before);
+    if (spec.version !== undefined) fn.versions.set(spec.version, spec.id);
+  };
+
   const notify = (invocation: RoutedInvocation) => {
     for (const listener of listeners) {
       try {
@@ -197,6 +218,27 @@ export function createAliasRouter(
       const versions = new Map([[LATEST, spec.id]]);
       if (spec.version !== undefined) versions.set(spec.version, spec.id);
       functions.set(spec.id, { spec, versions, aliases: new Map(), inFlight: 0 });
+    },
+    update(spec) {
+      // The service first: a refusal (a reservation the account cannot hold) changes nothing here.
+      const changed = inner.update(spec);
+      const fn = functions.get(spec.id);
+      if (fn) retarget(fn, spec);
+      return changed;
+    },
+    relocate(spec) {
+      inner.relocate(spec);
+      const fn = functions.get(spec.id);
+      if (fn) fn.spec = spec;
+    },
+    remove(functionId) {
+      inner.remove(functionId);
+      const fn = functions.get(functionId);
+      if (!fn) return;
+      functions.delete(functionId);
+      // The versions with builds of their own go with it.
+      for (const specId of new Set(fn.versions.values()))
+        if (specId !== functionId) inner.remove(specId);
     },
     publishVersion(functionId, version, spec) {
       const fn = functionOf(functionId);
@@ -235,6 +277,9 @@ export function createAliasRouter(
     },
     aliasOf(functionId, alias) {
       return functions.get(functionId)?.aliases.get(alias);
+    },
+    hasVersion(functionId, version) {
+      return functions.get(functionId)?.versions.has(version) ?? false;
     },
     invoke,
     invokeQualified,

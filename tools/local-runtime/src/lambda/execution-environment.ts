@@ -137,8 +137,16 @@ export class ExecutionEnvironment {
   private served = false;
   private maxMemoryMB = 0;
 
+  /**
+   * The function's code and configuration this environment was started with. Its owner may update
+   * the function meanwhile (a new bundle, a new configuration): this environment keeps running what
+   * it loaded, as a Lambda execution environment does, until its owner retires it.
+   */
+  readonly spec: FunctionSpec;
+
   constructor(private readonly host: EnvironmentHost) {
-    const { spec } = host;
+    const spec = host.spec;
+    this.spec = spec;
     this.logStreamName = newLogStreamName(undefined, spec.version);
     this.platformLines = host.logSink !== undefined && host.logSink.active !== false;
     this.worker = new Worker(BOOTSTRAP, {
@@ -311,13 +319,13 @@ export class ExecutionEnvironment {
     this.served = true;
     handOver.startedAt = startedAt;
     const { requestId } = handOver.invocation;
-    this.platformLog(startLine(requestId, this.host.spec.version), requestId);
+    this.platformLog(startLine(requestId, this.spec.version), requestId);
     const remainingMs = this.timeoutMs - (performance.now() - startedAt);
     handOver.timer = setTimeout(() => this.onTimeout(handOver), Math.max(0, remainingMs));
   }
 
   private get timeoutMs(): number {
-    return this.host.spec.timeoutSeconds * 1000;
+    return this.spec.timeoutSeconds * 1000;
   }
 
   /**
@@ -331,7 +339,7 @@ export class ExecutionEnvironment {
       reportLine({
         requestId,
         durationMs: 0,
-        memorySizeMB: this.host.spec.memorySizeMB,
+        memorySizeMB: this.spec.memorySizeMB,
         maxMemoryUsedMB: this.maxMemoryMB,
         initDurationMs: performance.now() - this.spawnedAt,
         status,
@@ -459,7 +467,7 @@ export class ExecutionEnvironment {
       result = { kind: 'timeout', durationMs: message.durationMs };
       status = 'timeout';
       this.platformLog(
-        timeoutLine(current.invocation.requestId, this.host.spec.timeoutSeconds, Date.now()),
+        timeoutLine(current.invocation.requestId, this.spec.timeoutSeconds, Date.now()),
         current.invocation.requestId,
       );
     } else if (message.ok) {
@@ -482,7 +490,7 @@ export class ExecutionEnvironment {
     if (Atomics.load(this.control, ControlWord.lastAnswered) >= handOver.seq) return;
     const { requestId } = handOver.invocation;
     const durationMs = performance.now() - handOver.startedAt;
-    this.platformLog(timeoutLine(requestId, this.host.spec.timeoutSeconds, Date.now()), requestId);
+    this.platformLog(timeoutLine(requestId, this.spec.timeoutSeconds, Date.now()), requestId);
     this.kill();
     this.finish(handOver, { kind: 'timeout', durationMs }, 'timeout', undefined, durationMs);
   }
@@ -648,7 +656,7 @@ export class ExecutionEnvironment {
         reportLine({
           requestId,
           durationMs,
-          memorySizeMB: this.host.spec.memorySizeMB,
+          memorySizeMB: this.spec.memorySizeMB,
           maxMemoryUsedMB: this.maxMemoryMB,
           initDurationMs: handOver.coldStart ? this.initDurationMs : undefined,
           status,
@@ -673,7 +681,7 @@ export class ExecutionEnvironment {
     if (!this.platformLines) return;
     (this.host.logSink as LogSink).write({
       timestamp: Date.now(),
-      logGroup: this.host.spec.logGroupName,
+      logGroup: this.spec.logGroupName,
       logStream: this.logStreamName,
       requestId,
       message,
@@ -685,7 +693,7 @@ export class ExecutionEnvironment {
   private forwardLogs(logs: unknown[] | null): void {
     const sink = this.host.logSink;
     if (!sink || !logs) return;
-    const { logGroupName } = this.host.spec;
+    const { logGroupName } = this.spec;
     for (let i = 0; i < logs.length; i += 3) {
       sink.write({
         timestamp: logs[i] as number,

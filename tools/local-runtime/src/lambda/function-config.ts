@@ -8,6 +8,21 @@ const MAX_MEMORY_MB = 10240;
 const MAX_TIMEOUT_SECONDS = 900;
 
 /** Throws a message that names the function, the bad value and what is allowed. */
+/**
+ * Whether two specs describe the same code and configuration: then an update changes nothing and
+ * the function keeps its warm environments. The code is compared by directory: a new bundle comes
+ * in a new directory (a new asset), never rewritten in place under a running environment.
+ */
+export function sameSpec(a: FunctionSpec, b: FunctionSpec): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof FunctionSpec)[]);
+  for (const key of keys) {
+    if (key === 'environment') continue;
+    if (a[key] !== b[key]) return false;
+  }
+  const [ea, eb] = [Object.entries(a.environment), b.environment];
+  return ea.length === Object.keys(eb).length && ea.every(([name, value]) => eb[name] === value);
+}
+
 export function validateSpec(spec: FunctionSpec): void {
   const problems: string[] = [];
   if (!spec.id) problems.push('id is empty');
@@ -67,7 +82,11 @@ export function newLogStreamName(now = new Date(), version = '$LATEST'): string 
 /** `[auth:create-user]`: stack without the project's `Sm` prefix, and the handler's file. */
 export function defaultLabel(spec: Pick<FunctionSpec, 'id' | 'handler'>): string {
   const stack = spec.id.split('/')[0] ?? spec.id;
-  const service = stack.replace(/^Sm(?=[A-Z])/, '').toLowerCase();
+  // A stack inside a CDK Stage is named `<Stage>-<id>` (`Prod-SmAuth`): the label is the service's.
+  const service = stack
+    .replace(/^[A-Za-z0-9]+-(?=Sm[A-Z])/, '')
+    .replace(/^Sm(?=[A-Z])/, '')
+    .toLowerCase();
   const file = spec.handler.slice(spec.handler.lastIndexOf('/') + 1).split('.')[0];
   return `${service}:${file}`;
 }

@@ -49,6 +49,17 @@
  *     environment: it blocks in `Atomics.wait` on `doorbell`, so timers, callbacks and log lines of
  *     the last invocation wait for the next one. This thread posts first and rings after (store 1,
  *     notify); the worker clears the bell before it looks for messages, so no hand-over is missed.
+ *
+ * I7. Updates. A function's spec (code and configuration) changes by `LambdaService.update`; each
+ *     spec is a generation, each invocation carries the generation it was admitted in, each
+ *     environment the one it was started from (its spec is fixed at construction). An invocation
+ *     runs only on an environment of its own generation or a later one: new invocations go only to
+ *     environments of the current generation (idle, queued on, or started for them); an environment
+ *     of an earlier generation serves only invocations admitted before it was replaced (those
+ *     queued on it, or the oldest waiting one if it was admitted early enough) and is retired when
+ *     free otherwise — never while it runs something, never idle.
+ *     Checked by: `LambdaService.checkInvariants` (no earlier generation idle, INIT counts), and the
+ *     randomized update test (every answer names the spec that ran it).
  */
 
 /** Indexes into an environment's shared control block. */

@@ -9,31 +9,11 @@
  * The seed is printed; `HANDOVER_SEED=<n>` replays a run, `HANDOVER_CALLS=<n>` makes it longer.
  */
 import { join } from 'node:path';
+import { checkAnswer, drawBehaviour, random, type Call } from './__fixtures__/random-calls';
 import { createLambdaService } from './lambda-service';
 import type { FunctionSpec, InvokeResult, LambdaService } from './types';
 
 jest.setTimeout(120_000);
-
-/** mulberry32: small, fast, and reproducible from one 32-bit seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Behaviour =
-  { do: 'spin'; us: number } | { do: 'sleep'; ms: number } | { do: 'throw' } | { do: 'exit' };
-
-interface Call {
-  id: string;
-  requestId: string;
-  behaviour: Behaviour;
-}
 
 interface Outcome {
   call: Call;
@@ -43,47 +23,8 @@ interface Outcome {
 
 const TIMEOUT_SECONDS = 0.4;
 
-/**
- * Mostly short work, so environments take queued calls; some longer work, so queued calls are taken
- * back and handed to environments that free first; a few deaths and timeouts.
- */
-function drawBehaviour(next: () => number): Behaviour {
-  const roll = next();
-  if (roll < 0.55) return { do: 'spin', us: Math.floor(next() * 600) }; // 0–0.6 ms, never yields
-  if (roll < 0.8) return { do: 'sleep', ms: Math.floor(next() * 3) }; // 0–2 ms on a timer
-  if (roll < 0.93) return { do: 'sleep', ms: 3 + Math.floor(next() * 40) }; // 3–42 ms
-  if (roll < 0.97) return { do: 'spin', us: 2_000 + Math.floor(next() * 20_000) }; // 2–22 ms busy
-  if (roll < 0.985) return { do: 'throw' };
-  if (roll < 0.995) return { do: 'exit' };
-  return { do: 'sleep', ms: TIMEOUT_SECONDS * 1000 + 300 }; // past the timeout
-}
-
-/** What Lambda must answer for a call that behaves like this. */
 function check(outcome: Outcome): string | undefined {
-  const { call, result, answers } = outcome;
-  if (answers !== 1) return `${call.id}: answered ${answers} times`;
-  const expected =
-    call.behaviour.do === 'throw' || call.behaviour.do === 'exit'
-      ? 'error'
-      : call.behaviour.do === 'sleep' && call.behaviour.ms > TIMEOUT_SECONDS * 1000
-        ? 'timeout'
-        : 'ok';
-  if (result.kind !== expected)
-    return `${call.id} (${JSON.stringify(call.behaviour)}): expected ${expected}, got ${JSON.stringify(result)}`;
-  if (result.kind === 'ok') {
-    const payload = result.payload as { id?: string; requestId?: string };
-    if (payload.id !== call.id || payload.requestId !== call.requestId) {
-      return `${call.id} (request ${call.requestId}) got the answer of ${payload.id} (request ${payload.requestId})`;
-    }
-  }
-  if (
-    result.kind === 'error' &&
-    call.behaviour.do === 'throw' &&
-    !result.errorMessage.endsWith(call.id)
-  ) {
-    return `${call.id} got the error of another call: ${result.errorMessage}`;
-  }
-  return undefined;
+  return checkAnswer(outcome.call, outcome.result, outcome.answers, TIMEOUT_SECONDS);
 }
 
 async function runClients(
@@ -101,7 +42,7 @@ async function runClients(
       const call: Call = {
         id: `c${clientIndex}-${n}`,
         requestId: `req-${n}`,
-        behaviour: drawBehaviour(next),
+        behaviour: drawBehaviour(next, TIMEOUT_SECONDS),
       };
       const outcome: Outcome = { call, result: undefined as unknown as InvokeResult, answers: 0 };
       outcomes.push(outcome);

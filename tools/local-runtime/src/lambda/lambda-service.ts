@@ -13,6 +13,7 @@ import {
   defaultLabel,
   functionArn,
   newTraceId,
+  sameSpec,
   validateSpec,
   type LambdaIdentity,
 } from './function-config';
@@ -43,8 +44,18 @@ const ACCOUNT_THROTTLE: InvokeResult = {
 /** Lambda keeps at least this much of the account's concurrency unreserved. */
 const UNRESERVED_MINIMUM = 100;
 
+/**
+ * An invocation as the service admitted it. `generation` is the function's spec when it was
+ * admitted (see `FunctionRuntime.update`): it may run on an environment of that spec or a later
+ * one, never an earlier one. Environments hand back the objects they were given, so it travels
+ * with the invocation wherever it waits.
+ */
+interface Admitted extends Invocation {
+  readonly generation: number;
+}
+
 /** An accepted invocation waiting for an execution environment of its function. */
-interface Waiter extends Invocation {
+interface Waiter extends Admitted {
   /** performance.now() when it started waiting. */
   since: number;
 }
@@ -64,8 +75,8 @@ interface InitSlots {
 
 /** One registered function: its environments, its waiting invocations and its share of the concurrency. */
 class FunctionRuntime implements EnvironmentHost {
-  readonly label: string;
-  readonly invokedFunctionArn: string;
+  label: string;
+  invokedFunctionArn: string;
   /** Idle environments, most recently used last (reused LIFO, so the warmest serves first). */
   readonly idle: ExecutionEnvironment[] = [];
   readonly live = new Set<ExecutionEnvironment>();
@@ -73,6 +84,17 @@ class FunctionRuntime implements EnvironmentHost {
   inFlight = 0;
   /** Environments in INIT. */
   starting = 0;
+  /**
+   * Of those, environments started from an earlier spec (the function was updated during their
+   * INIT): they will serve no one and are discarded when their INIT ends.
+   */
+  outdatedStarting = 0;
+  /** Removed from the system (see `LambdaService.remove`): still answers calls already on their way. */
+  removed = false;
+  /** Counts the specs the function has had: `update` makes a new generation. */
+  generation = 0;
+  /** The generation (spec) each environment was started from. */
+  private readonly generations = new WeakMap<ExecutionEnvironment, number>();
   coldStarts = 0;
   /** Broken hand-over invariants (hand-over.ts): each is a defect of the runtime, printed when it happens. */
   internalErrors = 0;
@@ -89,7 +111,8 @@ class FunctionRuntime implements EnvironmentHost {
   private startTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly spec: FunctionSpec,
+    /** The code and configuration invocations admitted from now on run with (see `update`). */
+    public spec: FunctionSpec,
     readonly identity: LambdaIdentity,
     readonly logSink: LogSink | undefined,
     readonly sdkBaseDir: string | undefined,
@@ -133,14 +156,14 @@ class FunctionRuntime implements EnvironmentHost {
    * whose invocations are short, to start there the moment the ones ahead end; else when an
    * environment is free.
    */
-  dispatch(invocation: Invocation): void {
+  dispatch(invocation: Admitted): void {
     const env = this.idle.pop();
     if (env) {
       env.invoke(invocation);
       return;
     }
     for (const busy of this.live) {
-      if (!busy.acceptsQueued) continue;
+      if (!this.isCurrent(busy) || !busy.acceptsQueued) continue;
       busy.enqueue(invocation);
       this.handOvers.queued++;
       // Queued behind an invocation that turns out long, it waits no longer than a waiter would.
@@ -151,8 +174,61 @@ class FunctionRuntime implements EnvironmentHost {
     this.startEnvironments();
   }
 
+  /** Whether an environment runs the function's current spec (else it is being retired). */
+  isCurrent(env: ExecutionEnvironment): boolean {
+    return this.generationOf(env) === this.generation;
+  }
+
+  private generationOf(env: ExecutionEnvironment): number {
+    return this.generations.get(env) as number;
+  }
+
+  /**
+   * Makes `spec` the function's code and configuration, as Lambda's UpdateFunctionCode and
+   * UpdateFunctionConfiguration do: every invocation admitted from now on runs on an environment
+   * started from it. An environment of an earlier spec takes no new invocation; it still serves
+   * invocations admitted before that spec was replaced (those queued on it, and waiting ones it
+   * frees up for or finishes INIT for), so updates faster than an INIT cannot starve anyone; it is
+   * retired when it is free and no such invocation is first in line. Idle ones are retired at once.
+   * Never retired by force: no call in flight is lost.
+   */
+  update(spec: FunctionSpec): void {
+    this.spec = spec;
+    this.generation++;
+    this.label = spec.label ?? defaultLabel(spec);
+    this.invokedFunctionArn = functionArn(
+      this.identity.region,
+      this.identity.accountId,
+      spec.functionName,
+    );
+    for (const env of [...this.live]) {
+      if (env.isDead) continue;
+      if (env.isInitializing) {
+        // Counted once: when it stops being current.
+        if (this.generationOf(env) === this.generation - 1) this.outdatedStarting++;
+      } else if (!env.isBusy) {
+        this.retire(env);
+      }
+    }
+    this.startEnvironments();
+  }
+
+  /** Ends the idle environments (the function was removed; a call still on its way gets a new one). */
+  retireIdle(): void {
+    for (const env of [...this.idle]) this.retire(env);
+  }
+
+  /** Ends an environment of an earlier spec that has nothing left to run. */
+  private retire(env: ExecutionEnvironment): void {
+    const index = this.idle.indexOf(env);
+    if (index !== -1) this.idle.splice(index, 1);
+    this.live.delete(env);
+    void env.destroy('the function was updated');
+  }
+
   /** Invocations queued on an environment that died before starting them wait again, first in line. */
   requeue(invocations: Invocation[]): void {
+    // Every invocation an environment holds came from `dispatch`, `handOff` or `serveNext`: admitted.
     this.handOvers.takenBack += invocations.length;
     if (this.slots.closed) {
       for (const invocation of invocations) {
@@ -162,12 +238,12 @@ class FunctionRuntime implements EnvironmentHost {
       }
       return;
     }
-    this.waitFirst(invocations, performance.now());
+    this.waitFirst(invocations as Admitted[], performance.now());
     this.startEnvironments();
   }
 
   /** Puts invocations taken back from an environment at the head of the waiters, in order. */
-  private waitFirst(invocations: readonly Invocation[], since: number): void {
+  private waitFirst(invocations: readonly Admitted[], since: number): void {
     this.waiters.splice(
       this.head,
       0,
@@ -200,7 +276,7 @@ class FunctionRuntime implements EnvironmentHost {
           this.checkAgainIn(this.lastInitMs - runningForMs + 1);
           continue;
         }
-        const takenBack = env.takeBack();
+        const takenBack = env.takeBack() as Admitted[];
         this.handOvers.takenBack += takenBack.length;
         this.waitFirst(takenBack, now - runningForMs);
       }
@@ -208,11 +284,18 @@ class FunctionRuntime implements EnvironmentHost {
     // Never more environments than the reserved concurrency (an admitted call may exceed it for
     // the moment an answered environment's answer is unread: that environment serves it).
     const maxEnvironments = this.spec.reservedConcurrency ?? Number.POSITIVE_INFINITY;
-    const anyRunning = this.running > 0;
-    while (this.waiting > this.starting && !this.slots.closed && this.live.size < maxEnvironments) {
+    // Environments of an earlier spec serve no waiting invocation (see `update`): only the
+    // current ones' INITs and invocations count here.
+    const anyRunning = this.currentRunning() > 0;
+    while (
+      this.waiting > this.starting - this.outdatedStarting &&
+      !this.slots.closed &&
+      this.live.size < maxEnvironments
+    ) {
       if (anyRunning) {
         // The oldest invocation no INIT is under way for.
-        const waitedMs = now - (this.waiters[this.head + this.starting] as Waiter).since;
+        const waitedMs =
+          now - (this.waiters[this.head + this.starting - this.outdatedStarting] as Waiter).since;
         if (waitedMs < this.lastInitMs) return this.checkAgainIn(this.lastInitMs - waitedMs + 1);
         // An environment that has answered but whose answer is still unread is as good as free:
         // waits then come from this thread being behind, which another INIT would only worsen.
@@ -235,6 +318,7 @@ class FunctionRuntime implements EnvironmentHost {
         );
         continue;
       }
+      this.generations.set(env, this.generation);
       this.slots.running++;
       this.starting++;
       this.coldStarts++;
@@ -264,8 +348,15 @@ class FunctionRuntime implements EnvironmentHost {
   }
 
   private hasUnreadAnswer(): boolean {
-    for (const env of this.live) if (env.isAnswered) return true;
+    for (const env of this.live) if (env.isAnswered && this.isCurrent(env)) return true;
     return false;
+  }
+
+  /** Invocations handed to environments of the current spec and not answered. */
+  private currentRunning(): number {
+    let count = 0;
+    for (const env of this.live) if (this.isCurrent(env)) count += env.outstandingCount;
+    return count;
   }
 
   /** Invocations that are over in their environment, their answers not read yet. */
@@ -277,6 +368,14 @@ class FunctionRuntime implements EnvironmentHost {
 
   ready(env: ExecutionEnvironment): void {
     this.starting--;
+    if (!this.isCurrent(env)) {
+      // Started before an update: it serves the waiting invocations admitted before it, if any.
+      this.outdatedStarting--;
+      this.serveNext(env);
+      this.releaseSlot();
+      this.startEnvironments();
+      return;
+    }
     this.lastInitMs = env.initDuration;
     this.lastInitCpuMs = env.initCpuMs;
     this.handOff(env);
@@ -286,9 +385,16 @@ class FunctionRuntime implements EnvironmentHost {
   initFailed(env: ExecutionEnvironment, result: InvokeResult, errorType: string | undefined): void {
     this.starting--;
     this.live.delete(env);
+    if (!this.isCurrent(env)) {
+      // Started before an update: its failure is the earlier code's, and no waiter's.
+      this.outdatedStarting--;
+      this.releaseSlot();
+      this.startEnvironments();
+      return;
+    }
     // The oldest waiter gets INIT's failure when this environment was started for it, as the
     // invocation that caused a cold start does in AWS; the others still wait for another one.
-    if (this.waiting > this.starting) {
+    if (this.waiting > this.starting - this.outdatedStarting) {
       const waiter = this.nextWaiter() as Waiter;
       env.reportFailedInit(
         waiter.requestId,
@@ -308,6 +414,10 @@ class FunctionRuntime implements EnvironmentHost {
     this.release(this);
     if (env.isDead) {
       this.live.delete(env);
+      this.startEnvironments();
+    } else if (!this.isCurrent(env)) {
+      // Not busy: it has not gone on with a queued invocation (queued before the update).
+      if (!env.isBusy) this.serveNext(env);
       this.startEnvironments();
     } else if (!env.isBusy) {
       // Not busy: it has not gone on with a queued invocation.
@@ -330,18 +440,37 @@ class FunctionRuntime implements EnvironmentHost {
       problems.push(`in flight ${this.inFlight} ≠ waiting ${this.waiting} + running ${running}`);
     }
     let initializing = 0;
+    let outdatedInitializing = 0;
+    // An update may lower the reservation below the environments still finishing older calls.
+    let reserved = this.spec.reservedConcurrency;
     for (const env of this.live) {
       if (env.isDead) problems.push('a dead environment is still live');
-      if (env.isInitializing) initializing++;
+      if (env.isInitializing) {
+        initializing++;
+        if (!this.isCurrent(env)) outdatedInitializing++;
+      } else if (!this.isCurrent(env) && !env.isBusy) {
+        problems.push('an environment of an earlier spec is idle instead of retired');
+      }
+      if (this.generationOf(env) > this.generation)
+        problems.push(
+          `an environment of generation ${this.generationOf(env)} > ${this.generation}`,
+        );
+      if (reserved !== undefined) {
+        const then = env.spec.reservedConcurrency;
+        reserved = then === undefined ? undefined : Math.max(reserved, then);
+      }
       for (const problem of env.checkInvariants()) problems.push(problem);
     }
     if (initializing !== this.starting)
       problems.push(`${initializing} environments in INIT, ${this.starting} counted`);
+    if (outdatedInitializing !== this.outdatedStarting)
+      problems.push(
+        `${outdatedInitializing} environments of an earlier spec in INIT, ${this.outdatedStarting} counted`,
+      );
     for (const env of this.idle) {
-      if (!this.live.has(env) || env.isBusy || env.isDead)
-        problems.push('an idle environment is busy, dead or not live');
+      if (!this.live.has(env) || env.isBusy || env.isDead || !this.isCurrent(env))
+        problems.push('an idle environment is busy, dead, not live or of an earlier spec');
     }
-    const reserved = this.spec.reservedConcurrency;
     if (reserved !== undefined && this.live.size > reserved)
       problems.push(`${this.live.size} environments, reserved ${reserved}`);
     return problems.map((problem) => `${this.label}: ${problem}`);
@@ -395,6 +524,19 @@ class FunctionRuntime implements EnvironmentHost {
     }
     env.idleSince = performance.now();
     this.idle.push(env);
+  }
+
+  /**
+   * A free environment of an earlier spec serves the oldest waiting invocation if that one was
+   * admitted before the spec was replaced; else it is retired (it never becomes idle).
+   */
+  private serveNext(env: ExecutionEnvironment): void {
+    const head = this.waiters[this.head];
+    if (head && head.generation <= this.generationOf(env)) {
+      env.invoke(this.nextWaiter() as Waiter);
+      return;
+    }
+    this.retire(env);
   }
 
   private nextWaiter(): Waiter | undefined {
@@ -492,19 +634,51 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
     opts.createEnvironment ?? ((host: EnvironmentHost) => new ExecutionEnvironment(host));
   const reportInternalError = opts.onInternalError ?? ((line: string) => console.error(line));
 
+  /** Refuses a change of reservations that would leave less than Lambda's unreserved minimum. */
+  const checkReservation = (id: string, reservedTotalAfter: number, reserved: number): void => {
+    if (reservedTotalAfter > accountConcurrency - unreservedMinimum) {
+      throw new Error(
+        `Function ${id}: reserving ${reserved} brings the total reserved concurrency to ${reservedTotalAfter}, ` +
+          `leaving ${accountConcurrency - reservedTotalAfter} of the account's ${accountConcurrency} unreserved; ` +
+          `Lambda requires at least ${unreservedMinimum} unreserved. Lower the reservations or raise accountConcurrency.`,
+      );
+    }
+  };
+
+  /** What a function holds of the account's reservations: nothing once removed. */
+  const held = (fn: FunctionRuntime): number =>
+    fn.removed ? 0 : (fn.spec.reservedConcurrency ?? 0);
+
+  /**
+   * Gives a function a new spec. Calls in flight keep the concurrency accounting they were admitted
+   * under: when the function moves between reserved and unreserved, its in-flight count moves with it.
+   */
+  const update = (fn: FunctionRuntime, spec: FunctionSpec): void => {
+    const reserved = spec.reservedConcurrency ?? 0;
+    const after = reservedTotal - held(fn) + reserved;
+    checkReservation(spec.id, after, reserved);
+    reservedTotal = after;
+    const nowReserved = spec.reservedConcurrency !== undefined;
+    if (fn.reserved && !nowReserved) unreservedInFlight += fn.inFlight;
+    if (!fn.reserved && nowReserved) unreservedInFlight -= fn.inFlight;
+    fn.removed = false;
+    fn.update(spec);
+  };
+
   return {
     register(spec) {
       if (closed) throw new Error('The Lambda service is closed');
       validateSpec(spec);
-      if (functions.has(spec.id)) throw new Error(`Function ${spec.id} is already registered`);
-      const reserved = spec.reservedConcurrency ?? 0;
-      if (reservedTotal + reserved > accountConcurrency - unreservedMinimum) {
-        throw new Error(
-          `Function ${spec.id}: reserving ${reserved} brings the total reserved concurrency to ${reservedTotal + reserved}, ` +
-            `leaving ${accountConcurrency - reservedTotal - reserved} of the account's ${accountConcurrency} unreserved; ` +
-            `Lambda requires at least ${unreservedMinimum} unreserved. Lower the reservations or raise accountConcurrency.`,
-        );
+      const existing = functions.get(spec.id);
+      if (existing && !existing.removed)
+        throw new Error(`Function ${spec.id} is already registered`);
+      if (existing) {
+        // Removed earlier and added again: the same function with a new spec.
+        update(existing, spec);
+        return;
       }
+      const reserved = spec.reservedConcurrency ?? 0;
+      checkReservation(spec.id, reservedTotal + reserved, reserved);
       reservedTotal += reserved;
       functions.set(
         spec.id,
@@ -520,6 +694,35 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
           reportInternalError,
         ),
       );
+    },
+
+    update(spec) {
+      if (closed) throw new Error('The Lambda service is closed');
+      validateSpec(spec);
+      const fn = functions.get(spec.id);
+      if (!fn || fn.removed) throw new Error(`No function ${spec.id} to update`);
+      if (sameSpec(fn.spec, spec)) return false;
+      update(fn, spec);
+      return true;
+    },
+
+    relocate(spec) {
+      const fn = functions.get(spec.id);
+      if (!fn || fn.removed) throw new Error(`No function ${spec.id} to relocate`);
+      if (!sameSpec({ ...fn.spec, codeDir: spec.codeDir }, spec))
+        throw new Error(
+          `Function ${spec.id}: relocate changes only the code directory; use update`,
+        );
+      // Same code, same configuration: no new generation, the warm environments stay.
+      fn.spec = spec;
+    },
+
+    remove(functionId) {
+      const fn = functions.get(functionId);
+      if (!fn || fn.removed) throw new Error(`No function ${functionId} to remove`);
+      reservedTotal -= held(fn);
+      fn.removed = true;
+      fn.retireIdle();
     },
 
     invoke(functionId: string, event: unknown, invokeOpts?: InvokeOptions): Promise<InvokeResult> {
@@ -573,7 +776,7 @@ export function createLambdaService(opts: LambdaServiceOptions = {}): LambdaServ
           answered = true;
           resolve(result);
         };
-        fn.dispatch({ requestId, payload, traceId, resolve: answer });
+        fn.dispatch({ requestId, payload, traceId, resolve: answer, generation: fn.generation });
       });
     },
 

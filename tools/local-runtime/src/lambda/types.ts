@@ -118,6 +118,27 @@ export interface FunctionStats {
 
 export interface LambdaService {
   register(spec: FunctionSpec): void;
+  /**
+   * Gives a registered function new code or configuration, as Lambda's UpdateFunctionCode and
+   * UpdateFunctionConfiguration do: every invocation admitted after the call runs on an
+   * environment started from `spec`; invocations already running finish on the code they started
+   * on; environments of the earlier spec are retired as they become free (idle ones at once, none
+   * by force). Reservations are checked as `register` checks them; on a refusal nothing changes.
+   * Returns false when `spec` equals the current one (the warm environments stay).
+   */
+  update(spec: FunctionSpec): boolean;
+  /**
+   * Points a function at another copy of the same code (a re-synthesized assembly stages unchanged
+   * bundles in a new directory): its warm environments stay, new ones load from there. Only
+   * `codeDir` may differ from the current spec; the caller vouches that its files are the same.
+   */
+  relocate(spec: FunctionSpec): void;
+  /**
+   * Takes a function out of the system (it left the templates): its reservation is released and
+   * its idle environments end. Calls already on their way (a request the gateway accepted before
+   * a reload) are still answered; `register` with the same id brings it back.
+   */
+  remove(functionId: string): void;
   invoke(functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult>;
   stats(functionId: string): FunctionStats;
   /**

@@ -27,27 +27,42 @@ interface FunctionSeries {
  */
 export function observeLambda(service: LambdaService, store: MetricStore): LambdaService {
   const byId = new Map<string, FunctionSeries>();
+  /** The series of a function's spec (a new one after an update: memory and reservation may change). */
+  const track = (spec: FunctionSpec) => {
+    const dims = { FunctionName: spec.functionName };
+    const series: FunctionSeries = {
+      invocations: store.series(LAMBDA, 'Invocations', dims, 'Count'),
+      errors: store.series(LAMBDA, 'Errors', dims, 'Count'),
+      throttles: store.series(LAMBDA, 'Throttles', dims, 'Count'),
+      duration: store.series(LAMBDA, 'Duration', dims, 'Milliseconds'),
+      concurrent: store.series(LAMBDA, 'ConcurrentExecutions', dims, 'Count'),
+      initDuration: store.series(LOCAL, 'InitDuration', dims, 'Milliseconds'),
+      billedDuration: store.series(
+        LOCAL,
+        'BilledDuration',
+        { ...dims, MemorySize: String(spec.memorySizeMB) },
+        'Milliseconds',
+      ),
+      inFlight: 0,
+      cap: spec.reservedConcurrency ?? Number.POSITIVE_INFINITY,
+    };
+    // Updated in place: calls in flight hold this object and count themselves out of it.
+    const known = byId.get(spec.id);
+    if (known) Object.assign(known, { ...series, inFlight: known.inFlight });
+    else byId.set(spec.id, series);
+  };
   return {
     register(spec: FunctionSpec) {
       service.register(spec);
-      const dims = { FunctionName: spec.functionName };
-      byId.set(spec.id, {
-        invocations: store.series(LAMBDA, 'Invocations', dims, 'Count'),
-        errors: store.series(LAMBDA, 'Errors', dims, 'Count'),
-        throttles: store.series(LAMBDA, 'Throttles', dims, 'Count'),
-        duration: store.series(LAMBDA, 'Duration', dims, 'Milliseconds'),
-        concurrent: store.series(LAMBDA, 'ConcurrentExecutions', dims, 'Count'),
-        initDuration: store.series(LOCAL, 'InitDuration', dims, 'Milliseconds'),
-        billedDuration: store.series(
-          LOCAL,
-          'BilledDuration',
-          { ...dims, MemorySize: String(spec.memorySizeMB) },
-          'Milliseconds',
-        ),
-        inFlight: 0,
-        cap: spec.reservedConcurrency ?? Number.POSITIVE_INFINITY,
-      });
+      track(spec);
     },
+    update(spec: FunctionSpec) {
+      const changed = service.update(spec);
+      if (changed) track(spec);
+      return changed;
+    },
+    relocate: (spec) => service.relocate(spec),
+    remove: (functionId) => service.remove(functionId),
     invoke(functionId: string, event: unknown, opts?: InvokeOptions): Promise<InvokeResult> {
       const fn = byId.get(functionId);
       if (!fn) return service.invoke(functionId, event, opts);
