@@ -91,7 +91,6 @@ function expectServiceUnavailable(reply: Reply): void {
 }
 
 let alice: User;
-let bob: User;
 
 beforeAll(async () => {
   runtime = await startRuntime({
@@ -103,7 +102,7 @@ beforeAll(async () => {
     monitorLog: () => undefined,
   });
   origin = runtime.origin;
-  [alice, bob] = await Promise.all([newUser('alice'), newUser('bob')]);
+  alice = await newUser('alice');
   expect((await putLocation(alice, 52.5)).status).toBe(200);
 });
 
@@ -115,7 +114,7 @@ afterEach(() => runtime.faults!.set(undefined));
 
 it('answers 503 + Retry-After within the deadline when the store throttles, and writes nothing half-way', async () => {
   runtime.faults!.set(parseFaultSpec('throttle=100%,tables=Locations'));
-  const read = await timed(() => getLocation(alice, bob));
+  const read = await timed(() => getLocation(alice));
   expectServiceUnavailable(read.reply);
   // get-location's budget is 800 ms (SM_DEADLINE_MS): the SDK's retries stop within it.
   expect(read.ms).toBeLessThan(2_000);
@@ -125,7 +124,7 @@ it('answers 503 + Retry-After within the deadline when the store throttles, and 
 
   runtime.faults!.set(undefined);
   // Back at once, and the refused write is nowhere: current and history still hold only 52.5.
-  const after = await getLocation(alice, bob);
+  const after = await getLocation(alice);
   expect(after.status).toBe(200);
   expect(after.json()).toMatchObject({ userId: alice.userId, latitude: 52.5 });
   const history = await call(origin, `/loc/${alice.userId}/history`, {
@@ -138,7 +137,7 @@ it('answers 503 + Retry-After within the deadline when the store throttles, and 
 
 it('answers 503 within the deadline, not after the store, when every store call takes 2 s more', async () => {
   runtime.faults!.set(parseFaultSpec('latency=2s,tables=Locations'));
-  const { reply, ms } = await timed(() => getLocation(alice, bob));
+  const { reply, ms } = await timed(() => getLocation(alice));
   expectServiceUnavailable(reply);
   expect(ms).toBeLessThan(1_800);
   // A handled 503, not a Lambda error: the function did not run into its timeout.
@@ -162,7 +161,7 @@ it("answers the profile with location: null when location's store fails", async 
     ).status,
   ).toBe(201);
   const healthy = await call(origin, `/profile/${alice.userId}`, {
-    headers: { authorization: bob.authorization },
+    headers: { authorization: alice.authorization },
   });
   expect(healthy.json()).toMatchObject({
     userId: alice.userId,
@@ -172,7 +171,7 @@ it("answers the profile with location: null when location's store fails", async 
 
   runtime.faults!.set(parseFaultSpec('error=100%,tables=Locations'));
   const { reply, ms } = await timed(() =>
-    call(origin, `/profile/${alice.userId}`, { headers: { authorization: bob.authorization } }),
+    call(origin, `/profile/${alice.userId}`, { headers: { authorization: alice.authorization } }),
   );
   expect(reply.status).toBe(200);
   expect(reply.json()).toMatchObject({
@@ -186,14 +185,14 @@ it("answers the profile with location: null when location's store fails", async 
 
 it('fails closed when the token store fails: 503 + Retry-After, no access, nothing cached', async () => {
   // A token the authorizer has not decided on yet (its decisions are cached per token).
-  const fresh: User = { ...bob, authorization: await newToken(bob.username) };
+  const fresh: User = { ...alice, authorization: await newToken(alice.username) };
   runtime.faults!.set(parseFaultSpec('throttle=100%,tables=Tokens'));
   const { reply, ms } = await timed(() => getLocation(alice, fresh));
   expectServiceUnavailable(reply);
   // The authorizer's budget is 600 ms.
   expect(ms).toBeLessThan(1_800);
   // A token it had already allowed is still served from the authorizer's cache meanwhile.
-  expect((await getLocation(alice, bob)).status).toBe(200);
+  expect((await getLocation(alice)).status).toBe(200);
 
   runtime.faults!.set(undefined);
   // No Deny was cached for the fresh token: it works as soon as the store is back.
