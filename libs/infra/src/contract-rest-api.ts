@@ -168,7 +168,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
         responseHeaders: {
           'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
           ...(problem.status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
-          ...(problem.status === 429 ? { 'Retry-After': "'1'" } : {}),
+          ...(problem.status === 429 || problem.status === 503 ? { 'Retry-After': "'1'" } : {}),
         },
         templates: { 'application/json': problemTemplate(problem) },
       });

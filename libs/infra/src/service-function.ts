@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TRACER_BUNDLE_FILE } from '@sm/observability';
 import { InfraConfigError } from './errors';
+import { DEADLINE_ENVIRONMENT_VARIABLE } from '@sm/deadline';
 import { defineServiceLimits, type FunctionLimits } from './limits';
 import { workspaceRoot } from './workspace';
 
@@ -70,7 +71,7 @@ export interface ServiceFunctionProps {
 }
 
 const ENTRY = /^[a-z][a-z0-9-]*$/;
-const RESERVED_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+const RESERVED_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', DEADLINE_ENVIRONMENT_VARIABLE];
 
 /**
  * One Lambda function of a service, deployed from the bundle the Nx build produced: Node.js 22 on
@@ -199,6 +200,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+        // The invocation's budget for waiting on dependencies (@sm/deadline), from the limits:
+        // the capacity check reads it from here to prove the worst case.
+        [DEADLINE_ENVIRONMENT_VARIABLE]: String(props.limits.deadlineMs),
       },
     });
 

@@ -1299,8 +1299,19 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var createTokenBody = validate49;
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var createUserResponse503 = validate49;
+function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate49.errors = vErrors;
+  return errors === 0;
+}
+var createTokenBody = validate51;
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -1379,24 +1390,24 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate50.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
-  if (!validate50(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+  if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
     errors = vErrors.length;
   }
-  validate49.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse201 = validate53;
-var schema24 = { "type": "object", "required": ["token", "tokenType", "expiresAt", "userId"], "additionalProperties": false, "properties": { "token": { "type": "string", "description": "32 random bytes, base64url without padding.", "pattern": "^[A-Za-z0-9_-]{43}$", "minLength": 43, "maxLength": 43, "example": "8yYc1mYfF3k1o6aQb5n2xv0lq9r7s4t3u2w1z0a9b8c" }, "tokenType": { "type": "string", "enum": ["Bearer"] }, "expiresAt": { "$ref": "https://contracts.sm.internal/components/schemas/Timestamp.json" }, "userId": { "$ref": "https://contracts.sm.internal/components/schemas/UserId.json" } } };
+var createTokenResponse201 = validate55;
+var schema25 = { "type": "object", "required": ["token", "tokenType", "expiresAt", "userId"], "additionalProperties": false, "properties": { "token": { "type": "string", "description": "32 random bytes, base64url without padding.", "pattern": "^[A-Za-z0-9_-]{43}$", "minLength": 43, "maxLength": 43, "example": "8yYc1mYfF3k1o6aQb5n2xv0lq9r7s4t3u2w1z0a9b8c" }, "tokenType": { "type": "string", "enum": ["Bearer"] }, "expiresAt": { "$ref": "https://contracts.sm.internal/components/schemas/Timestamp.json" }, "userId": { "$ref": "https://contracts.sm.internal/components/schemas/UserId.json" } } };
 var pattern3 = /* @__PURE__ */ new RegExp("^[A-Za-z0-9_-]{43}$", "u");
 var formats0 = /* @__PURE__ */ (() => require_formats().fullFormats["date-time"])();
-function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (typeof data === "string") {
@@ -1427,10 +1438,10 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate55.errors = vErrors;
+  validate57.errors = vErrors;
   return errors === 0;
 }
-function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -1533,7 +1544,7 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "Bearer")) {
-        const err10 = { instancePath: instancePath + "/tokenType", schemaPath: "#/properties/tokenType/enum", keyword: "enum", params: { allowedValues: schema24.properties.tokenType.enum }, message: "must be equal to one of the allowed values" };
+        const err10 = { instancePath: instancePath + "/tokenType", schemaPath: "#/properties/tokenType/enum", keyword: "enum", params: { allowedValues: schema25.properties.tokenType.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -1543,8 +1554,8 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.expiresAt !== void 0) {
-      if (!validate55(data.expiresAt, { instancePath: instancePath + "/expiresAt", parentData: data, parentDataProperty: "expiresAt", rootData })) {
-        vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+      if (!validate57(data.expiresAt, { instancePath: instancePath + "/expiresAt", parentData: data, parentDataProperty: "expiresAt", rootData })) {
+        vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
         errors = vErrors.length;
       }
     }
@@ -1563,42 +1574,31 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate54.errors = vErrors;
+  validate56.errors = vErrors;
   return errors === 0;
 }
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
-  if (!validate54(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+  if (!validate56(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
     errors = vErrors.length;
   }
-  validate53.errors = vErrors;
+  validate55.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse400 = validate59;
-function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var createTokenResponse400 = validate61;
+function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!validate36(data, { instancePath, parentData, parentDataProperty, rootData })) {
     vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
     errors = vErrors.length;
   }
-  validate59.errors = vErrors;
-  return errors === 0;
-}
-var createTokenResponse401 = validate61;
-function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-    errors = vErrors.length;
-  }
   validate61.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse415 = validate63;
+var createTokenResponse401 = validate63;
 function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1609,7 +1609,7 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
   validate63.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse429 = validate65;
+var createTokenResponse415 = validate65;
 function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1620,7 +1620,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
   validate65.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse500 = validate67;
+var createTokenResponse429 = validate67;
 function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1631,7 +1631,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
   validate67.errors = vErrors;
   return errors === 0;
 }
-var revokeCurrentTokenResponse401 = validate69;
+var createTokenResponse500 = validate69;
 function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1642,7 +1642,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
   validate69.errors = vErrors;
   return errors === 0;
 }
-var revokeCurrentTokenResponse429 = validate71;
+var createTokenResponse503 = validate71;
 function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1653,7 +1653,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
   validate71.errors = vErrors;
   return errors === 0;
 }
-var revokeCurrentTokenResponse500 = validate73;
+var revokeCurrentTokenResponse401 = validate73;
 function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1664,11 +1664,44 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   validate73.errors = vErrors;
   return errors === 0;
 }
+var revokeCurrentTokenResponse429 = validate75;
+function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate75.errors = vErrors;
+  return errors === 0;
+}
+var revokeCurrentTokenResponse500 = validate77;
+function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate77.errors = vErrors;
+  return errors === 0;
+}
+var revokeCurrentTokenResponse503 = validate79;
+function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate79.errors = vErrors;
+  return errors === 0;
+}
 
 // virtual:entry
-var createUser$untyped = { parameters: createUserParameters, body: createUserBody, responses: { "201": createUserResponse201, "400": createUserResponse400, "409": createUserResponse409, "415": createUserResponse415, "429": createUserResponse429, "500": createUserResponse500 } };
-var createToken$untyped = { parameters: createTokenParameters, body: createTokenBody, responses: { "201": createTokenResponse201, "400": createTokenResponse400, "401": createTokenResponse401, "415": createTokenResponse415, "429": createTokenResponse429, "500": createTokenResponse500 } };
-var revokeCurrentToken$untyped = { parameters: revokeCurrentTokenParameters, responses: { "401": revokeCurrentTokenResponse401, "429": revokeCurrentTokenResponse429, "500": revokeCurrentTokenResponse500 } };
+var createUser$untyped = { parameters: createUserParameters, body: createUserBody, responses: { "201": createUserResponse201, "400": createUserResponse400, "409": createUserResponse409, "415": createUserResponse415, "429": createUserResponse429, "500": createUserResponse500, "503": createUserResponse503 } };
+var createToken$untyped = { parameters: createTokenParameters, body: createTokenBody, responses: { "201": createTokenResponse201, "400": createTokenResponse400, "401": createTokenResponse401, "415": createTokenResponse415, "429": createTokenResponse429, "500": createTokenResponse500, "503": createTokenResponse503 } };
+var revokeCurrentToken$untyped = { parameters: revokeCurrentTokenParameters, responses: { "401": revokeCurrentTokenResponse401, "429": revokeCurrentTokenResponse429, "500": revokeCurrentTokenResponse500, "503": revokeCurrentTokenResponse503 } };
 
 export const createUserValidators: Validators['createUser'] = createUser$untyped;
 export const createTokenValidators: Validators['createToken'] = createToken$untyped;
