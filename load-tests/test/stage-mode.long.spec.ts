@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAwsStandIn, STAND_IN_ACCESS_KEY_ID, type AwsStandIn } from '@sm/stage-target';
-import { startRecordingProxy, type RecordingProxy } from '@sm/testing';
+import { runProcess, startRecordingProxy, type ProcessRun, type RecordingProxy } from '@sm/testing';
 import { USERS } from '../src/scenarios';
 
 // Only USERS is read from the scenarios here: their engine (loadtest, an ES module Jest cannot load)
@@ -114,34 +114,25 @@ afterAll(async () => {
 });
 
 /** Runs `npm run load` as a user would, with the AWS SDK pointed at the stand-in. */
-function load(args: string[]): Promise<{ code: number | null; output: string }> {
+function load(args: string[]): Promise<ProcessRun> {
+  // An empty AWS configuration: nothing of the user's own profiles or credentials takes part.
   const empty = mkdtempSync(join(tmpdir(), 'load-e2e-'));
-  return new Promise((resolveRun) => {
-    const child = spawn(
-      join(workspaceRoot, 'node_modules/.bin/tsx'),
-      ['--tsconfig', 'load-tests/tsconfig.json', 'load-tests/src/cli.ts', ...args],
-      {
-        cwd: workspaceRoot,
-        env: {
-          ...process.env,
-          ...aws.env,
-          AWS_CONFIG_FILE: join(empty, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PROFILE: '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  return runProcess(
+    join(workspaceRoot, 'node_modules/.bin/tsx'),
+    ['--tsconfig', 'load-tests/tsconfig.json', 'load-tests/src/cli.ts', ...args],
+    {
+      cwd: workspaceRoot,
+      env: {
+        ...process.env,
+        ...aws.env,
+        AWS_CONFIG_FILE: join(empty, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_PROFILE: '',
       },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, output });
-    });
-  });
+      timeoutMs: 200_000,
+    },
+  );
 }
 
 it('finds the stage through its stacks’ outputs and gets the same verdicts from loadtest and Artillery, each request at its own API’s URL', async () => {

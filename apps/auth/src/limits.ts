@@ -17,10 +17,10 @@ export const authLimits = defineServiceLimits({
   stage: { rateLimit: 10, burstLimit: 10 },
   headroom: 0.8,
   functions: {
-    'create-user': { reservedConcurrency: 20, memoryMb: 1769, timeoutSeconds: 10, assumedP99Ms: 800 },
-    'create-token': { reservedConcurrency: 20, memoryMb: 1769, timeoutSeconds: 10, assumedP99Ms: 800 },
-    'revoke-token': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 150 },
-    authorize: { reservedConcurrency: 240, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100 },
+    'create-user': { reservedConcurrency: 20, memoryMb: 1769, timeoutSeconds: 10, assumedP99Ms: 800, deadlineMs: 800, overheadMs: 700 },
+    'create-token': { reservedConcurrency: 20, memoryMb: 1769, timeoutSeconds: 10, assumedP99Ms: 800, deadlineMs: 800, overheadMs: 700 },
+    'revoke-token': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 150, deadlineMs: 800, overheadMs: 100 },
+    authorize: { reservedConcurrency: 240, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100, deadlineMs: 600, overheadMs: 100 },
   },
 });
 

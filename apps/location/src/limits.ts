@@ -11,9 +11,9 @@ export const locationLimits = defineServiceLimits({
   stage: { rateLimit: 50, burstLimit: 50 },
   headroom: 0.8,
   functions: {
-    'put-location': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
-    'get-location': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100 },
-    'list-location-history': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
+    'put-location': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200, deadlineMs: 800, overheadMs: 100 },
+    'get-location': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100, deadlineMs: 800, overheadMs: 100 },
+    'list-location-history': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200, deadlineMs: 800, overheadMs: 100 },
   },
 });
 

@@ -13,8 +13,8 @@ export const profileLimits = defineServiceLimits({
   stage: { rateLimit: 25, burstLimit: 25 },
   headroom: 0.8,
   functions: {
-    'get-profile': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 6, assumedP99Ms: 1300 },
-    'put-profile': { reservedConcurrency: 30, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
+    'get-profile': { reservedConcurrency: 60, memoryMb: 512, timeoutSeconds: 6, assumedP99Ms: 1300, deadlineMs: 1200, overheadMs: 100 },
+    'put-profile': { reservedConcurrency: 30, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200, deadlineMs: 800, overheadMs: 100 },
   },
 });
 

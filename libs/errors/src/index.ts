@@ -15,3 +15,9 @@ export { InternalError } from './internal-error';
 export { BadGatewayError } from './bad-gateway-error';
 export { ServiceUnavailableError } from './service-unavailable-error';
 export { GatewayTimeoutError } from './gateway-timeout-error';
+export {
+  DependencyUnavailableError,
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  transientFailureOf,
+  type TransientFailureKind,
+} from './dependency-unavailable-error';

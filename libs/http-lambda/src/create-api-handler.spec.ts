@@ -1,3 +1,5 @@
+import { ThrottlingException } from '@aws-sdk/client-dynamodb';
+import { currentDeadline, deadlineSignal } from '@sm/deadline';
 import { ForbiddenError, NotFoundError, PreconditionFailedError } from '@sm/errors';
 import { createObservability } from '@sm/observability';
 import { operationManifest, validators, type operations } from '../test/fixture/contract';
@@ -517,6 +519,89 @@ describe('createApiHandler error mapping', () => {
       service: 'widgets',
     });
     expect(JSON.stringify(errorLog)).toContain('hunter2');
+  });
+
+  it('answers a store throttle that outlasted the SDK retries with 503 and Retry-After, logged at ERROR', async () => {
+    // Prepare: what @aws-sdk/client-dynamodb throws once its retries are spent.
+    const throttled = new ThrottlingException({
+      message: 'Rate of requests exceeds the allowed throughput.',
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+    });
+    const handler = build({
+      getWidget: () => {
+        throw throttled;
+      },
+    });
+
+    // Act
+    const result = await handler(getEvent(), lambdaContext());
+
+    // Assess
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({
+      'Retry-After': '1',
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+    });
+    expect(parse(result.body)).toEqual({
+      type: 'urn:problem-type:service-unavailable',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The service is temporarily unavailable; retry later.',
+      instance: '/prod/widgets/w-1',
+      requestId: 'req-0001',
+    });
+    expect(result.body).not.toContain('Rate of requests');
+    const errorLog = logLines().find((line) => line.level === 'ERROR');
+    expect(errorLog).toMatchObject({ status: 503, type: 'urn:problem-type:service-unavailable' });
+    expect(JSON.stringify(errorLog)).toContain('ThrottlingException');
+  });
+
+  it("runs the handler with the invocation's budget and answers 503 when a dependency outlasts it", async () => {
+    // Prepare: a dependency that answers only when aborted, as the store client does at the deadline.
+    let budget: number | undefined;
+    const handler = build(
+      {
+        getWidget: async () => {
+          budget = currentDeadline()?.budgetMs;
+          const signal = deadlineSignal()!;
+          await new Promise((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+          );
+          return { status: 200, body: widget, headers: { ETag: '"v1"' } };
+        },
+      },
+      { deadlineBudgetMs: 60 },
+    );
+
+    // Act
+    const started = Date.now();
+    const result = await handler(getEvent(), lambdaContext());
+
+    // Assess
+    expect(budget).toBe(60);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'Retry-After': '1' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(JSON.stringify(logLines().find((line) => line.level === 'ERROR'))).toContain(
+      'DeadlineExceededError',
+    );
+  });
+
+  it('never lets a wait run past the function’s remaining time less the response reserve', async () => {
+    let left: number | undefined;
+    const handler = build(
+      {
+        getWidget: () => {
+          left = (currentDeadline()?.at ?? Number.POSITIVE_INFINITY) - Date.now();
+          return { status: 200, body: widget, headers: { ETag: '"v1"' } };
+        },
+      },
+      { deadlineBudgetMs: 60_000 },
+    );
+    await handler(getEvent(), lambdaContext()); // 3 s remaining
+    expect(left).toBeLessThanOrEqual(3000 - 250);
+    expect(left).toBeGreaterThan(2000);
   });
 
   it('answers an event for an operation this function does not serve with a logged 500', async () => {

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { InternalError, UnauthorizedError, type AppError } from '@sm/errors';
+import { parseDeadlineBudget, withInvocationDeadline } from '@sm/deadline';
 import { createObservability, withObservability, type Observability } from '@sm/observability';
 import type { ApiContract, OperationManifestEntry, OperationValidators } from './contract';
 import type { ApiHandlers, ApiRequest, ApiResponse } from './operation-types';
@@ -27,6 +28,13 @@ export interface ApiHandlerOptions {
    * @default 'throw' under Jest, otherwise 'log'
    */
   readonly onInvalidResponse?: 'throw' | 'log';
+  /**
+   * How long one invocation may wait on its dependencies, in ms from its start (`@sm/deadline`):
+   * store calls end by then and the request answers 503 + `Retry-After`. Never later than the
+   * function's remaining time less 250 ms.
+   * @default SM_DEADLINE_MS from the environment (set from the service's limits), else only the remaining time
+   */
+  readonly deadlineBudgetMs?: number;
 }
 
 /** The Lambda handler `createApiHandler` returns. */
@@ -110,6 +118,8 @@ export const createApiHandler = <Ops, Handled extends keyof Ops = keyof Ops>(
     options.validateResponses ??
     (runningUnderJest() || process.env.SM_VALIDATE_RESPONSES === 'true');
   const onInvalidResponse = options.onInvalidResponse ?? (runningUnderJest() ? 'throw' : 'log');
+  const deadlineBudgetMs =
+    'deadlineBudgetMs' in options ? options.deadlineBudgetMs : parseDeadlineBudget();
 
   const checkResponse = (
     route: Route,
@@ -148,6 +158,8 @@ export const createApiHandler = <Ops, Handled extends keyof Ops = keyof Ops>(
         requestId,
       });
     } else {
+      // A 5xx is the service's failure to serve, whatever caused it (a 503 too: the store was
+      // throttling or away): ERROR, so the log-based alarm sees it.
       logger.error('Request failed', {
         status: appError.status,
         type: appError.type,
@@ -204,7 +216,12 @@ export const createApiHandler = <Ops, Handled extends keyof Ops = keyof Ops>(
     return result;
   };
 
-  return withObservability(observability, handle, { correlationId: correlationIdOf });
+  // Every invocation runs under its deadline: the store calls it makes end by then (@sm/dynamo).
+  return withObservability(
+    observability,
+    withInvocationDeadline(handle, { budgetMs: deadlineBudgetMs }),
+    { correlationId: correlationIdOf },
+  );
 };
 
 interface ResponseShape {

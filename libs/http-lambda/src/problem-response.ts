@@ -1,5 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { InternalError, isAppError, type AppError, type ProblemDetails } from '@sm/errors';
+import {
+  DependencyUnavailableError,
+  InternalError,
+  isAppError,
+  type AppError,
+  type ProblemDetails,
+} from '@sm/errors';
 import { withSecurityHeaders } from './response-headers';
 
 /** The problem body a client receives: the error's problem plus `instance` and `requestId`. */
@@ -17,11 +23,18 @@ export interface ProblemContext {
 }
 
 /**
- * Normalises anything thrown into an {@link AppError}: an `AppError` stays as it is; anything else
- * becomes a generic 500 whose detail never repeats the original message (kept as `cause`).
+ * Normalises anything thrown into an {@link AppError}: an `AppError` stays as it is; a transient
+ * dependency failure — DynamoDB throttling or failing after the SDK's retries, a store or service
+ * unreachable, a call cut at the invocation's deadline — becomes a 503 with `Retry-After`
+ * (`DependencyUnavailableError`); anything else a generic 500. Neither repeats the original message
+ * to the client (it is kept as `cause`, for the log). This is the one place every service's store
+ * failures become answers: no handler maps them itself.
  */
 export const asAppError = (error: unknown): AppError =>
-  isAppError(error) ? error : new InternalError('Unhandled error', { cause: error });
+  isAppError(error)
+    ? error
+    : (DependencyUnavailableError.from(error) ??
+      new InternalError('Unhandled error', { cause: error }));
 
 /** Renders an error as an RFC 9457 problem response. This is the only place errors become responses. */
 export const problemResult = (

@@ -178,6 +178,12 @@ describe('ContractRestApi', () => {
       ResponseType: 'UNAUTHORIZED',
       ResponseParameters: Match.objectLike({ 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" }),
     });
+    // An authorizer that could not decide (its store is away) is a 503 to retry, like any outage.
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'AUTHORIZER_CONFIGURATION_ERROR',
+      StatusCode: '503',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
+    });
   });
 
   it('deploys one API stage named after the deployment stage, with per-method throttling, X-Ray, ERROR execution logs and JSON access logs', () => {

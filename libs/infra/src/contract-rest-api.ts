@@ -195,7 +195,7 @@ export class ContractRestApi<OperationId extends string = string> extends Constr
           'Content-Type': staticValue(PROBLEM_CONTENT_TYPE),
           ...Object.fromEntries(Object.entries(SECURITY_HEADERS).map(([name, value]) => [name, staticValue(value)])),
           ...(problem.status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
-          ...(problem.status === 429 ? { 'Retry-After': "'1'" } : {}),
+          ...(problem.status === 429 || problem.status === 503 ? { 'Retry-After': "'1'" } : {}),
         },
         templates: { 'application/json': problemTemplate(problem) },
       });

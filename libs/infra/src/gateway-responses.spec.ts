@@ -65,6 +65,9 @@ describe('gateway problem responses', () => {
     expect(GATEWAY_PROBLEMS.UNSUPPORTED_MEDIA_TYPE).toMatchObject({ status: 415, slug: 'unsupported-media-type' });
     expect(GATEWAY_PROBLEMS.INTEGRATION_FAILURE).toMatchObject({ status: 502, slug: 'bad-gateway' });
     expect(GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT).toMatchObject({ status: 504, slug: 'gateway-timeout' });
+    // The authorizer failed closed (its store is away) or could not be invoked: retry, as for any outage.
+    expect(GATEWAY_PROBLEMS.AUTHORIZER_CONFIGURATION_ERROR).toMatchObject({ status: 503, slug: 'service-unavailable' });
+    expect(GATEWAY_PROBLEMS.AUTHORIZER_FAILURE).toMatchObject({ status: 500, slug: 'internal-error' });
     expect(GATEWAY_PROBLEMS.DEFAULT_5XX).toEqual({ slug: 'server-error', title: 'Server Error' });
   });
 });

@@ -72,6 +72,14 @@ const ROUTE_NOT_FOUND: GatewayProblem = {
 };
 const THROTTLED: GatewayProblem = { status: 429, slug: 'throttled', title: 'Too Many Requests' };
 const INTERNAL: GatewayProblem = { status: 500, slug: 'internal-error', title: 'Internal Server Error' };
+/**
+ * The authorizer could not decide: its function failed (it fails closed when the token store is
+ * throttling, failing or too slow — no access, nothing cached) or could not be invoked (throttled,
+ * unreachable). API Gateway answers AUTHORIZER_CONFIGURATION_ERROR, 500 by default; the caller's
+ * token may well be valid, so the answer is the one a dependency outage gets everywhere else:
+ * 503 with `Retry-After`. (A malformed authorizer result is AUTHORIZER_FAILURE: a bug, still 500.)
+ */
+const AUTHORIZER_UNAVAILABLE: GatewayProblem = { status: 503, slug: 'service-unavailable', title: 'Service Unavailable' };
 
 /**
  * A 5xx that no more specific type covers. Behind a Lambda proxy integration that is a Lambda
@@ -99,7 +107,7 @@ export const GATEWAY_PROBLEMS: { readonly [T in GatewayResponseType]: GatewayPro
   INTEGRATION_FAILURE: { status: 502, slug: 'bad-gateway', title: 'Bad Gateway' },
   INTEGRATION_TIMEOUT: { status: 504, slug: 'gateway-timeout', title: 'Gateway Timeout' },
   AUTHORIZER_FAILURE: INTERNAL,
-  AUTHORIZER_CONFIGURATION_ERROR: INTERNAL,
+  AUTHORIZER_CONFIGURATION_ERROR: AUTHORIZER_UNAVAILABLE,
   EXPIRED_TOKEN: FORBIDDEN,
   INVALID_SIGNATURE: FORBIDDEN,
   INVALID_API_KEY: FORBIDDEN,

@@ -1,3 +1,4 @@
+import { RESPONSE_RESERVE_MS } from '@sm/deadline';
 import { InfraConfigError } from './errors';
 
 /**
@@ -33,6 +34,21 @@ export interface FunctionLimits {
    * @default 0 (off)
    */
   readonly provisionedConcurrency?: number;
+  /**
+   * How long one invocation may spend waiting on its dependencies (DynamoDB, other services), in
+   * ms: its budget, `SM_DEADLINE_MS` in the function's environment (`@sm/deadline`). Every call's
+   * deadline is what is left of it; past it the function answers 503 + `Retry-After`. With
+   * {@link overheadMs} it bounds the function's duration whatever its dependencies do, so the
+   * capacity check can prove `stage rate × (deadlineMs + overheadMs) ≤ reserved × headroom`:
+   * a slow store then never needs more concurrency than is reserved (no Lambda throttle, no 500).
+   */
+  readonly deadlineMs: number;
+  /**
+   * The most time one invocation spends outside its waits, in ms: parsing, validating, hashing
+   * (scrypt in sign-up and sign-in), answering. Not enforced (CPU work cannot be cut short); the
+   * declared bound the worst-case capacity check adds to {@link deadlineMs}.
+   */
+  readonly overheadMs: number;
 }
 
 /** The throttle of the API stage: every method gets its own token bucket with these limits. */
@@ -77,7 +93,7 @@ function check(condition: boolean, where: string, message: string): void {
  *   service: 'location',
  *   stage: { rateLimit: 100, burstLimit: 200 },
  *   headroom: 0.8,
- *   functions: { 'get-location': { reservedConcurrency: 20, memoryMb: 512, timeoutSeconds: 6, assumedP99Ms: 100 } },
+ *   functions: { 'get-location': { reservedConcurrency: 20, memoryMb: 512, timeoutSeconds: 6, assumedP99Ms: 100, deadlineMs: 800, overheadMs: 100 } },
  * });
  */
 export function defineServiceLimits<const FunctionName extends string>(limits: ServiceLimits<FunctionName>): ServiceLimits<FunctionName> {
@@ -113,6 +129,20 @@ export function defineServiceLimits<const FunctionName extends string>(limits: S
       Number.isFinite(fn.assumedP99Ms) && fn.assumedP99Ms > 0 && fn.assumedP99Ms <= fn.timeoutSeconds * 1000,
       where,
       `assumedP99Ms must be positive and at most the timeout (${fn.timeoutSeconds * 1000} ms), got ${fn.assumedP99Ms}`,
+    );
+    check(isWhole(fn.deadlineMs) && fn.deadlineMs >= 1, where, `deadlineMs must be a whole number of ms ≥ 1, got ${fn.deadlineMs}`);
+    check(isWhole(fn.overheadMs) && fn.overheadMs >= 0, where, `overheadMs must be a whole number of ms ≥ 0, got ${fn.overheadMs}`);
+    // The worst case must end in an answer (a 503 at worst), not in a Lambda timeout (a 502/504):
+    // the budget, the work around it and the time to answer all fit in the timeout.
+    check(
+      fn.deadlineMs + fn.overheadMs + RESPONSE_RESERVE_MS <= fn.timeoutSeconds * 1000,
+      where,
+      `deadlineMs ${fn.deadlineMs} + overheadMs ${fn.overheadMs} + ${RESPONSE_RESERVE_MS} ms to answer must fit in the timeout (${fn.timeoutSeconds * 1000} ms)`,
+    );
+    check(
+      fn.assumedP99Ms <= fn.deadlineMs + fn.overheadMs,
+      where,
+      `assumedP99Ms ${fn.assumedP99Ms} cannot exceed the worst case deadlineMs + overheadMs = ${fn.deadlineMs + fn.overheadMs}`,
     );
   }
   return limits;

@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { NOTES_BUNDLES, testApp } from './__fixtures__/notes-stack';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function';
 
-const limits = { reservedConcurrency: 7, memoryMb: 768, timeoutSeconds: 6, assumedP99Ms: 150 };
+const limits = { reservedConcurrency: 7, memoryMb: 768, timeoutSeconds: 6, assumedP99Ms: 150, deadlineMs: 900, overheadMs: 100 };
 
 function synth(bundleDir: string, entries: string[], outdir?: string) {
   const app = testApp(outdir ? { outdir } : {});
@@ -46,6 +46,7 @@ describe('ServiceFunction', () => {
           POWERTOOLS_LOG_LEVEL: 'INFO',
           POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
           NODE_OPTIONS: '--enable-source-maps',
+          SM_DEADLINE_MS: '900',
         },
       },
     });
@@ -141,6 +142,7 @@ describe('ServiceFunction', () => {
 
     it('when the environment tries to replace a variable the construct owns', () => {
       expect(attempt({ environment: { NODE_OPTIONS: '--inspect' } })).toThrow(/NODE_OPTIONS is set by ServiceFunction/);
+      expect(attempt({ environment: { SM_DEADLINE_MS: '10000' } })).toThrow(/SM_DEADLINE_MS is set by ServiceFunction/);
     });
 
     it('when a stack tries to record handler results in X-Ray again', () => {

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TRACER_BUNDLE_FILE } from '@sm/observability';
 import { InfraConfigError } from './errors';
+import { DEADLINE_ENVIRONMENT_VARIABLE } from '@sm/deadline';
 import { defineServiceLimits, type FunctionLimits } from './limits';
 import { workspaceRoot } from './workspace';
 
@@ -81,6 +82,7 @@ export const RESERVED_ENVIRONMENT = [
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
   'NODE_OPTIONS',
+  DEADLINE_ENVIRONMENT_VARIABLE,
 ] as const;
 
 /**
@@ -212,6 +214,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         // Results carry credentials and personal data: never into traces (see RESERVED_ENVIRONMENT).
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         NODE_OPTIONS: '--enable-source-maps',
+        // The invocation's budget for waiting on dependencies (@sm/deadline), from the limits:
+        // the capacity check reads it from here to prove the worst case.
+        [DEADLINE_ENVIRONMENT_VARIABLE]: String(props.limits.deadlineMs),
       },
     });
 

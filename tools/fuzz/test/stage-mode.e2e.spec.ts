@@ -7,13 +7,12 @@
  * (or went to another API) fails the run instead of passing on the root origin. Kept small (one
  * contract, the examples phase): the full fuzzing is `npm run fuzz`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRuntime, type RunningRuntime } from '@sm/local-runtime';
 import { startAwsStandIn, STAND_IN_ACCESS_KEY_ID, type AwsStandIn } from '@sm/stage-target';
-import { startRecordingProxy, type RecordingProxy } from '@sm/testing';
+import { runProcess, startRecordingProxy, type ProcessRun, type RecordingProxy } from '@sm/testing';
 
 jest.setTimeout(240_000);
 
@@ -58,34 +57,26 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-function fuzz(args: string[]): Promise<{ code: number | null; output: string }> {
+/** Runs `npm run fuzz` as a user would, with the AWS SDK pointed at the stand-in. */
+function fuzz(args: string[]): Promise<ProcessRun> {
+  // An empty AWS configuration: nothing of the user's own profiles or credentials takes part.
   const empty = mkdtempSync(join(tmpdir(), 'fuzz-e2e-'));
-  return new Promise((resolveRun) => {
-    const child = spawn(
-      join(workspaceRoot, 'node_modules/.bin/tsx'),
-      ['--tsconfig', 'tools/fuzz/tsconfig.json', 'tools/fuzz/src/cli.ts', ...args],
-      {
-        cwd: workspaceRoot,
-        env: {
-          ...process.env,
-          ...aws.env,
-          AWS_CONFIG_FILE: join(empty, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PROFILE: '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  return runProcess(
+    join(workspaceRoot, 'node_modules/.bin/tsx'),
+    ['--tsconfig', 'tools/fuzz/tsconfig.json', 'tools/fuzz/src/cli.ts', ...args],
+    {
+      cwd: workspaceRoot,
+      env: {
+        ...process.env,
+        ...aws.env,
+        AWS_CONFIG_FILE: join(empty, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_PROFILE: '',
       },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, output });
-    });
-  });
+      timeoutMs: 200_000,
+    },
+  );
 }
 
 it("fuzzes a stage found through its stacks' outputs, each request at its own API's base URL", async () => {
@@ -135,7 +126,9 @@ it("fuzzes a stage found through its stacks' outputs, each request at its own AP
   // schemathesis' requests (its capability probe included) all under the location API's base URL.
   const fuzzed = proxy.seen.slice(4);
   for (const entry of fuzzed) expect(entry).toMatch(new RegExp(`^[A-Z]+ ${at('location')}/`));
-  expect(fuzzed.filter((entry) => new RegExp(`^(GET|PUT) ${at('location')}/loc/`).test(entry)).length).toBeGreaterThan(3);
+  expect(
+    fuzzed.filter((entry) => new RegExp(`^(GET|PUT) ${at('location')}/loc/`).test(entry)).length,
+  ).toBeGreaterThan(3);
 
   // schemathesis' own report: every check passed for every location operation.
   const report = readFileSync(join(reportDir, 'location', 'junit.xml'), 'utf8');

@@ -17,6 +17,7 @@ import { consoleProgress } from './build/progress';
 import { previousAssemblyDir } from './build/previous-assembly';
 import { findContractSpecs } from './docs/docs';
 import { assertSupportedNode } from './node-requirements';
+import { describeFaultSpec, parseFaultSpec, type FaultSpec } from './dynamodb/fault-spec';
 import { startRuntime, type RunningRuntime } from './runtime';
 import { DevLoop } from './watch/dev-loop';
 
@@ -38,6 +39,11 @@ const USAGE = `Usage: npm start -- [options]
   --no-dynamodb-proxy  functions talk to dynalite directly (no DynamoDB metrics); to measure the proxy's cost
   --no-waf             do not apply the stages' AWS WAF rate-based rules (per source IP); for a fuzzer or load
                        generator that must reach the functions from one address
+  --faults SPEC      make the store slow, throttling, failing or away (off by default), e.g.
+                    latency=200ms,throttle=5%,error=1%  or  outage=30s+5s,tables=Locations
+                    terms: latency=MS|MIN-MAXms, throttle=P%, capacity=P%, error=P%, reset=P%,
+                    outage=START+DURATION, outage-as=error|reset|throttle, tables=A|B, ops=X|Y, seed=N
+                    (README, "Store faults")
   --canary FN[=PERCENT]  replay a deployment of function FN (bundle name, e.g. get-location): the previous
                     build serves as version 1, this one as version 2, and FN's live alias shifts to it as
                     its CodeDeploy deployment group says (or PERCENT % for the group's first interval, then
@@ -61,6 +67,7 @@ interface CliOptions {
   metrics: boolean;
   dynamoProxy: boolean;
   webAcl: boolean;
+  faults?: FaultSpec;
   canary?: { function: string; percent?: number };
   previousAssemblyDir?: string;
 }
@@ -83,6 +90,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
       'no-metrics': { type: 'boolean', default: false },
       'no-dynamodb-proxy': { type: 'boolean', default: false },
       'no-waf': { type: 'boolean', default: false },
+      faults: { type: 'string' },
       canary: { type: 'string' },
       'previous-assembly': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -112,6 +120,15 @@ function parseCli(argv: string[]): CliOptions | undefined {
     }
     canary = { function: name, percent };
   }
+  let faults: FaultSpec | undefined;
+  if (values.faults !== undefined) {
+    try {
+      faults = parseFaultSpec(values.faults);
+    } catch (error) {
+      throw new Error(`--faults: ${(error as Error).message}`);
+    }
+    if (values['no-dynamodb-proxy']) throw new Error('--faults acts through the DynamoDB proxy: drop --no-dynamodb-proxy');
+  }
   if (values['previous-assembly'] !== undefined && !canary)
     throw new Error('--previous-assembly goes with --canary');
   return {
@@ -130,6 +147,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     metrics: !values['no-metrics'],
     dynamoProxy: !values['no-dynamodb-proxy'],
     webAcl: !values['no-waf'],
+    faults,
   };
 }
 
@@ -185,6 +203,7 @@ function banner(
           `  alarms      ${runtime.origin}/_local/alarms  (${runtime.system.monitoring.alarms.length}${runtime.alarms.timeScale === 1 ? '' : `, periods ×${runtime.alarms.timeScale}`})`,
         ]
       : []),
+    ...(runtime.faults?.spec ? [`  faults      ${describeFaultSpec(runtime.faults.spec)}`] : []),
     ...(runtime.canary
       ? [
           `  canary      ${runtime.canary.plan.label}: version ${runtime.canary.plan.oldVersion} (previous build) → ${runtime.canary.plan.newVersion} (this build) on alias ${runtime.canary.plan.alias}; the verdict follows on the console`,
@@ -259,6 +278,7 @@ async function main(): Promise<void> {
     metrics: options.metrics,
     dynamoProxy: options.dynamoProxy,
     webAcl: options.webAcl,
+    faults: options.faults,
     canary:
       options.canary && previous ? { ...options.canary, previousAssemblyDir: previous } : undefined,
     stateDir: workspaceRoot,

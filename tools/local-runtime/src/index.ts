@@ -33,4 +33,6 @@ export * from './alarms';
 export * from './dashboards';
 export * from './deployments';
 export { startDynamoProxy, type DynamoProxy, type DynamoProxyOptions } from './dynamodb/proxy';
+export { createFaultInjector, type FaultCounts, type FaultInjector, type FaultInjectorOptions } from './dynamodb/fault-injector';
+export { describeFaultSpec, FaultSpecError, injectsFaults, parseFaultSpec, type FaultSpec, type InjectedFailure } from './dynamodb/fault-spec';
 export { replyJson, errorType, type DynamoCall, type DynamoProxyLayer, type DynamoReply } from './dynamodb/proxy-types';

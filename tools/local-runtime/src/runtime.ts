@@ -9,6 +9,8 @@ import { createConsoleHandler, LOCAL_CONSOLE_PATH } from './dashboards';
 import { createDocsHandler, DOCS_PATH, type DocsSpec } from './docs/docs';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { startDynamoProxy, type DynamoProxy } from './dynamodb/proxy';
+import { createFaultInjector, type FaultInjector } from './dynamodb/fault-injector';
+import type { FaultSpec } from './dynamodb/fault-spec';
 import { Gateway } from './gateway/gateway';
 import { CanaryReplay, planCanary, runLifecycleHook, startDeployApis, type CanaryOptions, type CanarySetup, type DeployApis } from './deployments';
 import { createAliasRouter, createLambdaService, defaultLabel, type AliasRouter, type FunctionSpec, type LambdaService } from './lambda';
@@ -71,6 +73,12 @@ export interface RuntimeOptions {
    * the per-IP rules exist to stop. @default true
    */
   webAcl?: boolean;
+  /**
+   * Store faults to inject from the start (`--faults`, `parseFaultSpec`): latency, throttling,
+   * errors, resets, an outage window, through the DynamoDB proxy's fault layer. Change them while
+   * running with `RunningRuntime.faults.set`. Needs the proxy. @default none
+   */
+  faults?: FaultSpec;
   /** Alarm transitions and monitoring warnings. @default console.error (transitions even when quiet) */
   monitorLog?: (line: string) => void;
   /**
@@ -143,6 +151,11 @@ export interface RunningRuntime {
   alarms: AlarmService | undefined;
   /** What functions call as DynamoDB: the proxy in front of dynalite (add layers with `use`); undefined with `dynamoProxy: false`. */
   dynamoProxy: DynamoProxy | undefined;
+  /**
+   * The proxy's fault layer (inside the metrics layer, so metrics see what functions see): injects
+   * nothing until given a spec (`options.faults` or `set`). Undefined with `dynamoProxy: false`.
+   */
+  faults: FaultInjector | undefined;
   /** The SSM stand-in serving the assembly's parameters (functions get it as `AWS_ENDPOINT_URL_SSM`). */
   ssm: SsmStandIn;
   /**
@@ -198,6 +211,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
 
   let dynamo: LocalDynamo | undefined;
   let proxy: DynamoProxy | undefined;
+  let faults: FaultInjector | undefined;
   let logSink: LogSink | undefined;
   let lambda: LambdaService | undefined;
   let store: MetricStore | undefined;
@@ -255,6 +269,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       });
       proxy?.use(dynamoMetricsLayer(store, system.tables));
     }
+    // Inside the metrics layer: CloudWatch's DynamoDB metrics count the injected faults.
+    if (options.faults && !proxy) throw new Error('store faults need the DynamoDB proxy (drop dynamoProxy: false / --no-dynamodb-proxy)');
+    faults = proxy ? createFaultInjector(options.faults) : undefined;
+    if (faults) proxy?.use(faults);
     const sink = createLogSink({ logsDir, quiet: options.quiet });
     logSink = store ? observeLogs(sink, store, system.monitoring.metricFilters, (line) => monitorLog(`warning: ${line}`)) : sink;
     const service = createLambdaService({
@@ -391,6 +409,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       metrics,
       alarms,
       dynamoProxy: dbProxy,
+      faults,
       ssm: parameters,
       reload,
       updateFunctionCode,

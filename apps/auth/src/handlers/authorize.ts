@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { withInvocationDeadline } from '@sm/deadline';
 import { withObservability } from '@sm/observability';
 import { createAuthorizeToken } from '../domain/authorize-token';
 import { DynamoTokenStore } from '../repository/dynamo-token-store';
@@ -17,11 +18,14 @@ const UNAUTHORIZED = 'Unauthorized';
  * `Error('Unauthorized')`, which API Gateway answers with 401. A failure to decide (DynamoDB
  * unreachable, …) fails closed with any other error: API Gateway then answers 500 (gateway
  * response AUTHORIZER_CONFIGURATION_ERROR), caches nothing, and the client may retry; answering
- * 401 instead would tell clients with a valid token to throw it away. The token is never logged.
+ * 401 instead would tell clients with a valid token to throw it away. The gateway response for
+ * AUTHORIZER_CONFIGURATION_ERROR is a 503 problem with `Retry-After` (`@sm/infra`). The token
+ * store's calls end by the invocation's deadline (`SM_DEADLINE_MS`, `@sm/deadline`): a slow store
+ * fails closed in time, never holding the authorizer to its timeout. The token is never logged.
  */
 export const handler = withObservability(
   observability,
-  async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  withInvocationDeadline(async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const { logger, countMetric } = observability;
     let decision;
     try {
@@ -38,7 +42,7 @@ export const handler = withObservability(
     const result = allowWholeApi(decision, event.methodArn);
     logger.info('Token allowed', { decision: 'allow', userId: decision.userId, expiresAt: decision.expiresAt });
     return result;
-  },
+  }),
 );
 
 // Name and message only: an SDK error's metadata is safe, but nothing token-derived goes to logs.

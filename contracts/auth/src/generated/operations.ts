@@ -53,6 +53,7 @@ export const operationManifest = {
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
   createToken: {
@@ -76,6 +77,7 @@ export const operationManifest = {
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
   revokeCurrentToken: {
@@ -91,6 +93,7 @@ export const operationManifest = {
       '401': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
 } as const satisfies Record<string, OperationManifestEntry>;

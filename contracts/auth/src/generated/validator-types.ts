@@ -47,6 +47,7 @@ export type Validators = {
       readonly '415': ValidateFunction<operations['createUser']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['createUser']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['createUser']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['createUser']['responses']['503']['content']['application/problem+json']>;
     };
   };
   readonly createToken: {
@@ -60,6 +61,7 @@ export type Validators = {
       readonly '415': ValidateFunction<operations['createToken']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['createToken']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['createToken']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['createToken']['responses']['503']['content']['application/problem+json']>;
     };
   };
   readonly revokeCurrentToken: {
@@ -68,6 +70,7 @@ export type Validators = {
       readonly '401': ValidateFunction<operations['revokeCurrentToken']['responses']['401']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['revokeCurrentToken']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['revokeCurrentToken']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['revokeCurrentToken']['responses']['503']['content']['application/problem+json']>;
     };
   };
 };

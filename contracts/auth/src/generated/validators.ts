@@ -1310,8 +1310,19 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
   validate49.errors = vErrors;
   return errors === 0;
 }
-var createTokenBody = validate51;
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var createUserResponse503 = validate51;
+function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate51.errors = vErrors;
+  return errors === 0;
+}
+var createTokenBody = validate53;
+function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -1390,24 +1401,24 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate52.errors = vErrors;
+  validate54.errors = vErrors;
   return errors === 0;
 }
-function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
-  if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+  if (!validate54(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
     errors = vErrors.length;
   }
-  validate51.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse201 = validate55;
-var schema25 = { "type": "object", "required": ["token", "tokenType", "expiresAt", "userId"], "additionalProperties": false, "properties": { "token": { "type": "string", "description": "32 random bytes, base64url without padding.", "pattern": "^[A-Za-z0-9_-]{43}$", "minLength": 43, "maxLength": 43, "example": "8yYc1mYfF3k1o6aQb5n2xv0lq9r7s4t3u2w1z0a9b8c" }, "tokenType": { "type": "string", "enum": ["Bearer"] }, "expiresAt": { "$ref": "https://contracts.sm.internal/components/schemas/Timestamp.json" }, "userId": { "$ref": "https://contracts.sm.internal/components/schemas/UserId.json" } } };
+var createTokenResponse201 = validate57;
+var schema26 = { "type": "object", "required": ["token", "tokenType", "expiresAt", "userId"], "additionalProperties": false, "properties": { "token": { "type": "string", "description": "32 random bytes, base64url without padding.", "pattern": "^[A-Za-z0-9_-]{43}$", "minLength": 43, "maxLength": 43, "example": "8yYc1mYfF3k1o6aQb5n2xv0lq9r7s4t3u2w1z0a9b8c" }, "tokenType": { "type": "string", "enum": ["Bearer"] }, "expiresAt": { "$ref": "https://contracts.sm.internal/components/schemas/Timestamp.json" }, "userId": { "$ref": "https://contracts.sm.internal/components/schemas/UserId.json" } } };
 var pattern3 = /* @__PURE__ */ new RegExp("^[A-Za-z0-9_-]{43}$", "u");
 var formats0 = /* @__PURE__ */ (() => require_formats().fullFormats["date-time"])();
-function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (typeof data === "string") {
@@ -1438,10 +1449,10 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate57.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate58(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -1544,7 +1555,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "Bearer")) {
-        const err10 = { instancePath: instancePath + "/tokenType", schemaPath: "#/properties/tokenType/enum", keyword: "enum", params: { allowedValues: schema25.properties.tokenType.enum }, message: "must be equal to one of the allowed values" };
+        const err10 = { instancePath: instancePath + "/tokenType", schemaPath: "#/properties/tokenType/enum", keyword: "enum", params: { allowedValues: schema26.properties.tokenType.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -1554,8 +1565,8 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.expiresAt !== void 0) {
-      if (!validate57(data.expiresAt, { instancePath: instancePath + "/expiresAt", parentData: data, parentDataProperty: "expiresAt", rootData })) {
-        vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+      if (!validate59(data.expiresAt, { instancePath: instancePath + "/expiresAt", parentData: data, parentDataProperty: "expiresAt", rootData })) {
+        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
         errors = vErrors.length;
       }
     }
@@ -1574,42 +1585,31 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate56.errors = vErrors;
+  validate58.errors = vErrors;
   return errors === 0;
 }
-function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
-  if (!validate56(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+  if (!validate58(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
     errors = vErrors.length;
   }
-  validate55.errors = vErrors;
+  validate57.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse400 = validate61;
-function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var createTokenResponse400 = validate63;
+function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!validate36(data, { instancePath, parentData, parentDataProperty, rootData })) {
     vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
     errors = vErrors.length;
   }
-  validate61.errors = vErrors;
-  return errors === 0;
-}
-var createTokenResponse401 = validate63;
-function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-    errors = vErrors.length;
-  }
   validate63.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse413 = validate65;
+var createTokenResponse401 = validate65;
 function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1620,7 +1620,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
   validate65.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse415 = validate67;
+var createTokenResponse413 = validate67;
 function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1631,7 +1631,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
   validate67.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse429 = validate69;
+var createTokenResponse415 = validate69;
 function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1642,7 +1642,7 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
   validate69.errors = vErrors;
   return errors === 0;
 }
-var createTokenResponse500 = validate71;
+var createTokenResponse429 = validate71;
 function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1653,7 +1653,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
   validate71.errors = vErrors;
   return errors === 0;
 }
-var revokeCurrentTokenResponse401 = validate73;
+var createTokenResponse500 = validate73;
 function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1664,7 +1664,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   validate73.errors = vErrors;
   return errors === 0;
 }
-var revokeCurrentTokenResponse429 = validate75;
+var createTokenResponse503 = validate75;
 function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1675,7 +1675,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
   validate75.errors = vErrors;
   return errors === 0;
 }
-var revokeCurrentTokenResponse500 = validate77;
+var revokeCurrentTokenResponse401 = validate77;
 function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1686,11 +1686,44 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
   validate77.errors = vErrors;
   return errors === 0;
 }
+var revokeCurrentTokenResponse429 = validate79;
+function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate79.errors = vErrors;
+  return errors === 0;
+}
+var revokeCurrentTokenResponse500 = validate81;
+function validate81(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate81.errors = vErrors;
+  return errors === 0;
+}
+var revokeCurrentTokenResponse503 = validate83;
+function validate83(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
+  validate83.errors = vErrors;
+  return errors === 0;
+}
 
 // virtual:entry
-var createUser$untyped = { parameters: createUserParameters, body: createUserBody, responses: { "201": createUserResponse201, "400": createUserResponse400, "409": createUserResponse409, "413": createUserResponse413, "415": createUserResponse415, "429": createUserResponse429, "500": createUserResponse500 } };
-var createToken$untyped = { parameters: createTokenParameters, body: createTokenBody, responses: { "201": createTokenResponse201, "400": createTokenResponse400, "401": createTokenResponse401, "413": createTokenResponse413, "415": createTokenResponse415, "429": createTokenResponse429, "500": createTokenResponse500 } };
-var revokeCurrentToken$untyped = { parameters: revokeCurrentTokenParameters, responses: { "401": revokeCurrentTokenResponse401, "429": revokeCurrentTokenResponse429, "500": revokeCurrentTokenResponse500 } };
+var createUser$untyped = { parameters: createUserParameters, body: createUserBody, responses: { "201": createUserResponse201, "400": createUserResponse400, "409": createUserResponse409, "413": createUserResponse413, "415": createUserResponse415, "429": createUserResponse429, "500": createUserResponse500, "503": createUserResponse503 } };
+var createToken$untyped = { parameters: createTokenParameters, body: createTokenBody, responses: { "201": createTokenResponse201, "400": createTokenResponse400, "401": createTokenResponse401, "413": createTokenResponse413, "415": createTokenResponse415, "429": createTokenResponse429, "500": createTokenResponse500, "503": createTokenResponse503 } };
+var revokeCurrentToken$untyped = { parameters: revokeCurrentTokenParameters, responses: { "401": revokeCurrentTokenResponse401, "429": revokeCurrentTokenResponse429, "500": revokeCurrentTokenResponse500, "503": revokeCurrentTokenResponse503 } };
 
 export const createUserValidators: Validators['createUser'] = createUser$untyped;
 export const createTokenValidators: Validators['createToken'] = createToken$untyped;

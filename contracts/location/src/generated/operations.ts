@@ -54,6 +54,7 @@ export const operationManifest = {
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
   getLocation: {
@@ -72,6 +73,7 @@ export const operationManifest = {
       '404': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
   listLocationHistory: {
@@ -93,6 +95,7 @@ export const operationManifest = {
       '403': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
 } as const satisfies Record<string, OperationManifestEntry>;

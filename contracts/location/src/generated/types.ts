@@ -231,6 +231,27 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A dependency (the service's database, another service) is throttling, failing or did not answer within the request's deadline, so nothing was decided. Safe to retry after `Retry-After` seconds, with exponential backoff when it repeats. A write that got this answer may or may not have been stored: read before retrying a conditional write. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying (a floor; back off further on repeats). */
+                "Retry-After": number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:problem-type:service-unavailable",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "detail": "The service is temporarily unavailable; retry later.",
+                 *       "instance": "/loc/3f1c2a9e-5b7d-4e2f-9a61-0c8d4b2e7f10",
+                 *       "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description API Gateway throttled the request (stage rate or burst limit). Back off and retry. */
         Throttled: {
             headers: {
@@ -356,6 +377,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["Throttled"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     putLocation: {
@@ -399,6 +421,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listLocationHistory: {
@@ -452,6 +475,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["Throttled"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -48,6 +48,7 @@ export type Validators = {
       readonly '415': ValidateFunction<operations['putLocation']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['putLocation']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['putLocation']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['putLocation']['responses']['503']['content']['application/problem+json']>;
     };
   };
   readonly getLocation: {
@@ -60,6 +61,7 @@ export type Validators = {
       readonly '404': ValidateFunction<operations['getLocation']['responses']['404']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['getLocation']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['getLocation']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['getLocation']['responses']['503']['content']['application/problem+json']>;
     };
   };
   readonly listLocationHistory: {
@@ -71,6 +73,7 @@ export type Validators = {
       readonly '403': ValidateFunction<operations['listLocationHistory']['responses']['403']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['listLocationHistory']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['listLocationHistory']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['listLocationHistory']['responses']['503']['content']['application/problem+json']>;
     };
   };
 };

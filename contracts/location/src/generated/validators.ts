@@ -1666,40 +1666,40 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
   validate56.errors = vErrors;
   return errors === 0;
 }
-var getLocationResponse200 = validate58;
+var putLocationResponse503 = validate58;
 function validate58(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-    errors = vErrors.length;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
-}
-var getLocationResponse400 = validate60;
-function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-    errors = vErrors.length;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-var getLocationResponse401 = validate62;
-function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
     vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
     errors = vErrors.length;
   }
+  validate58.errors = vErrors;
+  return errors === 0;
+}
+var getLocationResponse200 = validate60;
+function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+    errors = vErrors.length;
+  }
+  validate60.errors = vErrors;
+  return errors === 0;
+}
+var getLocationResponse400 = validate62;
+function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+    errors = vErrors.length;
+  }
   validate62.errors = vErrors;
   return errors === 0;
 }
-var getLocationResponse403 = validate64;
+var getLocationResponse401 = validate64;
 function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1710,7 +1710,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
   validate64.errors = vErrors;
   return errors === 0;
 }
-var getLocationResponse404 = validate66;
+var getLocationResponse403 = validate66;
 function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1721,7 +1721,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
   validate66.errors = vErrors;
   return errors === 0;
 }
-var getLocationResponse429 = validate68;
+var getLocationResponse404 = validate68;
 function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1732,7 +1732,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
   validate68.errors = vErrors;
   return errors === 0;
 }
-var getLocationResponse500 = validate70;
+var getLocationResponse429 = validate70;
 function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1743,9 +1743,31 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
   validate70.errors = vErrors;
   return errors === 0;
 }
-var listLocationHistoryResponse200 = validate72;
+var getLocationResponse500 = validate72;
+function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+    errors = vErrors.length;
+  }
+  validate72.errors = vErrors;
+  return errors === 0;
+}
+var getLocationResponse503 = validate74;
+function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+    errors = vErrors.length;
+  }
+  validate74.errors = vErrors;
+  return errors === 0;
+}
+var listLocationHistoryResponse200 = validate76;
 var pattern1 = /* @__PURE__ */ new RegExp("^[A-Za-z0-9_-]+$", "u");
-function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -1857,53 +1879,31 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate73.errors = vErrors;
+  validate77.errors = vErrors;
   return errors === 0;
 }
-function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate76(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
-  if (!validate73(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+  if (!validate77(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
     errors = vErrors.length;
   }
-  validate72.errors = vErrors;
+  validate76.errors = vErrors;
   return errors === 0;
 }
-var listLocationHistoryResponse400 = validate76;
-function validate76(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listLocationHistoryResponse400 = validate80;
+function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!validate41(data, { instancePath, parentData, parentDataProperty, rootData })) {
     vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
     errors = vErrors.length;
   }
-  validate76.errors = vErrors;
-  return errors === 0;
-}
-var listLocationHistoryResponse401 = validate78;
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-    errors = vErrors.length;
-  }
-  validate78.errors = vErrors;
-  return errors === 0;
-}
-var listLocationHistoryResponse403 = validate80;
-function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-    errors = vErrors.length;
-  }
   validate80.errors = vErrors;
   return errors === 0;
 }
-var listLocationHistoryResponse429 = validate82;
+var listLocationHistoryResponse401 = validate82;
 function validate82(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1914,7 +1914,7 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
   validate82.errors = vErrors;
   return errors === 0;
 }
-var listLocationHistoryResponse500 = validate84;
+var listLocationHistoryResponse403 = validate84;
 function validate84(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1925,11 +1925,44 @@ function validate84(data, { instancePath = "", parentData, parentDataProperty, r
   validate84.errors = vErrors;
   return errors === 0;
 }
+var listLocationHistoryResponse429 = validate86;
+function validate86(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+    errors = vErrors.length;
+  }
+  validate86.errors = vErrors;
+  return errors === 0;
+}
+var listLocationHistoryResponse500 = validate88;
+function validate88(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+    errors = vErrors.length;
+  }
+  validate88.errors = vErrors;
+  return errors === 0;
+}
+var listLocationHistoryResponse503 = validate90;
+function validate90(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate46(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+    errors = vErrors.length;
+  }
+  validate90.errors = vErrors;
+  return errors === 0;
+}
 
 // virtual:entry
-var putLocation$untyped = { parameters: putLocationParameters, body: putLocationBody, responses: { "200": putLocationResponse200, "400": putLocationResponse400, "401": putLocationResponse401, "403": putLocationResponse403, "413": putLocationResponse413, "415": putLocationResponse415, "429": putLocationResponse429, "500": putLocationResponse500 } };
-var getLocation$untyped = { parameters: getLocationParameters, responses: { "200": getLocationResponse200, "400": getLocationResponse400, "401": getLocationResponse401, "403": getLocationResponse403, "404": getLocationResponse404, "429": getLocationResponse429, "500": getLocationResponse500 } };
-var listLocationHistory$untyped = { parameters: listLocationHistoryParameters, responses: { "200": listLocationHistoryResponse200, "400": listLocationHistoryResponse400, "401": listLocationHistoryResponse401, "403": listLocationHistoryResponse403, "429": listLocationHistoryResponse429, "500": listLocationHistoryResponse500 } };
+var putLocation$untyped = { parameters: putLocationParameters, body: putLocationBody, responses: { "200": putLocationResponse200, "400": putLocationResponse400, "401": putLocationResponse401, "403": putLocationResponse403, "413": putLocationResponse413, "415": putLocationResponse415, "429": putLocationResponse429, "500": putLocationResponse500, "503": putLocationResponse503 } };
+var getLocation$untyped = { parameters: getLocationParameters, responses: { "200": getLocationResponse200, "400": getLocationResponse400, "401": getLocationResponse401, "403": getLocationResponse403, "404": getLocationResponse404, "429": getLocationResponse429, "500": getLocationResponse500, "503": getLocationResponse503 } };
+var listLocationHistory$untyped = { parameters: listLocationHistoryParameters, responses: { "200": listLocationHistoryResponse200, "400": listLocationHistoryResponse400, "401": listLocationHistoryResponse401, "403": listLocationHistoryResponse403, "429": listLocationHistoryResponse429, "500": listLocationHistoryResponse500, "503": listLocationHistoryResponse503 } };
 
 export const putLocationValidators: Validators['putLocation'] = putLocation$untyped;
 export const getLocationValidators: Validators['getLocation'] = getLocation$untyped;

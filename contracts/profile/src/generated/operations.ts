@@ -48,6 +48,7 @@ export const operationManifest = {
       '404': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
   putProfile: {
@@ -77,6 +78,7 @@ export const operationManifest = {
       '415': 'application/problem+json',
       '429': 'application/problem+json',
       '500': 'application/problem+json',
+      '503': 'application/problem+json',
     },
   },
 } as const satisfies Record<string, OperationManifestEntry>;

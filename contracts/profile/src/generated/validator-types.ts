@@ -46,6 +46,7 @@ export type Validators = {
       readonly '404': ValidateFunction<operations['getProfile']['responses']['404']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['getProfile']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['getProfile']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['getProfile']['responses']['503']['content']['application/problem+json']>;
     };
   };
   readonly putProfile: {
@@ -62,6 +63,7 @@ export type Validators = {
       readonly '415': ValidateFunction<operations['putProfile']['responses']['415']['content']['application/problem+json']>;
       readonly '429': ValidateFunction<operations['putProfile']['responses']['429']['content']['application/problem+json']>;
       readonly '500': ValidateFunction<operations['putProfile']['responses']['500']['content']['application/problem+json']>;
+      readonly '503': ValidateFunction<operations['putProfile']['responses']['503']['content']['application/problem+json']>;
     };
   };
 };

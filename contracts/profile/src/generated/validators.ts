@@ -1559,8 +1559,19 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
   validate55.errors = vErrors;
   return errors === 0;
 }
-var putProfileBody = validate57;
-function validate58(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getProfileResponse503 = validate57;
+function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate47(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+    errors = vErrors.length;
+  }
+  validate57.errors = vErrors;
+  return errors === 0;
+}
+var putProfileBody = validate59;
+function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -1605,31 +1616,20 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate58.errors = vErrors;
+  validate60.errors = vErrors;
   return errors === 0;
 }
-function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
-  if (!validate58(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+  if (!validate60(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
     errors = vErrors.length;
   }
-  validate57.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse200 = validate62;
-function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate222(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-    errors = vErrors.length;
-  }
-  validate62.errors = vErrors;
-  return errors === 0;
-}
-var putProfileResponse201 = validate64;
+var putProfileResponse200 = validate64;
 function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1640,29 +1640,29 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
   validate64.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse400 = validate66;
+var putProfileResponse201 = validate66;
 function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate222(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+    errors = vErrors.length;
+  }
+  validate66.errors = vErrors;
+  return errors === 0;
+}
+var putProfileResponse400 = validate68;
+function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!validate42(data, { instancePath, parentData, parentDataProperty, rootData })) {
     vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
     errors = vErrors.length;
   }
-  validate66.errors = vErrors;
-  return errors === 0;
-}
-var putProfileResponse401 = validate68;
-function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!validate47(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-    errors = vErrors.length;
-  }
   validate68.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse403 = validate70;
+var putProfileResponse401 = validate70;
 function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1673,7 +1673,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
   validate70.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse412 = validate72;
+var putProfileResponse403 = validate72;
 function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1684,7 +1684,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
   validate72.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse413 = validate74;
+var putProfileResponse412 = validate74;
 function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1695,7 +1695,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   validate74.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse415 = validate76;
+var putProfileResponse413 = validate76;
 function validate76(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1706,7 +1706,7 @@ function validate76(data, { instancePath = "", parentData, parentDataProperty, r
   validate76.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse429 = validate78;
+var putProfileResponse415 = validate78;
 function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1717,7 +1717,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
   validate78.errors = vErrors;
   return errors === 0;
 }
-var putProfileResponse500 = validate80;
+var putProfileResponse429 = validate80;
 function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1728,10 +1728,32 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
   validate80.errors = vErrors;
   return errors === 0;
 }
+var putProfileResponse500 = validate82;
+function validate82(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate47(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+    errors = vErrors.length;
+  }
+  validate82.errors = vErrors;
+  return errors === 0;
+}
+var putProfileResponse503 = validate84;
+function validate84(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate47(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+    errors = vErrors.length;
+  }
+  validate84.errors = vErrors;
+  return errors === 0;
+}
 
 // virtual:entry
-var getProfile$untyped = { parameters: getProfileParameters, responses: { "200": getProfileResponse200, "400": getProfileResponse400, "401": getProfileResponse401, "403": getProfileResponse403, "404": getProfileResponse404, "429": getProfileResponse429, "500": getProfileResponse500 } };
-var putProfile$untyped = { parameters: putProfileParameters, body: putProfileBody, responses: { "200": putProfileResponse200, "201": putProfileResponse201, "400": putProfileResponse400, "401": putProfileResponse401, "403": putProfileResponse403, "412": putProfileResponse412, "413": putProfileResponse413, "415": putProfileResponse415, "429": putProfileResponse429, "500": putProfileResponse500 } };
+var getProfile$untyped = { parameters: getProfileParameters, responses: { "200": getProfileResponse200, "400": getProfileResponse400, "401": getProfileResponse401, "403": getProfileResponse403, "404": getProfileResponse404, "429": getProfileResponse429, "500": getProfileResponse500, "503": getProfileResponse503 } };
+var putProfile$untyped = { parameters: putProfileParameters, body: putProfileBody, responses: { "200": putProfileResponse200, "201": putProfileResponse201, "400": putProfileResponse400, "401": putProfileResponse401, "403": putProfileResponse403, "412": putProfileResponse412, "413": putProfileResponse413, "415": putProfileResponse415, "429": putProfileResponse429, "500": putProfileResponse500, "503": putProfileResponse503 } };
 
 export const getProfileValidators: Validators['getProfile'] = getProfile$untyped;
 export const putProfileValidators: Validators['putProfile'] = putProfile$untyped;

@@ -29,11 +29,11 @@ export const notesLimits = defineServiceLimits({
   stage: { rateLimit: 10, burstLimit: 10 },
   headroom: 0.8,
   functions: {
-    'create-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
-    'get-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100 },
-    'put-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
-    'list-note-versions': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200 },
-    authorize: { reservedConcurrency: 80, memoryMb: 256, timeoutSeconds: 3, assumedP99Ms: 100 },
+    'create-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200, deadlineMs: 800, overheadMs: 100 },
+    'get-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 100, deadlineMs: 800, overheadMs: 100 },
+    'put-note': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200, deadlineMs: 800, overheadMs: 100 },
+    'list-note-versions': { reservedConcurrency: 15, memoryMb: 512, timeoutSeconds: 5, assumedP99Ms: 200, deadlineMs: 800, overheadMs: 100 },
+    authorize: { reservedConcurrency: 80, memoryMb: 256, timeoutSeconds: 3, assumedP99Ms: 100, deadlineMs: 800, overheadMs: 100 },
   },
 });
 

@@ -20,7 +20,51 @@ describe('checkCapacity', () => {
     console.log(formatCapacityReport(report));
     expect(report.violations).toEqual([]);
     expect(report.functions).toHaveLength(9);
-    expect(formatCapacityReport(report)).toMatch(/Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+640\s+yes/);
+    expect(formatCapacityReport(report)).toMatch(
+      /Owner\s+authorize\s+6\s+60\s+60\s+100\s+6\s+80×0.8=64\s+66\s+80\s+640\s+800\+100=900\s+54\s+71.1\s+yes/,
+    );
+  });
+
+  it('proves the worst case from the templates: rate × (SM_DEADLINE_MS + overhead) ≤ reserved × headroom', () => {
+    const report = checkCapacity({ stacks, limitsByStack });
+    const authorizer = report.functions.find((f) => f.stackName === 'Owner' && f.entry === 'authorize')!;
+    // 60/s × (800 + 100) ms = 54 ≤ 80 × 0.8 = 64, whatever the token store does.
+    expect(authorizer).toMatchObject({ deadlineMs: 800, overheadMs: 100, worstCaseMs: 900, worstCaseConcurrency: 54, worstCaseMaxRate: 71.1, worstCaseOk: true });
+    const getNote = report.functions.find((f) => f.stackName === 'Owner' && f.entry === 'get-note')!;
+    expect(getNote).toMatchObject({ worstCaseConcurrency: 9, worstCaseOk: true });
+  });
+
+  it('fails when a slow dependency could need more concurrency than is reserved, though the p99 form holds', () => {
+    const slow = {
+      ...notesLimits,
+      functions: { ...notesLimits.functions, 'create-note': { ...notesLimits.functions['create-note'], deadlineMs: 1200 } },
+    };
+    const report = checkCapacity({ stacks: synthesize(slow), limitsByStack: { Owner: slow, Consumer: slow } });
+    const createNote = report.functions.find((f) => f.stackName === 'Owner' && f.entry === 'create-note')!;
+    expect(createNote).toMatchObject({ steadyConcurrency: 2, worstCaseConcurrency: 13, worstCaseOk: false, ok: false });
+    expect(report.violations).toContain(
+      'Owner create-note: worst case rate 10/s × (deadline 1200 + overhead 100 ms) = 13 > reserved 15 × headroom 0.8 = 12: a slow dependency would make Lambda throttle (500s)',
+    );
+  });
+
+  it('fails when a template has no deadline, or one that is not the declared one', () => {
+    const edited = stacks.map(({ stackName, template }) => {
+      const copy = JSON.parse(JSON.stringify(template)) as typeof template;
+      for (const resource of Object.values(copy.Resources ?? {})) {
+        const variables = (resource.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+        if (!variables || !String(resource.Properties?.['Handler']).startsWith(stackName === 'Owner' ? 'get-note' : 'put-note')) continue;
+        if (stackName === 'Owner') delete variables['SM_DEADLINE_MS'];
+        else variables['SM_DEADLINE_MS'] = '5000';
+      }
+      return { stackName, template: copy };
+    });
+    const report = checkCapacity({ stacks: edited, limitsByStack });
+    expect([...report.violations].sort()).toEqual([
+      'Consumer put-note: deadline 5000 ms + overhead 100 ms exceeds the timeout 5 s: the worst case would be a Lambda timeout',
+      "Consumer put-note: template's SM_DEADLINE_MS is 5000 but limits.ts declares deadlineMs 800",
+      'Consumer put-note: worst case rate 10/s × (deadline 5000 + overhead 100 ms) = 51 > reserved 15 × headroom 0.8 = 12: a slow dependency would make Lambda throttle (500s)',
+      'Owner get-note: no SM_DEADLINE_MS in its environment: a slow dependency could hold each invocation up to its timeout (5 s)',
+    ]);
   });
 
   it('uses a measured p99 where one is given, and fails where it breaks the inequality', () => {
@@ -80,7 +124,7 @@ describe('checkCapacity', () => {
     const report = checkCapacity({ stacks: synthesize(withProvisioned), limitsByStack: { Owner: withProvisioned, Consumer: withProvisioned } });
     expect(report.violations).toEqual([]);
     expect(report.functions.find((f) => f.stackName === 'Owner' && f.entry === 'get-note')).toMatchObject({ reservedConcurrency: 15, provisionedConcurrency: 4, ok: true });
-    expect(formatCapacityReport(report)).toMatch(/Owner\s+get-note\s.*15 \(4 provisioned\)\s+[\d.]+\s+yes/);
+    expect(formatCapacityReport(report)).toMatch(/Owner\s+get-note\s.*15 \(4 provisioned\)\s+[\d.]+\s+800\+100=900\s+9\s+13.3\s+yes/);
     // The templates are the truth: limits that say otherwise are a violation.
     const stale = checkCapacity({ stacks: synthesize(withProvisioned), limitsByStack: { Owner: notesLimits, Consumer: withProvisioned } });
     expect(stale.violations).toEqual(['Owner get-note: template provisions 4 but limits.ts declares 0']);

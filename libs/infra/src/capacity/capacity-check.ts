@@ -1,3 +1,4 @@
+import { DEADLINE_ENVIRONMENT_VARIABLE } from '@sm/deadline';
 import type { ServiceLimits } from '../limits';
 import { readTemplates, type FunctionRef, type MethodRef, type StackTemplate } from './template-model';
 
@@ -68,6 +69,19 @@ export interface FunctionCapacity {
   readonly steadyConcurrency: number;
   /** burst + rate × p99: a full bucket arriving at once plus what refills while it runs. */
   readonly burstConcurrency: number;
+  /** `SM_DEADLINE_MS` in the template: the most an invocation waits on its dependencies. */
+  readonly deadlineMs: number | undefined;
+  /** Declared in limits.ts: the most an invocation spends outside those waits. */
+  readonly overheadMs: number;
+  /** deadline + overhead: the longest an invocation can last, however slow its dependencies. */
+  readonly worstCaseMs: number | undefined;
+  /** rate × (deadline + overhead): the concurrency the stage rate needs in the worst case. */
+  readonly worstCaseConcurrency: number | undefined;
+  /** The highest stage rate the reservation carries in the worst case: reserved × headroom / (deadline + overhead). */
+  readonly worstCaseMaxRate: number | undefined;
+  /** Whether the worst-case inequality holds (and the template's deadline is the declared one). */
+  readonly worstCaseOk: boolean;
+  /** Both forms hold (p99 and worst case). */
   readonly ok: boolean;
 }
 
@@ -99,6 +113,11 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  *                                                      since behind a proxy a throttle is a 500)
  *     provisioned             ≤ reserved              (provisioned environments are part of the
  *                                                      reservation; AWS refuses more)
+ * and, whatever the function's dependencies do (a slow store must not become an outage):
+ *
+ *     Σ rate × (deadline + overhead) ≤ reserved × headroom  (worst case: the template's
+ *                                                           SM_DEADLINE_MS bounds every wait,
+ *                                                           the declared overhead the rest)
  * and for the account:
  *
  *     Σ reserved ≤ account concurrency − unreserved minimum
@@ -178,6 +197,32 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
         `${where}: burst ${burstLimit} + rate × p99 ${round(steady)} = ${round(burst)} > reserved ${fn.reservedConcurrency}: a full burst would be throttled by Lambda (500s)`,
       );
     }
+    // The worst case: the template's deadline (what deploys), the declared overhead.
+    let worstCaseOk = true;
+    let worstCaseMs: number | undefined;
+    if (fn.deadlineMs === undefined) {
+      worstCaseOk = false;
+      violations.push(
+        `${where}: no ${DEADLINE_ENVIRONMENT_VARIABLE} in its environment: a slow dependency could hold each invocation up to its timeout (${fn.timeoutSeconds ?? '?'} s)`,
+      );
+    } else {
+      if (fn.deadlineMs !== declared.deadlineMs) {
+        worstCaseOk = false;
+        violations.push(`${where}: template's ${DEADLINE_ENVIRONMENT_VARIABLE} is ${fn.deadlineMs} but limits.ts declares deadlineMs ${declared.deadlineMs}`);
+      }
+      worstCaseMs = fn.deadlineMs + declared.overheadMs;
+      if (fn.timeoutSeconds !== undefined && worstCaseMs > fn.timeoutSeconds * 1000) {
+        worstCaseOk = false;
+        violations.push(`${where}: deadline ${fn.deadlineMs} ms + overhead ${declared.overheadMs} ms exceeds the timeout ${fn.timeoutSeconds} s: the worst case would be a Lambda timeout`);
+      }
+    }
+    const worst = worstCaseMs === undefined ? undefined : rateLimit * (worstCaseMs / 1000);
+    if (worst !== undefined && worst > capacity + 1e-9) {
+      worstCaseOk = false;
+      violations.push(
+        `${where}: worst case rate ${round(rateLimit)}/s × (deadline ${fn.deadlineMs} + overhead ${declared.overheadMs} ms) = ${round(worst)} > reserved ${fn.reservedConcurrency} × headroom ${limits.headroom} = ${round(capacity)}: a slow dependency would make Lambda throttle (500s)`,
+      );
+    }
     functions.push({
       stackName: fn.stackName,
       service: limits.service,
@@ -194,7 +239,13 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
       headroom: limits.headroom,
       steadyConcurrency: round(steady),
       burstConcurrency: round(burst),
-      ok: steadyOk && burstOk && provisionedOk,
+      deadlineMs: fn.deadlineMs,
+      overheadMs: declared.overheadMs,
+      worstCaseMs,
+      worstCaseConcurrency: worst === undefined ? undefined : round(worst),
+      worstCaseMaxRate: worstCaseMs === undefined ? undefined : round(capacity / (worstCaseMs / 1000), 1),
+      worstCaseOk,
+      ok: steadyOk && burstOk && provisionedOk && worstCaseOk,
     });
   }
 
@@ -217,7 +268,23 @@ export function checkCapacity(input: CapacityCheckInput): CapacityReport {
 
 /** The report as the table the check prints. */
 export function formatCapacityReport(report: CapacityReport): string {
-  const header = ['stack', 'function', 'methods', 'Σ rate/s', 'Σ burst', 'p99 ms', 'rate×p99', 'reserved×headroom', 'burst+rate×p99', 'reserved', 'max rate/s', 'ok'];
+  const header = [
+    'stack',
+    'function',
+    'methods',
+    'Σ rate/s',
+    'Σ burst',
+    'p99 ms',
+    'rate×p99',
+    'reserved×headroom',
+    'burst+rate×p99',
+    'reserved',
+    'max rate/s',
+    'worst ms',
+    'rate×worst',
+    'worst max rate/s',
+    'ok',
+  ];
   const rows = report.functions.map((f) => [
     f.stackName,
     f.entry,
@@ -230,6 +297,9 @@ export function formatCapacityReport(report: CapacityReport): string {
     String(f.burstConcurrency),
     f.provisionedConcurrency > 0 ? `${f.reservedConcurrency} (${f.provisionedConcurrency} provisioned)` : String(f.reservedConcurrency),
     String(f.maxRate),
+    f.worstCaseMs === undefined ? 'none' : `${f.deadlineMs}+${f.overheadMs}=${f.worstCaseMs}`,
+    f.worstCaseConcurrency === undefined ? '-' : String(f.worstCaseConcurrency),
+    f.worstCaseMaxRate === undefined ? '-' : String(f.worstCaseMaxRate),
     f.ok ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -239,6 +309,9 @@ export function formatCapacityReport(report: CapacityReport): string {
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    '',
+    'p99 form: Σ rate × p99 ≤ reserved × headroom, and burst + rate × p99 ≤ reserved.',
+    `worst case: Σ rate × (deadline + overhead) ≤ reserved × headroom — deadline = the template's ${DEADLINE_ENVIRONMENT_VARIABLE} (the most an invocation waits on DynamoDB and other services), overhead = limits.ts overheadMs.`,
     '',
     `account: Σ reserved concurrency ${a.reservedConcurrency} ≤ ${a.concurrencyLimit} (concurrency − unreserved minimum): ${a.reservedConcurrency <= a.concurrencyLimit ? 'yes' : 'NO'}`,
     `account: Σ method rate limits ${a.rateLimit}/s ≤ ${a.rateQuota}/s: ${a.rateLimit <= a.rateQuota ? 'yes' : 'NO'}`,

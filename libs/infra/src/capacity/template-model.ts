@@ -1,3 +1,5 @@
+import { DEADLINE_ENVIRONMENT_VARIABLE } from '@sm/deadline';
+
 /**
  * Reads what the capacity check needs from synthesized CloudFormation templates: functions with
  * their reserved concurrency, and for every REST API method its throttle, the function it
@@ -26,6 +28,8 @@ export interface FunctionRef {
   readonly timeoutSeconds: number | undefined;
   /** Provisioned concurrency of its aliases and versions, together (0 when off). */
   readonly provisionedConcurrency: number;
+  /** `SM_DEADLINE_MS` from its environment: its budget for waiting on dependencies per invocation. */
+  readonly deadlineMs: number | undefined;
 }
 
 /**
@@ -81,6 +85,7 @@ export function readTemplates(stacks: readonly StackTemplate[]): TemplateModel {
           reservedConcurrency: numberOrUndefined(props['ReservedConcurrentExecutions']),
           timeoutSeconds: numberOrUndefined(props['Timeout']),
           provisionedConcurrency: 0,
+          deadlineMs: numberOrUndefined(environmentOf(props)[DEADLINE_ENVIRONMENT_VARIABLE]),
         });
       }
       if (resource.Type === 'AWS::Lambda::Alias' || resource.Type === 'AWS::Lambda::Version') {
@@ -187,6 +192,13 @@ function methodThrottle(settings: Json, path: string, httpMethod: string): { rat
   const stageDefault = entries.find((s) => matches(s, '/*', '*'));
   const pick = (name: string) => numberOrUndefined(own?.[name]) ?? numberOrUndefined(stageDefault?.[name]);
   return { rateLimit: pick('ThrottlingRateLimit'), burstLimit: pick('ThrottlingBurstLimit') };
+}
+
+/** A function's environment variables as synthesized (a literal map; intrinsics stay as they are). */
+function environmentOf(props: Record<string, Json>): Record<string, Json> {
+  const environment = props['Environment'];
+  const variables = isObject(environment) ? environment['Variables'] : undefined;
+  return isObject(variables) ? variables : {};
 }
 
 function numberOrUndefined(value: Json): number | undefined {

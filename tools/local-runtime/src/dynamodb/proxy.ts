@@ -76,7 +76,22 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
     });
 
   const handler = options.inProcess;
-  const toStore = handler ? (call: DynamoCall) => forwardInProcess(handler, call) : forward;
+  // A call a layer held back (a fault's latency) may come out after close(), when the store is
+  // gone: it gets a cut connection, as from a DynamoDB endpoint going away, not the closed store.
+  let closed = false;
+  // Calls handed to the store and not yet answered: close() lets them finish before the store closes.
+  const atStore = new Set<Promise<unknown>>();
+  const toStore = (call: DynamoCall): Promise<DynamoReply> => {
+    if (closed) return Promise.resolve({ kind: 'reset' });
+    const reply = handler ? forwardInProcess(handler, call) : forward(call);
+    const settled = reply.then(
+      () => undefined,
+      () => undefined,
+    );
+    atStore.add(settled);
+    void settled.then(() => atStore.delete(settled));
+    return reply;
+  };
   const run = (call: DynamoCall, index: number): Promise<DynamoReply> => {
     const layer = layers[index];
     return layer ? layer.handle(call, (next) => run(next, index + 1)) : toStore(call);
@@ -144,11 +159,17 @@ export async function startDynamoProxy(options: DynamoProxyOptions): Promise<Dyn
     },
     close: () =>
       new Promise<void>((resolveClose) => {
+        closed = true;
         const force = setTimeout(() => server.closeAllConnections(), 2_000).unref();
         server.close(() => {
           clearTimeout(force);
-          agent.destroy();
-          resolveClose();
+          // The store's answers to calls still inside it, at most 2 s more.
+          const drained = Promise.all([...atStore]);
+          const limit = new Promise<void>((resolveLimit) => setTimeout(resolveLimit, 2_000).unref());
+          void Promise.race([drained, limit]).then(() => {
+            agent.destroy();
+            resolveClose();
+          });
         });
         server.closeIdleConnections();
       }),

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'deadline',
+  preset: '../../jest.preset.js',
+};
