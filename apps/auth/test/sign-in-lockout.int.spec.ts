@@ -145,8 +145,10 @@ describe('POST /tokens under a guessing attack (the handler, its bundle’s code
     };
 
     const [ofUnknown, ofKnown] = [await answersOf(unknown), await answersOf(known)];
-    // The lock's rest is counted in whole seconds from the fifth failure: 60, or 59 across a second's edge.
-    const comparable = (answers: typeof ofKnown) => answers.map(({ retryAfter, ...rest }) => ({ ...rest, retryAfter: retryAfter === '59' ? '60' : retryAfter }));
+    // The lock's rest is counted in whole seconds from the fifth failure: 60, or a little less when
+    // seconds pass between that failure and the next attempt (a loaded machine).
+    const comparable = (answers: typeof ofKnown) =>
+      answers.map(({ retryAfter, ...rest }) => ({ ...rest, retryAfter: retryAfter !== undefined && Number(retryAfter) >= 55 && Number(retryAfter) <= 60 ? '60' : retryAfter }));
     expect(comparable(ofUnknown)).toEqual(comparable(ofKnown));
     expect(comparable(ofKnown).map(({ status, type, retryAfter }) => ({ status, type, retryAfter }))).toEqual([
       { status: 401, type: 'urn:problem-type:invalid-credentials', retryAfter: undefined },

@@ -168,13 +168,20 @@ export const startAuthHarness = async (): Promise<AuthHarness> => {
   };
 };
 
+/**
+ * create-user's and create-token's timeout (apps/auth/src/limits.ts): their invocations get its
+ * remaining time, as in Lambda. With the 3 s default, concurrent scrypt calls in this one process
+ * (each a vCPU of its own in Lambda) could use up the invocation's deadline before its last store call.
+ */
+const SCRYPT_FUNCTION_TIMEOUT_MS = 10_000;
+
 /** Request helpers over a set of handlers, each answer parsed. */
 export const authApi = (handlers: AuthHandlers) => ({
   createUser: async (body: unknown, headers?: Record<string, string>): Promise<Answer> =>
-    toAnswer(await handlers.createUser(buildProxyEvent({ method: 'POST', resource: '/users', body, ...(headers ? { headers } : {}) }), buildLambdaContext())),
+    toAnswer(await handlers.createUser(buildProxyEvent({ method: 'POST', resource: '/users', body, ...(headers ? { headers } : {}) }), buildLambdaContext({ timeoutMs: SCRYPT_FUNCTION_TIMEOUT_MS }))),
 
   createToken: async (body: unknown, headers?: Record<string, string>): Promise<Answer> =>
-    toAnswer(await handlers.createToken(buildProxyEvent({ method: 'POST', resource: '/tokens', body, ...(headers ? { headers } : {}) }), buildLambdaContext())),
+    toAnswer(await handlers.createToken(buildProxyEvent({ method: 'POST', resource: '/tokens', body, ...(headers ? { headers } : {}) }), buildLambdaContext({ timeoutMs: SCRYPT_FUNCTION_TIMEOUT_MS }))),
 
   /** DELETE /tokens/current as it arrives behind the authorizer: the header and the principal. */
   revoke: async (authorization: string | undefined, principal: AuthorizerPrincipal | null): Promise<Answer> =>
