@@ -76,7 +76,9 @@ describe('TOKEN authorizer', () => {
   });
 
   it('refuses a token once it has expired, although its item is still in the table', async () => {
-    const shortLived = authApi(await harness.loadHandlers({ TOKEN_TTL_SECONDS: '1' }));
+    // Expiry is kept to the whole second, so a token lives between TTL − 1 and TTL seconds: with 3,
+    // the first check has at least 2 s to pass on a loaded machine (with 1 it could have 0.1 s).
+    const shortLived = authApi(await harness.loadHandlers({ TOKEN_TTL_SECONDS: '3' }));
     const issued = (await shortLived.createToken({ username: alice.username, password: PASSWORD })).body as { token: string; expiresAt: string };
     expect((await api.authorize(`Bearer ${issued.token}`)).result?.principalId).toBe(alice.userId);
 
