@@ -155,7 +155,12 @@ it('runs an edited handler on the next request, without dropping the requests in
 });
 
 it('keeps serving the last good version when an edit does not compile, prints the error once with file and line, and recovers on the next good save', async () => {
-  const mark = edit(HANDLER, (source) => `${source}\nexport const broken = ;\n`);
+  // The broken statement goes on a line of its own at the end: its line number is known.
+  let brokenLine = 0;
+  const mark = edit(HANDLER, (source) => {
+    brokenLine = source.split('\n').length + 1;
+    return `${source}\nexport const broken = ;\n`;
+  });
   await cli.waitFor(
     /reload failed: apps\/location\/src\/handlers\/get-location\.ts; the running system is unchanged/,
     { from: mark },
@@ -164,7 +169,7 @@ it('keeps serving the last good version when an edit does not compile, prints th
     /apps\/location\/src\/handlers\/get-location\.ts:\d+:\d+: Unexpected ";"/,
     { from: mark },
   );
-  expect(error).toMatch(/get-location\.ts:1[6-9]:\d+/);
+  expect(error).toContain(`get-location.ts:${brokenLine}:`);
   // The last good version answers.
   expect((await getLocation()).headers.get('x-dev-loop')).toBe('v1');
 

@@ -72,8 +72,8 @@ describe('npm run review on real pull requests', () => {
   it('an infrastructure-only change: no contract change, location alone deploys, IAM broadening and the memory change called out', async () => {
     repo.edit(
       'apps/location/src/infra/location-stack.ts',
-      'locations.grantReadData(getLocation);',
-      'locations.grantReadWriteData(getLocation);',
+      "locations.grant(getLocation, 'GetItem');",
+      "locations.grant(getLocation, 'GetItem', 'PutItem');",
     );
     repo.edit(
       'apps/location/src/limits.ts',
