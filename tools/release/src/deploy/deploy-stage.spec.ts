@@ -1,7 +1,7 @@
 /**
  * The deploy driver's own rules, with a scripted command runner: what nx and SSM answer is given,
  * the commands the driver runs are recorded. (The step scripts run it for real with stand-ins in
- * test/steps.spec.ts.)
+ * test/steps.long.spec.ts.)
  */
 import type { Exec } from '../exec';
 import { deployStage } from './deploy-stage';
