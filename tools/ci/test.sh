@@ -40,14 +40,23 @@ print_summary() {
 # The pinned Python tools install while the steps below that do not need them run: on a fresh
 # clone that is ~25 s of downloading that would otherwise add to the wall time.
 python_log=$(mktemp)
-bash tools/python/setup.sh >"$python_log" 2>&1 &
+python_status=$(mktemp)
+bash -c 'bash tools/python/setup.sh; echo "$?" >"$1"' _ "$python_status" >"$python_log" 2>&1 &
 python_setup=$!
-trap 'kill "$python_setup" 2>/dev/null || true; rm -f "$log" "$python_log"' EXIT
+trap 'kill "$python_setup" 2>/dev/null || true; rm -f "$log" "$python_log" "$python_status"' EXIT
+# Runs inside `step`'s pipeline, a subshell that cannot `wait` for its parent's job: it waits for the
+# exit status the job writes instead.
 python_tools() {
-  local status=0
-  wait "$python_setup" || status=$?
+  until [[ -s "$python_status" ]]; do
+    if ! kill -0 "$python_setup" 2>/dev/null && [[ ! -s "$python_status" ]]; then
+      cat "$python_log"
+      echo "tools/python/setup.sh ended without an exit status"
+      return 1
+    fi
+    sleep 0.5
+  done
   cat "$python_log"
-  return "$status"
+  return "$(cat "$python_status")"
 }
 
 step "go tools (oasdiff, actionlint) in .tools/bin" bash tools/go/install.sh
