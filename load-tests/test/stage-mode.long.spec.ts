@@ -7,8 +7,7 @@
  * front of the runtime shows where every request went.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startAwsStandIn, STAND_IN_ACCESS_KEY_ID, type AwsStandIn } from '@sm/stage-target';
 import { runProcess, startRecordingProxy, type ProcessRun, type RecordingProxy } from '@sm/testing';
@@ -115,21 +114,12 @@ afterAll(async () => {
 
 /** Runs `npm run load` as a user would, with the AWS SDK pointed at the stand-in. */
 function load(args: string[]): Promise<ProcessRun> {
-  // An empty AWS configuration: nothing of the user's own profiles or credentials takes part.
-  const empty = mkdtempSync(join(tmpdir(), 'load-e2e-'));
   return runProcess(
     join(workspaceRoot, 'node_modules/.bin/tsx'),
     ['--tsconfig', 'load-tests/tsconfig.json', 'load-tests/src/cli.ts', ...args],
     {
       cwd: workspaceRoot,
-      env: {
-        ...process.env,
-        ...aws.env,
-        AWS_CONFIG_FILE: join(empty, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_PROFILE: '',
-      },
+      env: { ...process.env, ...aws.isolatedEnv },
       timeoutMs: 200_000,
     },
   );

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** What the stand-in knows of a deployed stage. */
 export interface AwsStandInState {
@@ -28,6 +31,11 @@ export interface AwsStandIn {
   calls: AwsStandInCall[];
   /** The environment that points the AWS SDK (and a child process) at the stand-in, with dummy credentials. */
   env: Record<string, string>;
+  /**
+   * `env` plus an AWS configuration of the stand-in's own (empty files, no profile, no instance
+   * metadata): for tests, so nothing of the user's profiles or credentials takes part.
+   */
+  isolatedEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -53,18 +61,28 @@ export async function startAwsStandIn(state: AwsStandInState): Promise<AwsStandI
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const env = {
+    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
+    AWS_ENDPOINT_URL_SSM: endpoint,
+    AWS_ACCESS_KEY_ID: STAND_IN_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
+    AWS_REGION: 'us-east-1',
+  };
+  const configDir = mkdtempSync(join(tmpdir(), 'aws-stand-in-'));
   return {
     endpoint,
     calls,
-    env: {
-      AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
-      AWS_ENDPOINT_URL_SSM: endpoint,
-      AWS_ACCESS_KEY_ID: STAND_IN_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
-      AWS_REGION: 'us-east-1',
+    env,
+    isolatedEnv: {
+      ...env,
+      AWS_CONFIG_FILE: join(configDir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(configDir, 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PROFILE: '',
     },
     close: () =>
       new Promise<void>((resolve) => {
+        rmSync(configDir, { recursive: true, force: true });
         server.close(() => resolve());
         server.closeAllConnections();
       }),

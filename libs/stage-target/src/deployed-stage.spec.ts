@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startAwsStandIn, STAND_IN_ACCESS_KEY_ID, type AwsStandIn } from './aws-stand-in';
 import { apiUrlParameterName } from '@sm/infra';
 import { resolveDeployedStage, type StageStack } from './deployed-stage';
@@ -28,13 +25,7 @@ async function withStandIn(
   env: Record<string, string | undefined> = {},
 ): Promise<AwsStandIn> {
   standIn = await startAwsStandIn(state);
-  const empty = mkdtempSync(join(tmpdir(), 'stage-target-'));
-  Object.assign(process.env, standIn.env, {
-    AWS_CONFIG_FILE: join(empty, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PROFILE: undefined,
-  });
+  Object.assign(process.env, standIn.isolatedEnv);
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;

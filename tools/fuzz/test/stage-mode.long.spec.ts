@@ -59,21 +59,12 @@ afterAll(async () => {
 
 /** Runs `npm run fuzz` as a user would, with the AWS SDK pointed at the stand-in. */
 function fuzz(args: string[]): Promise<ProcessRun> {
-  // An empty AWS configuration: nothing of the user's own profiles or credentials takes part.
-  const empty = mkdtempSync(join(tmpdir(), 'fuzz-e2e-'));
   return runProcess(
     join(workspaceRoot, 'node_modules/.bin/tsx'),
     ['--tsconfig', 'tools/fuzz/tsconfig.json', 'tools/fuzz/src/cli.ts', ...args],
     {
       cwd: workspaceRoot,
-      env: {
-        ...process.env,
-        ...aws.env,
-        AWS_CONFIG_FILE: join(empty, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_PROFILE: '',
-      },
+      env: { ...process.env, ...aws.isolatedEnv },
       timeoutMs: 200_000,
     },
   );
