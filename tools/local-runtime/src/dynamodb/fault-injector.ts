@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seededRandom } from '../seeded-random';
 import type { DynamoCall, DynamoProxyLayer, DynamoReply } from './proxy-types';
 import type { FaultSpec, InjectedFailure } from './fault-spec';
 
@@ -56,18 +57,6 @@ const ERRORS: Record<
   },
 };
 
-/** Mulberry32: a small, fast PRNG, so a seeded run draws the same faults again. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function failureReply(failure: InjectedFailure): DynamoReply {
   if (failure === 'reset') return { kind: 'reset' };
   const { status, type, message } = ERRORS[failure];
@@ -107,7 +96,7 @@ export function createFaultInjector(
     spec = next;
     counts = { inScope: 0, delayed: 0, throttle: 0, capacity: 0, error: 0, reset: 0, outage: 0 };
     appliedAt = now();
-    draw = options.random ?? (next?.seed === undefined ? Math.random : seeded(next.seed));
+    draw = options.random ?? (next?.seed === undefined ? Math.random : seededRandom(next.seed));
   };
   set(initial);
 

@@ -12,21 +12,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAliasRouter, type AliasRouter, type RoutedInvocation } from './alias-router';
+import { random } from './__fixtures__/random-calls';
 import { createLambdaService } from './lambda-service';
 import type { FunctionSpec, InvokeResult } from './types';
 
 jest.setTimeout(120_000);
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Behaviour = { do: 'spin'; us: number } | { do: 'sleep'; ms: number } | { do: 'throw' };
 

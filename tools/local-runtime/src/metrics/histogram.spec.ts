@@ -1,4 +1,5 @@
 import { Aggregate, RELATIVE_ERROR } from './histogram';
+import { seededRandom as random } from '../seeded-random';
 import { statisticFn, UnsupportedStatisticError } from './statistics';
 
 /** Nearest-rank percentile of the exact sample, the definition the histogram approximates. */
@@ -7,16 +8,6 @@ function exactPercentile(values: number[], p: number): number {
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('Aggregate', () => {
   it('answers Sum, Average, Minimum, Maximum and SampleCount exactly', () => {

@@ -2,19 +2,11 @@
  * What the randomized hand-over tests share: a reproducible random source and the mix of calls
  * the identity fixture (`identity.js`) runs, with the outcome Lambda must give each.
  */
+import { seededRandom } from '../../seeded-random';
 import type { InvokeResult } from '../types';
 
-/** mulberry32: small, fast, and reproducible from one 32-bit seed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' reproducible random source. */
+export const random = seededRandom;
 
 /** What the identity fixture does before it answers. */
 export type Behaviour =
