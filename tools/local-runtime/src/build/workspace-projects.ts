@@ -20,8 +20,8 @@ export interface WorkspaceProject {
   targets: Record<string, TargetConfig>;
 }
 
-/** Directories no project lives in (outputs, caches, installed packages). */
-const SKIPPED = new Set([
+/** Directories that hold no sources and no project: outputs, caches, installed packages, local state. */
+export const NOT_SOURCE_DIRS: ReadonlySet<string> = new Set([
   'node_modules',
   'dist',
   'cdk.out',
@@ -51,7 +51,7 @@ export function readWorkspaceProjects(workspaceRoot: string, depth = 4): Workspa
         };
         const root = relative(workspaceRoot, dir).split(sep).join('/');
         projects.push({ name: config.name ?? root, root, targets: config.targets ?? {} });
-      } else if (entry.isDirectory() && !SKIPPED.has(entry.name) && level < depth) {
+      } else if (entry.isDirectory() && !NOT_SOURCE_DIRS.has(entry.name) && level < depth) {
         visit(join(dir, entry.name), level + 1);
       }
     }
