@@ -12,7 +12,7 @@
 import { buildCanaryAssembly } from '../fixtures/canary/build';
 import { API_5XX_ALARM, ERRORS_ALARM } from '../fixtures/canary/app';
 import { startRuntime, type CanaryVerdict, type RunningRuntime } from '../src';
-import { fixtureAssembly } from './helpers';
+import { fixtureAssembly, itemTraffic, type SentItem } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -29,45 +29,11 @@ beforeAll(async () => {
   ]);
 });
 
-interface Sent {
-  id: string;
-  at: number;
-  status: number;
-  body: { id?: string; build?: string; version?: string };
-}
-
-/** Steady traffic from a few clients, each pausing between calls, until `stop()`; every answer kept. */
-function traffic(origin: string, clients = 4, pauseMs = 20) {
-  const sent: Sent[] = [];
-  let running = true;
-  let n = 0;
-  const client = async (c: number) => {
-    while (running) {
-      const id = `c${c}-${n++}`;
-      const response = await fetch(`${origin}/items/${id}`);
-      const text = await response.text();
-      let body: Sent['body'] = {};
-      try {
-        body = JSON.parse(text) as Sent['body'];
-      } catch {
-        body = {};
-      }
-      sent.push({ id, at: Date.now(), status: response.status, body });
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-  };
-  const done = Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
-  return {
-    sent,
-    async stop() {
-      running = false;
-      await done;
-    },
-  };
-}
+/** Steady traffic from 4 clients, each pausing 20 ms between calls, until `stop()`. */
+const traffic = (origin: string) => itemTraffic(origin, 4, 20);
 
 /** Every 200 carries its own request's id; anything else is a wrong answer. */
-function wrongAnswers(sent: Sent[]): Sent[] {
+function wrongAnswers(sent: SentItem[]): SentItem[] {
   return sent.filter((s) => s.status === 200 && s.body.id !== s.id);
 }
 

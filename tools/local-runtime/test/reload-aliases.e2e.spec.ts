@@ -9,6 +9,7 @@
  */
 import { buildCanaryAssembly } from '../fixtures/canary/build';
 import { startRuntime, type RunningRuntime } from '../src';
+import { itemTraffic } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -23,45 +24,8 @@ beforeAll(async () => {
   ]);
 });
 
-interface Sent {
-  id: string;
-  /** When the request was sent, and when its answer came. */
-  sentAt: number;
-  at: number;
-  status: number;
-  body: { id?: string; build?: string; version?: string };
-}
-
-/** Steady traffic from a few clients until `stop()`; every answer kept. */
-function traffic(origin: string, clients = 4, pauseMs = 10) {
-  const sent: Sent[] = [];
-  let running = true;
-  let n = 0;
-  const client = async (c: number) => {
-    while (running) {
-      const id = `c${c}-${n++}`;
-      const sentAt = Date.now();
-      const response = await fetch(`${origin}/items/${id}`);
-      const text = await response.text();
-      let body: Sent['body'] = {};
-      try {
-        body = JSON.parse(text) as Sent['body'];
-      } catch {
-        body = {};
-      }
-      sent.push({ id, sentAt, at: Date.now(), status: response.status, body });
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-  };
-  const done = Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
-  return {
-    sent,
-    async stop() {
-      running = false;
-      await done;
-    },
-  };
-}
+/** Steady traffic from 4 clients, each pausing 10 ms between calls, until `stop()`. */
+const traffic = (origin: string) => itemTraffic(origin, 4, 10);
 
 const until = async (what: string, condition: () => boolean, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;
