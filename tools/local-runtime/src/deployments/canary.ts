@@ -189,7 +189,12 @@ export class CanaryReplay {
 
   private count(invocation: RoutedInvocation): void {
     if (invocation.functionId !== this.plan.functionId) return;
-    const calls = (this.calls[invocation.version] ??= { calls: 0, errors: 0, throttles: 0, coldStarts: 0 });
+    const calls = (this.calls[invocation.version] ??= {
+      calls: 0,
+      errors: 0,
+      throttles: 0,
+      coldStarts: 0,
+    });
     const { result } = invocation;
     if (result.kind === 'throttled') {
       calls.throttles++;
@@ -256,9 +261,7 @@ export class CanaryReplay {
       outcome: 'rollback',
       alarm: { name: status.alarm.alarmName, reason: status.reason, datapoints },
       timeline: {
-        deploymentStartedAt: this.deploymentStartedAt,
-        shiftStartedAt: this.startedAt,
-        firstFailureAt: this.firstFailureAt,
+        ...this.timelineSoFar(),
         firstBreachingPeriodAt: breaching[0]?.timestamp,
         alarmAt: status.since,
         verdictAt,
@@ -316,12 +319,7 @@ export class CanaryReplay {
       deps.log(`canary ${plan.label}: post-traffic hook Succeeded: ${hookDetail}`);
     this.resolveVerdict({
       outcome: 'complete',
-      timeline: {
-        deploymentStartedAt: this.deploymentStartedAt,
-        shiftStartedAt: this.startedAt,
-        firstFailureAt: this.firstFailureAt,
-        verdictAt,
-      },
+      timeline: { ...this.timelineSoFar(), verdictAt },
       calls: this.snapshot(),
     });
   }
@@ -340,14 +338,18 @@ export class CanaryReplay {
     this.resolveVerdict({
       outcome: 'rollback',
       hook: { phase, detail: outcome.detail },
-      timeline: {
-        deploymentStartedAt: this.deploymentStartedAt,
-        shiftStartedAt: this.startedAt,
-        firstFailureAt: this.firstFailureAt,
-        verdictAt,
-      },
+      timeline: { ...this.timelineSoFar(), verdictAt },
       calls: this.snapshot(),
     });
+  }
+
+  /** The timeline's moments every verdict has: when the replay and the shift began, the first failure. */
+  private timelineSoFar() {
+    return {
+      deploymentStartedAt: this.deploymentStartedAt,
+      shiftStartedAt: this.startedAt,
+      firstFailureAt: this.firstFailureAt,
+    };
   }
 
   private snapshot(): { [version: string]: VersionCalls } {
