@@ -3,9 +3,10 @@
  * outputs), run without Nx: which contracts a changed file reaches, whether the generated code of
  * a fresh clone can be trusted, and running a contract's generator.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { runCommand } from './run-command';
 import type { WorkspaceProject } from './workspace-projects';
 
 export interface ContractProject {
@@ -164,31 +165,19 @@ function safeRead(file: string): string {
 }
 
 /** Runs a contract's generate command (as Nx would, with the workspace's `node_modules/.bin` first). */
-export function generate(workspaceRoot: string, contract: ContractProject): Promise<string> {
-  return new Promise((resolveRun, rejectRun) => {
-    const bin = join(workspaceRoot, 'node_modules', '.bin');
-    const child = spawn(contract.command, {
-      cwd: workspaceRoot,
-      shell: true,
-      env: { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', rejectRun);
-    child.on('close', (code) => {
-      if (code === 0) resolveRun(output);
-      else
-        rejectRun(
-          new GenerateError(
-            `generating ${contract.name} failed (\`${contract.command}\` exited with ${code})`,
-            output
-              .split('\n')
-              .filter((line) => line.trim() !== '')
-              .slice(-30),
-          ),
-        );
-    });
+export async function generate(workspaceRoot: string, contract: ContractProject): Promise<string> {
+  const bin = join(workspaceRoot, 'node_modules', '.bin');
+  const { code, output } = await runCommand([contract.command], {
+    cwd: workspaceRoot,
+    env: { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` },
+    shell: true,
   });
+  if (code === 0) return output;
+  throw new GenerateError(
+    `generating ${contract.name} failed (\`${contract.command}\` exited with ${code})`,
+    output
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-30),
+  );
 }

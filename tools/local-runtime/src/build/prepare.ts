@@ -3,7 +3,6 @@
  * start; otherwise the generated code of the contracts that changed, every bundle, and a
  * synthesis — each phase one progress line. See tools/local-runtime/README.md, "First start".
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import {
   type ContractProject,
 } from './contracts';
 import type { Progress } from './progress';
+import { runCommand } from './run-command';
 import { CdkApp, stateDir, SynthError } from './synth';
 import { readWorkspaceProjects } from './workspace-projects';
 
@@ -249,35 +249,22 @@ export function countStacks(assemblyDir: string): number {
 }
 
 /** `nx run-many -t build`, its output kept for a failure or `--verbose`. */
-function runNx(root: string, progress: Progress): Promise<void> {
-  return new Promise((resolveRun, rejectRun) => {
-    const child = spawn(
+async function runNx(root: string, progress: Progress): Promise<void> {
+  const { code, output } = await runCommand(
+    [
       process.execPath,
-      [
-        join(root, 'node_modules', 'nx', 'bin', 'nx.js'),
-        'run-many',
-        '-t',
-        'build',
-        '--outputStyle=static',
-      ],
-      {
-        cwd: root,
-        env: { NX_NO_CLOUD: 'true', NX_DAEMON: 'false', ...process.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', rejectRun);
-    child.on('close', (code) => {
-      if (code === 0) {
-        progress.verbose(output);
-        resolveRun();
-      } else {
-        progress.fail(`nx run-many -t build failed (exit ${code}):`, output.split('\n').slice(-40));
-        rejectRun(new PrepareError('build failed'));
-      }
-    });
-  });
+      join(root, 'node_modules', 'nx', 'bin', 'nx.js'),
+      'run-many',
+      '-t',
+      'build',
+      '--outputStyle=static',
+    ],
+    { cwd: root, env: { NX_NO_CLOUD: 'true', NX_DAEMON: 'false', ...process.env } },
+  );
+  if (code === 0) {
+    progress.verbose(output);
+    return;
+  }
+  progress.fail(`nx run-many -t build failed (exit ${code}):`, output.split('\n').slice(-40));
+  throw new PrepareError('build failed');
 }

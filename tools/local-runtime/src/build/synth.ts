@@ -10,11 +10,12 @@
  * A cdk.json `app` other than `[npx] tsx [--tsconfig <file>] <entry>.ts` is run through the CDK CLI
  * itself (`cdk synth`), slower but the same result.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { context, type BuildContext, type Message, type Plugin } from 'esbuild';
+import { runCommand } from './run-command';
 
 /** The app did not synthesize: its output, or the assembly's error annotations. */
 export class SynthError extends Error {
@@ -117,7 +118,10 @@ export class CdkApp {
         '--output',
         outdir,
       ];
-      ({ code, output } = await run(command, this.workspaceRoot, this.environment(outdir)));
+      ({ code, output } = await runCommand(command, {
+        cwd: this.workspaceRoot,
+        env: this.environment(outdir),
+      }));
     }
     const runMs = performance.now() - started - bundleMs;
     if (code !== 0) {
@@ -321,26 +325,6 @@ function runStandby(
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('close', (code) => resolveRun({ code, output }));
     child.send({ bundle, env });
-  });
-}
-
-/** Runs a command, collecting stdout and stderr together. */
-function run(
-  command: string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun, rejectRun) => {
-    const child = spawn(command[0] as string, command.slice(1), {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', rejectRun);
-    child.on('close', (code) => resolveRun({ code, output }));
   });
 }
 
