@@ -17,6 +17,7 @@ import {
 } from '@sm/deploy-hooks';
 import type { ContractRestApi } from './contract-rest-api';
 import { InfraConfigError } from './errors';
+import { pascalCase } from './names';
 import type { ServiceFunction } from './service-function';
 import type { ServiceMonitoring } from './service-monitoring';
 import {
@@ -311,12 +312,4 @@ function parseFlag(scope: Construct, stage: StageName, key: string): boolean {
   throw new InfraConfigError(
     `context stages.${stage}.${key} must be true or false, got '${value}'`,
   );
-}
-
-function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
 }

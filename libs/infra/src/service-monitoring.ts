@@ -8,6 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ContractRestApi } from './contract-rest-api';
 import { InfraConfigError } from './errors';
+import { kebabCase, pascalCase } from './names';
 import { ssmParameterNames } from './parameters';
 import { METRICS_NAMESPACE, type ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
@@ -296,15 +297,3 @@ function sumOverOperations(table: ServiceTable, metricName: string, label: strin
 }
 
 const pct = (share: number) => `${Math.round(share * 100)} %`;
-
-function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
-}
-
-function kebabCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-}
