@@ -15,12 +15,11 @@
  *
  * The machine is shared: the load average is printed with every figure.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startCli, type RunningCli } from '../fixtures/running-cli';
-import { scratchWorkspace } from '../fixtures/scratch-workspace';
+import { scratchClone } from '../fixtures/scratch-workspace';
 
 const option = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
@@ -68,17 +67,7 @@ async function timeSave(
 }
 
 async function main(): Promise<void> {
-  const { root, remove } = scratchWorkspace('bench-watch', ['apps', 'libs', 'contracts', 'tools']);
-  const env = {
-    ...process.env,
-    GIT_DIR: join(root, '.git'),
-    GIT_WORK_TREE: root,
-    GIT_CEILING_DIRECTORIES: root,
-  };
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: root, env, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', '-A');
-  git('-c', 'user.email=b@example.com', '-c', 'user.name=bench', 'commit', '-qm', 'bench');
+  const { root, remove } = scratchClone('bench-watch', ['apps', 'libs', 'contracts', 'tools']);
   const lines: string[] = [];
   const report = (line: string) => {
     lines.push(line);

@@ -4,12 +4,11 @@
  * clients call it over HTTP — a handler edit, an edit that does not compile and its fix, a contract
  * edit, and an infrastructure edit that does not synthesize and its fix.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call } from './helpers';
 import { startCli, type RunningCli } from '../fixtures/running-cli';
-import { scratchWorkspace } from '../fixtures/scratch-workspace';
+import { scratchClone } from '../fixtures/scratch-workspace';
 
 jest.setTimeout(240_000);
 
@@ -81,19 +80,8 @@ const getLocation = () => call(cli.origin, `/loc/${userId}`, { headers: auth });
 const HANDLER = 'apps/location/src/handlers/get-location.ts';
 
 beforeAll(async () => {
-  ({ root, remove } = scratchWorkspace('watch', ['apps', 'libs', 'contracts', 'tools']));
   // A clone: committed, so the generated code is known to match its contracts.
-  // Pinned to the scratch directory's own repository, whatever git finds above it.
-  const env = {
-    ...process.env,
-    GIT_DIR: join(root, '.git'),
-    GIT_WORK_TREE: root,
-    GIT_CEILING_DIRECTORIES: root,
-  };
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: root, env, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', '-A');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'scratch');
+  ({ root, remove } = scratchClone('watch', ['apps', 'libs', 'contracts', 'tools']));
   const started = performance.now();
   cli = await startCli(root, ['--port', '0', '--in-memory', '--quiet', '--watch'], {
     timeoutMs: 180_000,
