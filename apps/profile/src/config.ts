@@ -52,11 +52,11 @@ export const parseStoreConfig = (env: Environment): ProfileStoreConfig => ({
 
 export const parseLocationLookupConfig = (env: Environment): LocationLookupConfig => ({
   locationApi: locationApiSource(env),
-  locationLookupTimeoutMs: milliseconds(
-    env,
-    'LOCATION_LOOKUP_TIMEOUT_MS',
-    DEFAULT_LOOKUP_TIMEOUT_MS,
-  ),
+  locationLookupTimeoutMs: wholeNumber(env, 'LOCATION_LOOKUP_TIMEOUT_MS', {
+    unit: 'milliseconds',
+    max: MAX_LOOKUP_TIMEOUT_MS,
+    fallback: DEFAULT_LOOKUP_TIMEOUT_MS,
+  }),
 });
 
 /** Reads `process.env` once; handler modules call these at module scope (cold start). */
@@ -86,7 +86,11 @@ const locationApiSource = (env: Environment): LocationApiSource => {
   return {
     kind: 'parameter',
     name: parameter,
-    maxAgeSeconds: seconds(env, 'LOCATION_API_URL_MAX_AGE_SECONDS', DEFAULT_URL_MAX_AGE_SECONDS),
+    maxAgeSeconds: wholeNumber(env, 'LOCATION_API_URL_MAX_AGE_SECONDS', {
+      unit: 'seconds',
+      max: MAX_URL_MAX_AGE_SECONDS,
+      fallback: DEFAULT_URL_MAX_AGE_SECONDS,
+    }),
   };
 };
 
@@ -111,18 +115,6 @@ export const parseBaseUrl = (raw: string, source: string): string => {
   return raw.replace(/\/+$/, '');
 };
 
-const seconds = (env: Environment, name: string, fallback: number): number => {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_URL_MAX_AGE_SECONDS) {
-    throw new Error(
-      `Environment variable ${name} must be a whole number of seconds from 1 to ${MAX_URL_MAX_AGE_SECONDS}, got '${raw}'.`,
-    );
-  }
-  return value;
-};
-
 const required = (env: Environment, name: string): string => {
   const value = env[name]?.trim();
   if (!value) throw new Error(`Missing required environment variable ${name}.`);
@@ -132,13 +124,18 @@ const required = (env: Environment, name: string): string => {
 const baseUrl = (env: Environment, name: string): string =>
   parseBaseUrl(required(env, name), `Environment variable ${name}`);
 
-const milliseconds = (env: Environment, name: string, fallback: number): number => {
+/** A whole number of `unit` from 1 to `max`, or `fallback` when unset; fails fast naming the variable. */
+const wholeNumber = (
+  env: Environment,
+  name: string,
+  { unit, max, fallback }: { unit: string; max: number; fallback: number },
+): number => {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_LOOKUP_TIMEOUT_MS) {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new Error(
-      `Environment variable ${name} must be a whole number of milliseconds from 1 to ${MAX_LOOKUP_TIMEOUT_MS}, got '${raw}'.`,
+      `Environment variable ${name} must be a whole number of ${unit} from 1 to ${max}, got '${raw}'.`,
     );
   }
   return value;
